@@ -1,0 +1,84 @@
+import path from 'node:path';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { env } from '@/lib/env';
+import * as schema from './schema';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+export type DbDriver = 'postgres' | 'pglite';
+export type DbHandle = { driver: DbDriver; db: Promise<Db>; close: () => Promise<void> };
+
+const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db/migrations');
+const MIGRATION_LOCK = 727_100_001;
+const REGISTRY = Symbol.for('chatwatch.db.handles');
+
+// Next bundles a module more than once per process (instrumentation, routes): share handles on globalThis.
+const globals = globalThis as unknown as Record<symbol, Map<string, DbHandle> | undefined>;
+const registry = (globals[REGISTRY] ??= new Map<string, DbHandle>());
+
+/** Postgres when a URL is given (or DATABASE_URL is set), embedded PGlite otherwise. Migrated before use. */
+export function openDb(options: { url?: string; dir?: string } = {}): DbHandle {
+  const url = options.url ?? env.DATABASE_URL;
+  const dir = options.dir ?? env.PGLITE_DIR;
+  const key = url ?? `pglite:${dir}`;
+  const existing = registry.get(key);
+  if (existing) return existing;
+  const handle = url ? openPostgres(url) : openPglite(dir);
+  registry.set(key, handle);
+  handle.db.catch(() => registry.delete(key));
+  return handle;
+}
+
+export function getDb(): Promise<Db> {
+  return openDb().db;
+}
+
+export function dbDriver(): DbDriver {
+  return env.DATABASE_URL ? 'postgres' : 'pglite';
+}
+
+function openPostgres(url: string): DbHandle {
+  const client = postgres(url, { max: env.DATABASE_POOL_SIZE, connect_timeout: 5, idle_timeout: 60, onnotice: () => {} });
+  const db = drizzlePg(client, { schema, casing: 'snake_case' });
+  return {
+    driver: 'postgres',
+    db: migratePostgres(url).then(() => db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Several instances may start at once: an advisory lock lets one migrate while the others wait. */
+async function migratePostgres(url: string): Promise<void> {
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const lockClient = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzlePg(lockClient), { migrationsFolder: MIGRATIONS_FOLDER });
+    await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await lockClient.end({ timeout: 5 });
+  }
+}
+
+function openPglite(dir: string): DbHandle {
+  let closeClient = async () => {};
+  const db = (async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    const client = dir === 'memory://' ? new PGlite() : new PGlite(path.resolve(dir));
+    closeClient = () => client.close();
+    const pg = drizzle(client, { schema, casing: 'snake_case' });
+    await migrate(pg, { migrationsFolder: MIGRATIONS_FOLDER });
+    return pg as unknown as Db;
+  })();
+  return { driver: 'pglite', db, close: () => closeClient() };
+}
+
+/** Rows of a raw `db.execute(sql)`: postgres-js answers an array, PGlite `{ rows }`. */
+export async function rawRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

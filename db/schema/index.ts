@@ -1,0 +1,5 @@
+export * from './projects';
+export * from './api-keys';
+export * from './events';
+export * from './audit-log';
+export * from './model-prices';

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['0', '1', 'true', 'false'])
+      .optional()
+      .transform((v) => (v === undefined ? fallback : v === '1' || v === 'true')),
+  );
+const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string')
+      .optional(),
+  ),
+  PGLITE_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data/pglite')),
+  DATABASE_POOL_SIZE: positiveInt(10),
+  KV_REST_API_URL: optionalUrl,
+  KV_REST_API_TOKEN: optionalString,
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  INIT_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  INIT_PROJECT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase slug (a-z, 0-9, -)')
+      .default('default'),
+  ),
+  DEMO: flag(true),
+  RETENTION_DAYS: positiveInt(90),
+  INGEST_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
+  HEALTH_TIMEOUT_MS: positiveInt(2000),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.anthropic.com')),
+  CLERK_SECRET_KEY: optionalString,
+  CLERK_API_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.clerk.com')),
+  CLERK_JWT_KEY: optionalString,
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: optionalString,
+  CRON_SECRET: optionalString,
+  AUTH_MODE: z.preprocess(emptyAsUndefined, z.enum(['clerk', 'none']).optional()),
+  ADMIN_EMAILS: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  if (Boolean(env.KV_REST_API_URL) !== Boolean(env.KV_REST_API_TOKEN)) {
+    throw new Error('Invalid environment configuration:\n  KV_REST_API_TOKEN: KV_REST_API_URL and KV_REST_API_TOKEN must be set together');
+  }
+  return env;
+}
+
+export const env: Env = parseEnv(process.env);
