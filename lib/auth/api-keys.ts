@@ -1,0 +1,94 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { isDatabaseUnavailable } from '@/db/errors';
+import { apiKeys, type ApiKeyScope } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
+import { AppError } from '@/lib/http/errors';
+import { ensureBootstrap } from '@/lib/projects/bootstrap';
+import { bearerToken, hashApiKey } from './api-key-format';
+
+export type AuthenticatedKey = { projectId: string; keyId: string; scopes: ApiKeyScope[] };
+
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 1_000;
+const cache = new Map<string, { key: AuthenticatedKey | null; expires: number }>();
+
+/** Resolves the request's Bearer key to its project, or throws 401/403 (audited) or 503. */
+export async function authenticateApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedKey> {
+  const token = bearerToken(request.headers.get('authorization'));
+  if (!token) {
+    void auditKeyFailure(request, 'missing', undefined);
+    throw new AppError('unauthorized', 'Missing API key: send "Authorization: Bearer <api key>".', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  const hash = hashApiKey(token);
+  const key = await lookup(hash);
+  if (!key) {
+    void auditKeyFailure(request, 'unknown_or_revoked', undefined);
+    throw new AppError('unauthorized', 'Unknown or revoked API key; create one under Settings > API keys.', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  if (!key.scopes.includes(scope)) {
+    void auditKeyFailure(request, `missing_scope:${scope}`, key);
+    throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`);
+  }
+  return key;
+}
+
+async function lookup(hash: string): Promise<AuthenticatedKey | null> {
+  const now = Date.now();
+  const cached = cache.get(hash);
+  if (cached && cached.expires > now) return cached.key;
+  try {
+    await ensureBootstrap();
+    const db = await getDb();
+    const [row] = await db
+      .select({ projectId: apiKeys.projectId, keyId: apiKeys.id, scopes: apiKeys.scopes })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
+    const key = row ?? null;
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(hash, { key, expires: now + CACHE_TTL_MS });
+    if (key) void touch(key);
+    return key;
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
+/** Revocation takes effect at once in this process, and within CACHE_TTL_MS in others. */
+export function forgetCachedKeys(): void {
+  cache.clear();
+}
+
+async function touch(key: AuthenticatedKey) {
+  try {
+    const db = await getDb();
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date() })
+      .where(and(eq(apiKeys.projectId, key.projectId), eq(apiKeys.id, key.keyId)));
+  } catch {
+    // last-used is informational; the request already succeeded
+  }
+}
+
+function auditKeyFailure(request: Request, reason: string, key: AuthenticatedKey | undefined) {
+  return recordAudit({
+    projectId: key?.projectId ?? null,
+    actor: key ? `api_key:${key.keyId}` : 'anonymous',
+    action: 'api_key.rejected',
+    target: new URL(request.url).pathname,
+    ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? null,
+    details: { reason },
+  });
+}
+
+export function unavailable(error: unknown): AppError {
+  if (!isDatabaseUnavailable(error)) console.error(JSON.stringify({ level: 'error', event: 'db_error', error: String(error) }));
+  return new AppError('unavailable', 'The database is unreachable; nothing was stored. Retry later.', {
+    'Retry-After': '5',
+  });
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '@/lib/http/errors';
+import { prepareBatch } from './batch';
+import { EVENT_TYPES } from './schema';
+
+const now = new Date('2026-11-22T12:00:00Z');
+const options = { now, retentionDays: 90 };
+const project = '00000000-0000-0000-0000-000000000001';
+
+/** One minimal valid event of every type, with its required fields. */
+export const MINIMAL_EVENTS = {
+  'message.received': { messageLength: 42 },
+  'ai.call': { model: 'claude-sonnet-4-5', durationMs: 1200, inputTokens: 1000, outputTokens: 200 },
+  'response.sent': { durationMs: 1500, timeToFirstTokenMs: 300, responseLength: 900, streamed: true },
+  'http.request': { route: '/api/chat', status: 200, durationMs: 80, method: 'POST' },
+  cache: { operation: 'get', cache: 'llm', hit: true, durationMs: 2 },
+  rate_limit: { route: '/api/chat', scope: 'user', limit: 60 },
+  error: { errorType: 'TimeoutError', message: 'upstream timed out', source: 'ai', status: 504 },
+  log: { level: 'warn', event: 'slow_query', message: 'took 900 ms', data: { table: 'messages' } },
+  feedback: { score: 5, messageId: 'm1', comment: 'great' },
+  'page.view': { path: '/chat' },
+  'web.vital': { name: 'LCP', value: 1800, path: '/chat' },
+  'auth.attempt': { outcome: 'failure', method: 'password', reason: 'bad password' },
+  metric: { name: 'cpu', value: 0.42, unit: 'ratio', labels: { host: 'a' } },
+  retrieval: { durationMs: 35, resultCount: 8, topScore: 0.91 },
+} as const;
+
+describe('prepareBatch', () => {
+  it('accepts one event of each of the 14 types and maps typed columns', () => {
+    const events = EVENT_TYPES.map((type, i) => ({ type, id: `e${i}`, userId: 'u1', ...MINIMAL_EVENTS[type] }));
+    const batch = prepareBatch({ events }, project, options);
+    expect(batch.errors).toEqual([]);
+    expect(batch.rows).toHaveLength(14);
+    const byType = Object.fromEntries(batch.rows.map((r) => [r.type, r]));
+    expect(byType['ai.call']).toMatchObject({ model: 'claude-sonnet-4-5', inputTokens: 1000, status: 'ok' });
+    expect(byType['ai.call']?.costUsd).toBeCloseTo((1000 * 3 + 200 * 15) / 1e6, 12);
+    expect(byType['http.request']).toMatchObject({ httpStatus: 200, route: '/api/chat', method: 'POST' });
+    expect(byType['error']).toMatchObject({ httpStatus: 504, source: 'ai', message: 'upstream timed out' });
+    expect(byType['log']).toMatchObject({ level: 'warn', name: 'slow_query', attributes: { data: { table: 'messages' } } });
+    expect(byType['cache']).toMatchObject({ operation: 'get', cacheName: 'llm', hit: true });
+    expect(byType['response.sent']).toMatchObject({ length: 900, ttftMs: 300, streamed: true });
+    expect(byType['auth.attempt']).toMatchObject({ outcome: 'failure' });
+    expect(byType['auth.attempt']?.method).toBeUndefined();
+    expect(byType['auth.attempt']?.attributes).toEqual({ method: 'password', reason: 'bad password' });
+    expect(byType['metric']).toMatchObject({ name: 'cpu', value: 0.42, attributes: { labels: { host: 'a' } } });
+    expect(byType['feedback']).toMatchObject({ score: 5, attributes: { messageId: 'm1', comment: 'great' } });
+    for (const row of batch.rows) expect(row).toMatchObject({ projectId: project, service: 'app', ts: now });
+  });
+
+  it('keeps the client cost over the computed one', () => {
+    const batch = prepareBatch(
+      { events: [{ type: 'ai.call', model: 'claude-opus-4-1', durationMs: 5, inputTokens: 1e6, costUsd: 0.5 }] },
+      project,
+      options,
+    );
+    expect(batch.rows[0]?.costUsd).toBe(0.5);
+  });
+
+  it('reports each invalid event with its index, id and what to fix', () => {
+    const batch = prepareBatch(
+      {
+        events: [
+          { type: 'ai.call', id: 'a', durationMs: 5 },
+          { type: 'nope', id: 'b' },
+          'not an object',
+          { type: 'feedback', score: 9 },
+          { type: 'page.view', path: '/' },
+        ],
+      },
+      project,
+      options,
+    );
+    expect(batch.rows).toHaveLength(1);
+    expect(batch.errors.map((e) => e.index)).toEqual([0, 1, 2, 3]);
+    expect(batch.errors[0]).toMatchObject({ id: 'a', message: expect.stringContaining('model') });
+    expect(batch.errors[1]?.message).toContain('unknown type "nope"');
+    expect(batch.errors[2]?.message).toBe('event must be a JSON object');
+    expect(batch.errors[3]?.message).toContain('score');
+  });
+
+  it('parses ISO and epoch-ms timestamps and enforces skew and retention', () => {
+    const batch = prepareBatch(
+      {
+        events: [
+          { type: 'page.view', path: '/', timestamp: '2026-11-22T11:00:00+01:00' },
+          { type: 'page.view', path: '/', timestamp: now.getTime() - 1000 },
+          { type: 'page.view', path: '/', timestamp: now.getTime() + 6 * 60_000 },
+          { type: 'page.view', path: '/', timestamp: now.getTime() - 91 * 86_400_000 },
+          { type: 'page.view', path: '/', timestamp: 'yesterday' },
+        ],
+      },
+      project,
+      options,
+    );
+    expect(batch.rows.map((r) => (r.ts as Date).toISOString())).toEqual([
+      '2026-11-22T10:00:00.000Z',
+      '2026-11-22T11:59:59.000Z',
+    ]);
+    expect(batch.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining('future'),
+      expect.stringContaining('retention'),
+      expect.stringContaining('ISO 8601'),
+    ]);
+  });
+
+  it('counts a repeated id inside one batch as a duplicate', () => {
+    const e = { type: 'page.view', id: 'same', path: '/' };
+    const batch = prepareBatch({ events: [e, e, { ...e, id: 'other' }] }, project, options);
+    expect(batch.rows).toHaveLength(2);
+    expect(batch.inBatchDuplicates).toBe(1);
+  });
+
+  it('rejects metadata over 16 KiB and ids over 128 characters', () => {
+    const batch = prepareBatch(
+      {
+        events: [
+          { type: 'page.view', path: '/', metadata: { blob: 'x'.repeat(17_000) } },
+          { type: 'page.view', path: '/', id: 'x'.repeat(129) },
+        ],
+      },
+      project,
+      options,
+    );
+    expect(batch.errors[0]?.message).toContain('metadata');
+    expect(batch.errors[1]?.message).toContain('id');
+  });
+
+  it.each([
+    [null, 'of the form'],
+    [[], 'of the form'],
+    [{ events: 'x' }, 'of the form'],
+    [{ events: [] }, 'empty'],
+    [{ events: Array.from({ length: 1001 }, () => ({ type: 'page.view', path: '/' })) }, 'at most 1000'],
+  ])('rejects the body shape %#', (body, message) => {
+    expect(() => prepareBatch(body, project, options)).toThrow(AppError);
+    expect(() => prepareBatch(body, project, options)).toThrow(message);
+  });
+
+  it('keeps unknown fields in attributes instead of dropping them', () => {
+    const batch = prepareBatch({ events: [{ type: 'page.view', path: '/', referrer: 'x.com' }] }, project, options);
+    expect(batch.rows[0]?.attributes).toEqual({ referrer: 'x.com' });
+  });
+});

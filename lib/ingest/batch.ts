@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@/lib/http/errors';
+import type { NewEventRow } from '@/db/schema';
+import type { PriceTable } from './pricing';
+import { MAX_EVENTS_PER_BATCH, parseEvent, type EventError } from './schema';
+import { toRow } from './to-row';
+
+export type PreparedBatch = {
+  rows: NewEventRow[];
+  /** Events repeated within this batch (same id): counted as duplicates, stored once. */
+  inBatchDuplicates: number;
+  errors: EventError[];
+  total: number;
+};
+
+/** Pure: validates a decoded body and turns its valid events into rows. */
+export function prepareBatch(
+  body: unknown,
+  projectId: string,
+  options: { now: Date; retentionDays: number; prices?: PriceTable },
+): PreparedBatch {
+  const events = (body as { events?: unknown } | null)?.events;
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(events)) {
+    throw new AppError('bad_request', 'The body must be a JSON object of the form {"events": [ ... ]}.');
+  }
+  if (events.length === 0) throw new AppError('bad_request', '"events" is empty; send 1 to 1000 events.');
+  if (events.length > MAX_EVENTS_PER_BATCH) {
+    throw new AppError(
+      'bad_request',
+      `"events" holds ${events.length} events; send at most ${MAX_EVENTS_PER_BATCH} per request.`,
+    );
+  }
+  const rows: NewEventRow[] = [];
+  const errors: EventError[] = [];
+  const seen = new Set<string>();
+  let inBatchDuplicates = 0;
+  events.forEach((raw, index) => {
+    const parsed = parseEvent(raw, index, options.now, options.retentionDays);
+    if (!parsed.ok) {
+      errors.push(parsed.error);
+      return;
+    }
+    const eventId = parsed.value.event.id ?? randomUUID();
+    if (seen.has(eventId)) {
+      inBatchDuplicates++;
+      return;
+    }
+    seen.add(eventId);
+    rows.push(toRow(projectId, parsed.value, eventId, options.prices));
+  });
+  return { rows, inBatchDuplicates, errors, total: events.length };
+}

@@ -1,0 +1,57 @@
+import { AppError } from '@/lib/http/errors';
+import { MAX_BODY_BYTES } from './schema';
+
+/**
+ * Reads a JSON body, gunzipping as it goes, and stops as soon as the decompressed size passes
+ * `limit`, so neither a large body nor a gzip bomb is ever held in memory whole.
+ */
+export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(contentType.trim())) {
+    throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
+  }
+  const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    throw new AppError(
+      'unsupported_media_type',
+      `Content-Encoding "${encoding.slice(0, 32)}" is not supported; send gzip or no encoding.`,
+    );
+  }
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (encoding === 'identity' && declared > limit) throw tooLarge(limit);
+  if (!request.body) throw new AppError('bad_request', 'The body is empty; send {"events": [...]}.');
+
+  const stream = encoding === 'gzip' ? request.body.pipeThrough(new DecompressionStream('gzip')) : request.body;
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(limit);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('bad_request', 'The body could not be read; if it is gzip-compressed, check the compression.');
+  }
+  if (size === 0) throw new AppError('bad_request', 'The body is empty; send {"events": [...]}.');
+  const text = Buffer.concat(chunks, size).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError('bad_request', `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+  }
+}
+
+function tooLarge(limit: number) {
+  return new AppError(
+    'payload_too_large',
+    `The body is larger than ${limit / 1024 / 1024} MiB after decompression; send fewer events per request.`,
+  );
+}

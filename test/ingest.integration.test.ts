@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const slug = `it-${randomUUID().slice(0, 8)}`;
+const initKey = `cw_it_${randomUUID()}${randomUUID()}`.replace(/-/g, '');
+process.env.INIT_PROJECT = slug;
+process.env.INIT_API_KEY = initKey;
+
+// Imported after the env above is set: lib/env parses process.env once, at import.
+const { getDb } = await import('@/db/client');
+const schema = await import('@/db/schema');
+const { authenticateApiKey, forgetCachedKeys } = await import('@/lib/auth/api-keys');
+const { generateApiKey, hashApiKey, displayPrefix } = await import('@/lib/auth/api-key-format');
+const { ingestBatch } = await import('@/lib/ingest/ingest');
+const { ensureBootstrap } = await import('@/lib/projects/bootstrap');
+
+const request = (key?: string) =>
+  new Request('http://test/api/v1/events', {
+    method: 'POST',
+    headers: key ? { Authorization: `Bearer ${key}`, 'x-forwarded-for': '203.0.113.9' } : {},
+  });
+
+async function newProject(scopes: ('ingest' | 'read')[] = ['ingest', 'read']) {
+  const db = await getDb();
+  const [project] = await db
+    .insert(schema.projects)
+    .values({ slug: `p-${randomUUID().slice(0, 12)}`, name: 'test' })
+    .returning();
+  const key = generateApiKey();
+  const [row] = await db
+    .insert(schema.apiKeys)
+    .values({ projectId: project!.id, name: 'test', keyHash: hashApiKey(key), prefix: displayPrefix(key), scopes })
+    .returning();
+  return { project: project!, key, keyId: row!.id };
+}
+
+describe(`ingest against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, () => {
+  beforeAll(async () => {
+    await ensureBootstrap();
+  });
+
+  it('bootstraps INIT_PROJECT with an INIT_API_KEY holding both scopes, once', async () => {
+    await ensureBootstrap();
+    const key = await authenticateApiKey(request(initKey), 'read');
+    const db = await getDb();
+    const [project] = await db.select().from(schema.projects).where(eq(schema.projects.slug, slug));
+    expect(key.projectId).toBe(project!.id);
+    expect(key.scopes.sort()).toEqual(['ingest', 'read']);
+    const keys = await db.select().from(schema.apiKeys).where(eq(schema.apiKeys.projectId, project!.id));
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.keyHash).toBe(hashApiKey(initKey));
+    expect(JSON.stringify(keys)).not.toContain(initKey);
+  });
+
+  it('stores rows with typed columns and computed cost, and counts duplicates', async () => {
+    const { project } = await newProject();
+    const id = randomUUID();
+    const body = {
+      events: [
+        { type: 'ai.call', id: `${id}-a`, model: 'claude-haiku-4-5', durationMs: 900, inputTokens: 2000, outputTokens: 1000, userId: 'u1' },
+        { type: 'http.request', id: `${id}-b`, route: '/api/chat', status: 502, durationMs: 30 },
+      ],
+    };
+    const first = await ingestBatch(project.id, body);
+    expect(first.body).toEqual({ accepted: 2, duplicates: 0, rejected: 0 });
+    const second = await ingestBatch(project.id, body);
+    expect(second.body).toEqual({ accepted: 0, duplicates: 2, rejected: 0 });
+    expect(second.stored).toEqual([]);
+    const db = await getDb();
+    const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
+    expect(rows).toHaveLength(2);
+    const ai = rows.find((r) => r.type === 'ai.call')!;
+    expect(ai).toMatchObject({ model: 'claude-haiku-4-5', inputTokens: 2000, outputTokens: 1000, status: 'ok', userId: 'u1' });
+    expect(ai.costUsd).toBeCloseTo((2000 * 1 + 1000 * 5) / 1e6, 10);
+    expect(rows.find((r) => r.type === 'http.request')).toMatchObject({ httpStatus: 502, route: '/api/chat' });
+  });
+
+  it('scopes idempotency to the project: the same id in two projects is stored twice', async () => {
+    const a = await newProject();
+    const b = await newProject();
+    const body = { events: [{ type: 'page.view', id: 'shared-id', path: '/' }] };
+    expect((await ingestBatch(a.project.id, body)).body.accepted).toBe(1);
+    expect((await ingestBatch(b.project.id, body)).body.accepted).toBe(1);
+  });
+
+  it('applies a project price override to computed cost', async () => {
+    const { project } = await newProject();
+    const db = await getDb();
+    await db.insert(schema.modelPrices).values({
+      projectId: project.id,
+      model: 'claude-sonnet-4',
+      inputPerMTok: 10,
+      outputPerMTok: 20,
+      cacheReadPerMTok: 0,
+      cacheWritePerMTok: 0,
+    });
+    const result = await ingestBatch(project.id, {
+      events: [{ type: 'ai.call', model: 'claude-sonnet-4-5', durationMs: 1, inputTokens: 1e6, outputTokens: 1e6 }],
+    });
+    expect(result.stored[0]?.costUsd).toBe(30);
+  });
+
+  it('refuses missing, unknown and revoked keys with 401 and a missing scope with 403, and audits each', async () => {
+    const { project, key, keyId } = await newProject(['read']);
+    const codes: number[] = [];
+    for (const attempt of [undefined, key + 'x']) {
+      try {
+        await authenticateApiKey(request(attempt), 'ingest');
+      } catch (error) {
+        codes.push((error as { status: number }).status);
+      }
+    }
+    await expect(authenticateApiKey(request(key), 'ingest')).rejects.toMatchObject({ status: 403 });
+    const db = await getDb();
+    await db.update(schema.apiKeys).set({ revokedAt: new Date() }).where(eq(schema.apiKeys.id, keyId));
+    forgetCachedKeys();
+    await expect(authenticateApiKey(request(key), 'read')).rejects.toMatchObject({ status: 401 });
+    expect(codes).toEqual([401, 401]);
+
+    await new Promise((r) => setTimeout(r, 200));
+    const audit = await db
+      .select()
+      .from(schema.auditLog)
+      .where(and(eq(schema.auditLog.projectId, project.id), eq(schema.auditLog.action, 'api_key.rejected')));
+    expect(audit.map((a) => a.details)).toEqual([{ reason: 'missing_scope:ingest' }]);
+    const anonymous = await db
+      .select()
+      .from(schema.auditLog)
+      .where(and(eq(schema.auditLog.action, 'api_key.rejected'), eq(schema.auditLog.ip, '203.0.113.9')));
+    expect(anonymous.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(anonymous)).not.toContain(key);
+  });
+});
