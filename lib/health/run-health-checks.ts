@@ -1,0 +1,21 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import { getDb, rawRows } from '@/db/client';
+import { env } from '@/lib/env';
+import { getKv } from '@/lib/kv';
+import { probeClaude, probeClerk, probeDatabase, probeKv, runProbes, shareInFlight } from './probes';
+import { summarizeHealth, type HealthReport } from './status';
+
+async function checkHealth(): Promise<HealthReport> {
+  const timeoutMs = env.HEALTH_TIMEOUT_MS;
+  const results = await runProbes({
+    database: () => probeDatabase({ timeoutMs, query: async () => rawRows(await getDb(), sql`select 1`) }),
+    cache: () => probeKv({ timeoutMs, kv: getKv }),
+    ai: () => probeClaude({ timeoutMs, baseUrl: env.ANTHROPIC_BASE_URL, apiKey: env.ANTHROPIC_API_KEY }),
+    auth: () => probeClerk({ timeoutMs, apiUrl: env.CLERK_API_URL, secretKey: env.CLERK_SECRET_KEY }),
+  });
+  return summarizeHealth(results, new Date());
+}
+
+/** Probes the database, KV, Claude and Clerk in parallel; answers within HEALTH_TIMEOUT_MS plus overhead. */
+export const runHealthChecks: () => Promise<HealthReport> = shareInFlight(checkHealth);
