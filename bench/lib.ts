@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function ensureBuild(): Promise<void> {
+  if (existsSync('.next/BUILD_ID') && !process.argv.includes('--rebuild')) return;
+  await run('npx', ['next', 'build']);
+}
+
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', env });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+/** `next start` as a direct node child, so its pid is the server's and its memory can be read. */
+export async function startNext(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = `http://localhost:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 240) throw new Error('server did not become healthy');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, child, stop: () => child.kill('SIGTERM') };
+}
+
+/** Peak resident memory (MiB) of a process and its descendants, sampled until stopped. */
+export function watchPeakRss(pid: number) {
+  let peak = 0;
+  const tree = (root: number): number[] => {
+    const out = [root];
+    try {
+      for (const c of readFileSync(`/proc/${root}/task/${root}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+        out.push(...tree(Number(c)));
+      }
+    } catch {
+      // process gone
+    }
+    return out;
+  };
+  const sample = () => {
+    let total = 0;
+    for (const p of tree(pid)) {
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+        total += m ? Number(m[1]) : 0;
+      } catch {
+        // process gone
+      }
+    }
+    peak = Math.max(peak, total / 1024);
+  };
+  const timer = setInterval(sample, 100);
+  return { stop: () => (clearInterval(timer), sample(), peak) };
+}
+
+export function machine(): string {
+  return `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
+}
