@@ -5,6 +5,9 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, rawRows } from '@/db/client';
+import { createMemoryKv } from '@/lib/kv/memory';
+import { createRedisKv } from '@/lib/kv/redis';
+import type { Kv } from '@/lib/kv/types';
 import {
   ANTHROPIC_VERSION,
   probeClaude,
@@ -224,21 +227,47 @@ describe('probeDatabase', () => {
 });
 
 describe('probeKv', () => {
-  it('is ok when the value written is read back, and the key expires on its own', async () => {
-    const store = new Map<string, { value: string; ttlSeconds?: number }>();
-    const kv = {
-      set: async (key: string, value: string, options?: { ttlSeconds?: number }) => {
-        store.set(key, { value, ttlSeconds: options?.ttlSeconds });
-        return true;
-      },
-      get: async (key: string) => store.get(key)?.value ?? null,
+  it('is ok against the in-process KV, and the probe key expires on its own', async () => {
+    const kv = createMemoryKv();
+    const written: string[] = [];
+    const recording: Pick<Kv, 'get' | 'set'> = {
+      set: (key, value, options) => (written.push(key), kv.set(key, value, options)),
+      get: (key) => kv.get(key),
     };
-    expect(await probeKv({ timeoutMs: TIMEOUT_MS, kv: () => kv })).toMatchObject({ state: 'ok' });
-    expect(store.size).toBe(1);
-    const [key, entry] = [...store.entries()][0] ?? [];
-    expect(key).toMatch(/^health:probe:/);
-    expect(entry?.ttlSeconds).toBeGreaterThan(0);
-    expect(entry?.ttlSeconds).toBeLessThanOrEqual(60);
+    try {
+      expect(await probeKv({ timeoutMs: TIMEOUT_MS, kv: () => recording })).toMatchObject({ state: 'ok' });
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatch(/^health:probe:/);
+      const ttl = await kv.ttl(written[0] ?? '');
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60);
+    } finally {
+      await kv.close();
+    }
+  });
+
+  it('fails with "connection refused" when Redis is not listening', async () => {
+    const kv = createRedisKv(`redis://127.0.0.1:${await closedPort()}`);
+    try {
+      const result = await probeKv({ timeoutMs: 2000, kv: () => kv });
+      expect(result).toMatchObject({ state: 'fail', reason: 'connection refused' });
+    } finally {
+      await kv.close();
+    }
+  });
+
+  it('fails with a timeout reason within the timeout when Redis accepts but never answers', async () => {
+    const silent = await startSilentTcp();
+    const kv = createRedisKv(`redis://:hunter2@127.0.0.1:${silent.port}`);
+    try {
+      const { result, ms } = await elapsed(() => probeKv({ timeoutMs: TIMEOUT_MS, kv: () => kv }));
+      expect(result).toMatchObject({ state: 'fail', reason: `timeout after ${TIMEOUT_MS} ms` });
+      expect(ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+      expect(JSON.stringify(result)).not.toContain('hunter2');
+    } finally {
+      await kv.close();
+      await silent.close();
+    }
   });
 
   it('fails when the value read back differs (a store that drops writes)', async () => {
@@ -265,16 +294,13 @@ describe('runProbes', () => {
   it('runs the probes in parallel: four hung dependencies answer within one timeout', async () => {
     const silent = await startSilentTcp();
     const client = postgres(`postgres://app@127.0.0.1:${silent.port}/app`, { max: 1, onnotice: () => {} });
+    const redis = createRedisKv(`redis://127.0.0.1:${silent.port}`);
     upstream.mode = 'hang';
     try {
       const { result, ms } = await elapsed(() =>
         runProbes({
           database: () => probeDatabase({ timeoutMs: TIMEOUT_MS, query: () => client`select 1` }),
-          cache: () =>
-            probeKv({
-              timeoutMs: TIMEOUT_MS,
-              kv: () => ({ set: () => new Promise<boolean>(() => {}), get: async () => null }),
-            }),
+          cache: () => probeKv({ timeoutMs: TIMEOUT_MS, kv: () => redis }),
           ai: () => probeClaude({ baseUrl: upstream.url, apiKey: API_KEY, timeoutMs: TIMEOUT_MS }),
           auth: () => probeClerk({ apiUrl: upstream.url, secretKey: CLERK_SECRET, timeoutMs: TIMEOUT_MS }),
         }),
@@ -287,6 +313,7 @@ describe('runProbes', () => {
       expect(text).not.toContain(API_KEY);
       expect(text).not.toContain(CLERK_SECRET);
     } finally {
+      await redis.close();
       await silent.close();
       await client.end({ timeout: 0 });
     }

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
+import { openDb, rawRows } from '@/db/client';
+import { sql } from 'drizzle-orm';
+
+const adminUrl = process.env.DATABASE_URL;
+
+describe('migrations', () => {
+  it('apply once to a fresh embedded database and leave every table in place', async () => {
+    const handle = openDb({ dir: 'memory://' });
+    const db = await handle.db;
+    const tables = await rawRows<{ table_name: string }>(
+      db,
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(['api_keys', 'audit_log', 'events', 'model_prices', 'projects']);
+  });
+
+  // Several server instances starting together against one Postgres: the advisory lock serialises them.
+  it.runIf(adminUrl)('run safely from several instances starting at once on a fresh Postgres database', async () => {
+    const name = `chatwatch_mig_${randomUUID().slice(0, 8)}`;
+    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(adminUrl!);
+    url.pathname = `/${name}`;
+    try {
+      const handles = Array.from({ length: 4 }, (_, i) => openDb({ url: `${url.toString()}?application_name=mig${i}` }));
+      const dbs = await Promise.all(handles.map((h) => h.db));
+      const applied = await rawRows<{ n: number }>(dbs[0]!, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(applied[0]?.n).toBe(1);
+      await Promise.all(handles.map((h) => h.close()));
+    } finally {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+});
