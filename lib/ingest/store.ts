@@ -5,34 +5,42 @@ import { unavailable } from '@/lib/auth/api-keys';
 import type { PriceTable } from './pricing';
 
 /**
- * One statement whose only parameter is the batch as JSON: the query builder spent ~12 ms per 100
- * rows laying out thousands of parameters, this spends well under one. Columns and their SQL types
- * come from the drizzle table, so the statement follows the schema.
+ * One statement whose parameters are the project id and the batch as JSON: the query builder spent
+ * ~12 ms per 100 rows laying out thousands of parameters, this spends well under one. Keys are short
+ * aliases (c0, c1, ...) so the payload stays small; columns and SQL types come from the drizzle table.
  */
 const insertable = Object.entries(getTableColumns(events))
-  .filter(([key]) => key !== 'receivedAt')
-  .map(([key, column]) => ({ key, name: column.name, type: column.getSQLType() }));
-const columnList = insertable.map((c) => `"${c.name}"`).join(', ');
-const recordType = insertable.map((c) => `"${c.name}" ${c.type}`).join(', ');
-const INSERT_HEAD = sql.raw(`insert into events (${columnList}) select ${columnList} from json_to_recordset(`);
-const INSERT_TAIL = sql.raw(`::json) as t(${recordType}) on conflict (project_id, event_id) do nothing returning event_id`);
+  .filter(([key]) => key !== 'receivedAt' && key !== 'projectId')
+  .map(([key, column], i) => ({ key: key as keyof NewEventRow, name: column.name, alias: `c${i}`, type: column.getSQLType() }));
+const INSERT_HEAD = sql.raw(
+  `insert into events (project_id, ${insertable.map((c) => `"${c.name}"`).join(', ')}) select `,
+);
+const INSERT_SELECT = sql.raw(`::uuid, ${insertable.map((c) => `t.${c.alias}`).join(', ')} from json_to_recordset(`);
+const INSERT_TAIL = sql.raw(
+  `::json) as t(${insertable.map((c) => `${c.alias} ${c.type}`).join(', ')}) ` +
+    'on conflict (project_id, event_id) do nothing returning event_id',
+);
 
 function toJsonRecord(row: NewEventRow): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  for (const { key, name } of insertable) {
-    const value = row[key as keyof NewEventRow];
-    if (value !== undefined && value !== null) record[name] = value;
+  for (const { key, alias } of insertable) {
+    const value = row[key];
+    if (value !== undefined && value !== null) record[alias] = value;
   }
   return record;
 }
 
-/** Inserts rows in one statement (all or nothing); returns the ids that were new. */
+/** Inserts one project's rows in one statement (all or nothing); returns the ids that were new. */
 export async function storeRows(rows: NewEventRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   try {
     const db = await getDb();
+    const projectId = rows[0]!.projectId;
     const payload = JSON.stringify(rows.map(toJsonRecord));
-    const inserted = await rawRows<{ event_id: string }>(db, sql`${INSERT_HEAD}${payload}${INSERT_TAIL}`);
+    const inserted = await rawRows<{ event_id: string }>(
+      db,
+      sql`${INSERT_HEAD}${projectId}${INSERT_SELECT}${payload}${INSERT_TAIL}`,
+    );
     return new Set(inserted.map((row) => row.event_id));
   } catch (error) {
     throw unavailable(error);
