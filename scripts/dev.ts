@@ -38,7 +38,7 @@ async function main(): Promise<number> {
   // Deleting the database directory makes it fresh again: a marker left beside it would be a lie.
   if (embedded && !inMemory && !existsSync(path.resolve(pgliteDir))) rmSync(MARKER_FILE, { force: true });
   const marker = readMarker();
-  const seed = demo && embedded && (inMemory || !marker);
+  const fresh = demo && embedded && (inMemory || !marker);
   const baseUrl = `http://localhost:${port}`;
 
   const next = spawn(process.execPath, [nextBin(), 'dev', '--port', String(port), ...process.argv.slice(2)], {
@@ -75,7 +75,7 @@ async function main(): Promise<number> {
     await simulate({
       baseUrl,
       apiKey,
-      seed,
+      fresh,
       marker: inMemory ? undefined : marker,
       persist: embedded && !inMemory,
       signal: controller.signal,
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
 async function simulate(options: {
   baseUrl: string;
   apiKey: string;
-  seed: boolean;
+  fresh: boolean;
   marker: Marker | undefined;
   persist: boolean;
   signal: AbortSignal;
@@ -108,7 +108,7 @@ async function simulate(options: {
   // A restart catches up on what it missed while stopped; the server dedupes any overlap by id.
   const through = options.marker?.through ? new Date(options.marker.through) : undefined;
   let from = now;
-  if (options.seed) from = windowStart;
+  if (options.fresh) from = windowStart;
   else if (through && through < now) from = maxDate(through, windowStart);
   const outages = planOutages(windowStart, now, DEFAULT_OUTAGES, SEED);
   const common = {
@@ -121,7 +121,7 @@ async function simulate(options: {
 
   if (from < now) {
     console.log(
-      `[demo] ${options.seed ? 'seeding 7 days of' : 'catching up on'} traffic since ${from.toISOString()}`,
+      `[demo] ${options.fresh ? 'seeding 7 days of' : 'catching up on'} traffic since ${from.toISOString()}`,
     );
     const done = await runBackfill({
       ...common,

@@ -104,9 +104,7 @@ async function main(): Promise<number> {
   if (!closed)
     console.warn(`Gave up waiting for the last ${client.stats().queued + client.stats().inFlight} events.`);
   const final = client.stats();
-  console.log(
-    formatProgress('total', { ...final, generated: 0, eventsPerSecond: 0 }).replace(/ \(0 ev\/s\)$/, ''),
-  );
+  console.log(formatProgress('total', final));
   return refused || final.failed > 0 ? 1 : 0;
 }
 

@@ -89,6 +89,11 @@ export type Client = {
 
 type Entry = { id: string; json: string; bytes: number };
 
+/**
+ * const monitor = createClient({ url: 'https://monitor.example.com', apiKey: process.env.MONITOR_KEY! });
+ * monitor.track({ type: 'ai.call', model: 'claude-sonnet-4-5', durationMs: 1840, inputTokens: 912, outputTokens: 388 });
+ * await monitor.close(); // before the process exits
+ */
 export function createClient(options: ClientOptions): Client {
   const endpoint = `${options.url.replace(/\/+$/, '')}/api/v1/events`;
   const perRequest = clamp(options.batchSize ?? 100, 1, MAX_EVENTS_PER_REQUEST);

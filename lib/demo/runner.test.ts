@@ -16,8 +16,8 @@ afterEach(async () => {
   await new Promise((resolve) => running.close(resolve));
 });
 
-/** A real endpoint that stores ids once, as the ingest API does. */
-async function ingestServer() {
+/** A real endpoint that stores ids once, as the ingest API does, or always answers `failWith`. */
+async function ingestServer(failWith?: number) {
   const stored = new Set<string>();
   const batches: Batch[] = [];
   server = createServer(async (req, res) => {
@@ -25,6 +25,10 @@ async function ingestServer() {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const { events } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: StampedEvent[] };
     batches.push({ receivedAt: Date.now(), events });
+    if (failWith) {
+      res.writeHead(failWith, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: { code: 'unavailable', message: 'database unreachable' } }));
+    }
     const accepted = events.filter((e) => !stored.has(e.id)).length;
     for (const event of events) stored.add(event.id);
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -75,6 +79,44 @@ describe('runBackfill', () => {
     expect(second).toMatchObject({ accepted: 0, duplicates: first.generated });
     expect(stored.size).toBe(first.generated);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('runBackfill against a failing server', () => {
+  const to = new Date('2025-11-20T12:00:00Z');
+  const from = new Date(to.getTime() - 7 * 24 * HOUR);
+
+  it('stops after three rounds of given-up batches, instead of failing through the whole range', async () => {
+    const { url, batches } = await ingestServer(500);
+    const client = createClient({ url, apiKey: 'k', batchSize: 1000, maxRetries: 0, onError: () => {} });
+    const done = await runBackfill({ client, traffic, outages: [], from, to, batchSize: 1000 });
+
+    // Each round waits for the batch in flight and the next one, so three failed rounds are up to six batches.
+    expect(done.complete).toBe(false);
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    expect(batches.length).toBeLessThanOrEqual(6);
+    expect(done.failed).toBe(batches.length * 1000);
+    expect(done.generated).toBeLessThan(8000);
+  });
+
+  it('returns promptly when aborted while a batch is still being retried', async () => {
+    const { url } = await ingestServer(503);
+    const client = createClient({ url, apiKey: 'k', batchSize: 1000, retryBaseMs: 5000, onError: () => {} });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const done = await runBackfill({
+      client,
+      traffic,
+      outages: [],
+      from,
+      to,
+      batchSize: 1000,
+      signal: controller.signal,
+    });
+
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(done).toMatchObject({ complete: false, accepted: 0 });
   });
 });
 

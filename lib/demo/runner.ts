@@ -54,8 +54,8 @@ type RunOptions = {
   progressEveryMs?: number;
 };
 
-/** A server failing this many batches in a row is down or broken: the rest would only fail slower. */
-const FAILED_BATCHES_TO_GIVE_UP = 3;
+/** A server failing this many flushes in a row is down or broken: the rest would only fail slower. */
+const FAILED_FLUSHES_TO_GIVE_UP = 3;
 
 export type BackfillResult = Progress & { complete: boolean };
 
@@ -76,7 +76,7 @@ export async function runBackfill(
     const failedBefore = client.stats().failed;
     await untilAborted(client.flush(), signal);
     failedInARow = client.stats().failed > failedBefore ? failedInARow + 1 : 0;
-    return !signal?.aborted && failedInARow < FAILED_BATCHES_TO_GIVE_UP;
+    return !signal?.aborted && failedInARow < FAILED_FLUSHES_TO_GIVE_UP;
   };
   days: for (let end = options.to.getTime(); end > options.from.getTime(); end -= DAY) {
     const start = Math.max(options.from.getTime(), end - DAY);
@@ -141,7 +141,10 @@ function progressReporter({ client, onProgress, progressEveryMs = 2000 }: RunOpt
   };
 }
 
-export function formatProgress(phase: string, p: Progress): string {
+export function formatProgress(
+  phase: string,
+  p: ClientStats & { fraction?: number; eventsPerSecond?: number },
+): string {
   const n = (value: number) => value.toLocaleString('en-US');
   const parts = [
     `${n(p.sent)} sent`,
@@ -153,7 +156,10 @@ export function formatProgress(phase: string, p: Progress): string {
   if (p.dropped > 0) parts.push(`${n(p.dropped)} dropped`);
   if (p.retries > 0) parts.push(`${n(p.retries)} retries`);
   const percent = p.fraction === undefined ? '' : ` ${Math.min(100, Math.floor(p.fraction * 100))}%`;
-  return `[${phase}]${percent} ${parts.join(' · ')} (${Math.round(p.eventsPerSecond)} ev/s)`;
+  const perSecond = p.eventsPerSecond;
+  const rate =
+    perSecond === undefined ? '' : ` (${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} ev/s)`;
+  return `[${phase}]${percent} ${parts.join(' · ')}${rate}`;
 }
 
 /** Resolves with the work, or as soon as the signal aborts (the work goes on unobserved). */
