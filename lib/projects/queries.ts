@@ -1,6 +1,7 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { getDb, rawRows } from '@/db/client';
+import { projects } from '@/db/schema';
 
 export type ProjectActivity = { id: string; name: string; events24h: number; lastEventAt: Date | null };
 
@@ -19,4 +20,26 @@ export async function listProjectActivity(): Promise<ProjectActivity[]> {
     events24h: Number(r.events_24h),
     lastEventAt: r.last_event_at ? new Date(r.last_event_at) : null,
   }));
+}
+
+export type ProjectSummary = { id: string; slug: string; name: string };
+
+const summary = { id: projects.id, slug: projects.slug, name: projects.name };
+
+/** Every project of this installation, oldest first (the first one is the default project). */
+export async function listProjects(): Promise<ProjectSummary[]> {
+  const db = await getDb();
+  return db.select(summary).from(projects).orderBy(asc(projects.createdAt), asc(projects.slug));
+}
+
+export async function getProjectBySlug(slug: string): Promise<ProjectSummary | null> {
+  const db = await getDb();
+  const [row] = await db.select(summary).from(projects).where(eq(projects.slug, slug));
+  return row ?? null;
+}
+
+export async function getProjectById(id: string): Promise<ProjectSummary | null> {
+  const db = await getDb();
+  const [row] = await db.select(summary).from(projects).where(eq(projects.id, id));
+  return row ?? null;
 }

@@ -1,0 +1,76 @@
+import 'server-only';
+import { auth } from '@clerk/nextjs/server';
+import { AppError } from '@/lib/http/errors';
+import { ensureBootstrap } from '@/lib/projects/bootstrap';
+import { getProjectById, getProjectBySlug, listProjects, type ProjectSummary } from '@/lib/projects/queries';
+import { bearerToken } from './api-key-format';
+import { authenticateApiKey, unavailable } from './api-keys';
+import { getAuthConfig } from './viewer';
+
+export type ReadScope = { projectId: string; projectSlug: string; via: 'key' | 'session' };
+
+/**
+ * Who may read which project through the JSON read API. A Bearer token that is not a valid Clerk session
+ * is an API key: it needs the `read` scope and reads only its own project. A session (Clerk, or the
+ * local/none modes) may read every project: this is a single-team install with no per-project membership
+ * yet. Throws AppError 401/403/404/503, never redirects.
+ */
+export async function resolveReadScope(request: Request, projectSlug: string | null): Promise<ReadScope> {
+  const slug = projectSlug?.trim() || null;
+  const token = bearerToken(request.headers.get('authorization'));
+  const { mode } = getAuthConfig();
+  if (mode === 'clerk') {
+    const { userId } = await auth();
+    if (userId) return sessionScope(slug);
+    if (token && looksLikeJwt(token)) {
+      throw new AppError('unauthorized', 'The session token is invalid or expired: sign in again.', { 'WWW-Authenticate': 'Bearer' });
+    }
+  } else if ((mode === 'local' || mode === 'none') && !token) {
+    return sessionScope(slug);
+  }
+  if (!token) {
+    throw new AppError('unauthorized', 'Sign in, or send "Authorization: Bearer <api key>" with a key that has the "read" scope.', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  const key = await authenticateApiKey(request, 'read');
+  const project = await db(() => getProjectById(key.projectId));
+  if (!project) throw new AppError('unauthorized', 'Unknown or revoked API key; create one under Settings > API keys.');
+  if (slug && slug !== project.slug) {
+    throw new AppError('forbidden', `This API key reads project "${project.slug}" only; drop the project parameter or use a key of that project.`);
+  }
+  return { projectId: project.id, projectSlug: project.slug, via: 'key' };
+}
+
+async function sessionScope(slug: string | null): Promise<ReadScope> {
+  const project = await db(async (): Promise<ProjectSummary | null> => {
+    await ensureBootstrap();
+    if (slug) return getProjectBySlug(slug);
+    const [first] = await listProjects();
+    return first ?? null;
+  });
+  if (!project) {
+    throw new AppError('not_found', slug ? `No project "${slug}" on this installation.` : 'No project yet: set INIT_API_KEY and restart.');
+  }
+  return { projectId: project.id, projectSlug: project.slug, via: 'session' };
+}
+
+async function db<T>(query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
+/** Session tokens are JWTs; API keys never carry a JSON header segment. */
+function looksLikeJwt(token: string): boolean {
+  const [header, payload, signature, extra] = token.split('.');
+  if (!header || !payload || !signature || extra !== undefined) return false;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && 'alg' in parsed;
+  } catch {
+    return false;
+  }
+}
