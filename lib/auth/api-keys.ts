@@ -11,7 +11,10 @@ export type AuthenticatedKey = { projectId: string; keyId: string; scopes: ApiKe
 
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 1_000;
-const cache = new Map<string, { key: AuthenticatedKey | null; expires: number }>();
+type CacheEntry = { key: AuthenticatedKey | null; expires: number };
+// Next bundles server actions and route handlers separately: one map per process, so a revoke clears it for all.
+const globals = globalThis as unknown as Record<symbol, Map<string, CacheEntry> | undefined>;
+const cache = (globals[Symbol.for('chatwatch.apiKeyCache')] ??= new Map<string, CacheEntry>());
 
 /** Resolves the request's Bearer key to its project, or throws 401/403 (audited) or 503. */
 export async function authenticateApiKey(request: Request, scope: ApiKeyScope): Promise<AuthenticatedKey> {

@@ -48,7 +48,10 @@ export async function storeRows(rows: NewEventRow[]): Promise<Set<string>> {
 }
 
 const PRICE_TTL_MS = 60_000;
-const priceCache = new Map<string, { table: PriceTable; expires: number }>();
+type PriceEntry = { table: PriceTable; expires: number };
+// Shared across Next's bundles in one process, so a settings change reaches the ingest route at once.
+const priceGlobals = globalThis as unknown as Record<symbol, Map<string, PriceEntry> | undefined>;
+const priceCache = (priceGlobals[Symbol.for('chatwatch.priceCache')] ??= new Map<string, PriceEntry>());
 
 /** A project's price overrides, cached briefly: they change rarely and every ai.call needs them. */
 export async function projectPrices(projectId: string): Promise<PriceTable> {
