@@ -1,0 +1,92 @@
+import { CardPanel } from '@/components/dashboard/card-panel';
+import { TableSimple, type Column } from '@/components/dashboard/table-simple';
+import { API_KEY_SCOPES } from '@/db/schema';
+import type { ApiKeyRow } from '@/lib/settings/queries';
+import { revokeApiKeyAction } from '../actions';
+import { ButtonConfirmAction } from './button-confirm-action';
+import { FormCreateApiKey } from './form-create-api-key';
+import { AdminNote } from './form-parts';
+import { TimeUtc } from './time-utc';
+
+const BADGE = 'rounded px-1.5 py-0.5 text-[11px] font-medium';
+
+type Props = { projectId: string; projectName: string; keys: ApiKeyRow[]; isAdmin: boolean };
+
+export function SectionApiKeys({ projectId, projectName, keys, isAdmin }: Props) {
+  const columns: Column<ApiKeyRow>[] = [
+    { key: 'name', label: 'Name', render: (k) => <span className="font-medium">{k.name}</span> },
+    {
+      key: 'prefix',
+      label: 'Key',
+      render: (k) => <code className="font-mono text-xs whitespace-nowrap">{k.prefix}…</code>,
+    },
+    {
+      key: 'scopes',
+      label: 'Scopes',
+      render: (k) => (
+        <span className="flex gap-1">
+          {k.scopes.map((scope) => (
+            <span
+              key={scope}
+              className={`${BADGE} bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300`}
+            >
+              {scope}
+            </span>
+          ))}
+        </span>
+      ),
+    },
+    { key: 'created', label: 'Created (UTC)', render: (k) => <TimeUtc date={k.createdAt} /> },
+    { key: 'used', label: 'Last used', render: (k) => <TimeUtc date={k.lastUsedAt} /> },
+    {
+      key: 'status',
+      label: 'Status',
+      render: (k) =>
+        k.revokedAt ? (
+          <span
+            className={`${BADGE} whitespace-nowrap bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400`}
+          >
+            revoked <TimeUtc date={k.revokedAt} />
+          </span>
+        ) : (
+          <span
+            className={`${BADGE} bg-emerald-50 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300`}
+          >
+            active
+          </span>
+        ),
+    },
+  ];
+  if (isAdmin) {
+    columns.push({
+      key: 'actions',
+      label: '',
+      align: 'right',
+      render: (k) =>
+        k.revokedAt ? null : (
+          <ButtonConfirmAction
+            action={revokeApiKeyAction}
+            fields={{ projectId, keyId: k.id }}
+            label="Revoke"
+            question={`Revoke “${k.name}”? Clients using it get 401.`}
+            confirmLabel="Revoke key"
+          />
+        ),
+    });
+  }
+  return (
+    <CardPanel
+      title="API keys"
+      subtitle={`Keys that send events to or read figures of ${projectName}. A key is shown once, when it is created.`}
+    >
+      <TableSimple rows={keys} columns={columns} empty="No API keys yet." rowKey={(k) => k.id} />
+      <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+        {isAdmin ? (
+          <FormCreateApiKey projectId={projectId} scopes={API_KEY_SCOPES} />
+        ) : (
+          <AdminNote>Ask an admin to create or revoke API keys.</AdminNote>
+        )}
+      </div>
+    </CardPanel>
+  );
+}

@@ -1,0 +1,116 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import type { ModelPrice } from '@/db/schema';
+import { validatedAction } from '@/lib/actions/validated-action';
+import { recordAudit } from '@/lib/audit/record';
+import { requireAdmin, type Viewer } from '@/lib/auth/viewer';
+import { AppError } from '@/lib/http/errors';
+import { createApiKey } from '@/lib/settings/create-api-key';
+import { createProject } from '@/lib/settings/create-project';
+import { deleteModelPrice } from '@/lib/settings/delete-model-price';
+import { revokeApiKey } from '@/lib/settings/revoke-api-key';
+import {
+  createApiKeySchema,
+  createProjectSchema,
+  deleteModelPriceSchema,
+  modelPriceSchema,
+  revokeApiKeySchema,
+} from '@/lib/settings/schema';
+import { upsertModelPrice } from '@/lib/settings/upsert-model-price';
+
+async function requireAdminTo(what: string): Promise<Viewer> {
+  try {
+    return await requireAdmin();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'forbidden') {
+      throw new AppError(
+        'forbidden',
+        `Only admins can ${what}; ask an admin to do it, or to make you an admin.`,
+      );
+    }
+    throw error;
+  }
+}
+
+const actorOf = (viewer: Viewer) => viewer.email ?? viewer.userId;
+
+const pricesOf = (p: ModelPrice) => ({
+  input: p.inputPerMTok,
+  output: p.outputPerMTok,
+  cacheRead: p.cacheReadPerMTok,
+  cacheWrite: p.cacheWritePerMTok,
+});
+
+export const createProjectAction = validatedAction(createProjectSchema, async (input) => {
+  const viewer = await requireAdminTo('create projects');
+  const project = await createProject(input);
+  await recordAudit({
+    projectId: project.id,
+    actor: actorOf(viewer),
+    action: 'project.create',
+    target: project.slug,
+    details: { name: project.name },
+  });
+  revalidatePath('/settings');
+  return { ok: `Created project "${project.name}".`, slug: project.slug };
+});
+
+export const createApiKeyAction = validatedAction(createApiKeySchema, async ({ projectId, ...input }) => {
+  const viewer = await requireAdminTo('create API keys');
+  const created = await createApiKey(projectId, input);
+  await recordAudit({
+    projectId,
+    actor: actorOf(viewer),
+    action: 'api_key.create',
+    target: created.name,
+    details: { keyId: created.id, scopes: created.scopes },
+  });
+  revalidatePath('/settings');
+  return { ok: `Created key "${created.name}".`, name: created.name, key: created.key };
+});
+
+export const revokeApiKeyAction = validatedAction(revokeApiKeySchema, async ({ projectId, keyId }) => {
+  const viewer = await requireAdminTo('revoke API keys');
+  const revoked = await revokeApiKey(projectId, keyId);
+  await recordAudit({
+    projectId,
+    actor: actorOf(viewer),
+    action: 'api_key.revoke',
+    target: revoked.name,
+    details: { keyId: revoked.id },
+  });
+  revalidatePath('/settings');
+  return { ok: `Revoked key "${revoked.name}".` };
+});
+
+export const upsertModelPriceAction = validatedAction(modelPriceSchema, async ({ projectId, ...input }) => {
+  const viewer = await requireAdminTo('change model prices');
+  const { price, previous } = await upsertModelPrice(projectId, input);
+  await recordAudit({
+    projectId,
+    actor: actorOf(viewer),
+    action: 'model_price.upsert',
+    target: price.model,
+    details: { ...pricesOf(price), ...(previous ? { previous: pricesOf(previous) } : {}) },
+  });
+  revalidatePath('/settings');
+  return { ok: `${previous ? 'Updated' : 'Added'} the price of "${price.model}".` };
+});
+
+export const deleteModelPriceAction = validatedAction(
+  deleteModelPriceSchema,
+  async ({ projectId, model }) => {
+    const viewer = await requireAdminTo('delete model prices');
+    const deleted = await deleteModelPrice(projectId, model);
+    await recordAudit({
+      projectId,
+      actor: actorOf(viewer),
+      action: 'model_price.delete',
+      target: deleted.model,
+      details: pricesOf(deleted),
+    });
+    revalidatePath('/settings');
+    return { ok: `Deleted the price override of "${deleted.model}".` };
+  },
+);

@@ -1,0 +1,52 @@
+import { unstable_rethrow } from 'next/navigation';
+import type { z } from 'zod';
+import { isDatabaseUnavailable } from '@/db/errors';
+import { AppError } from '@/lib/http/errors';
+
+/** The submitted text fields; a field sent more than once (checkboxes) becomes an array. */
+export type FormValues = Record<string, string | string[]>;
+
+/** `values` lets a form refill its fields: React resets a form after every action, failed or not. */
+export type ActionError = { error: string; values: FormValues };
+export type ActionOk<T extends object = object> = { ok: string } & T;
+export type ActionState<T extends object = object> = ActionError | ActionOk<T> | null;
+
+export const UNAVAILABLE_MESSAGE = 'The database is unreachable; nothing was changed. Try again in a moment.';
+export const INTERNAL_MESSAGE =
+  'Something went wrong on the server; nothing may have changed. The error has been logged.';
+
+export function formValues(formData: FormData): FormValues {
+  const values: FormValues = {};
+  for (const key of new Set(formData.keys())) {
+    if (key.startsWith('$ACTION')) continue;
+    const strings = formData.getAll(key).filter((value): value is string => typeof value === 'string');
+    if (strings.length === 1) values[key] = strings[0]!;
+    else if (strings.length > 1) values[key] = strings;
+  }
+  return values;
+}
+
+/**
+ * Wraps a server action for `useActionState`: parses the form with `schema` (the first issue's message on
+ * bad input), runs `fn`, and turns an AppError into `{ error }`. Other errors are logged, never echoed.
+ */
+export function validatedAction<S extends z.ZodType, T extends object>(
+  schema: S,
+  fn: (data: z.output<S>, formData: FormData) => Promise<ActionOk<T>>,
+): (previous: ActionState<T>, formData: FormData) => Promise<ActionError | ActionOk<T>> {
+  return async (_previous, formData) => {
+    const values = formValues(formData);
+    const parsed = schema.safeParse(values);
+    if (!parsed.success)
+      return { error: parsed.error.issues[0]?.message ?? 'Check the form and try again.', values };
+    try {
+      return await fn(parsed.data, formData);
+    } catch (error) {
+      unstable_rethrow(error);
+      if (error instanceof AppError) return { error: error.message, values };
+      if (isDatabaseUnavailable(error)) return { error: UNAVAILABLE_MESSAGE, values };
+      console.error(JSON.stringify({ level: 'error', event: 'server_action_failed', error: String(error) }));
+      return { error: INTERNAL_MESSAGE, values };
+    }
+  };
+}

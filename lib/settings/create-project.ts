@@ -1,0 +1,19 @@
+import { getDb } from '@/db/client';
+import { projects, type Project } from '@/db/schema';
+import { AppError } from '@/lib/http/errors';
+import type { CreateProjectInput } from './schema';
+
+export async function createProject(input: CreateProjectInput): Promise<Project> {
+  const db = await getDb();
+  const [project] = await db
+    .insert(projects)
+    .values(input)
+    .onConflictDoNothing({ target: projects.slug })
+    .returning();
+  if (!project)
+    throw new AppError(
+      'bad_request',
+      `The slug "${input.slug}" is already taken by another project; choose another slug.`,
+    );
+  return project;
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { API_KEY_SCOPES } from '@/db/schema';
+import { normalizeModel } from '@/lib/ingest/pricing';
+import { SLUG_PATTERN, SLUG_RULE, slugify } from './slug';
+
+const blankAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const asArray = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+const projectId = z.uuid({ error: 'Pick a project first.' });
+const name = (what: string) =>
+  z
+    .string({ error: `Name the ${what}.` })
+    .trim()
+    .min(1, `Name the ${what}.`)
+    .max(100, `Keep the ${what} name to 100 characters.`);
+
+export const createProjectSchema = z
+  .object({
+    name: name('project'),
+    slug: z.preprocess(blankAsUndefined, z.string().trim().toLowerCase().optional()),
+  })
+  .transform(({ name, slug }) => ({ name, slug: slug ?? slugify(name), derived: slug === undefined }))
+  .superRefine(({ slug, derived }, ctx) => {
+    if (SLUG_PATTERN.test(slug)) return;
+    const message = derived
+      ? `No slug can be made from this name; enter one: ${SLUG_RULE}.`
+      : `"${slug}" is not a valid slug; use ${SLUG_RULE}.`;
+    ctx.addIssue({ code: 'custom', message, path: ['slug'] });
+  })
+  .transform(({ name, slug }) => ({ name, slug }));
+
+export const createApiKeySchema = z.object({
+  projectId,
+  name: name('key'),
+  scopes: z.preprocess(
+    asArray,
+    z
+      .array(z.enum(API_KEY_SCOPES, { error: `Scopes are ${API_KEY_SCOPES.join(' and ')}.` }))
+      .min(1, 'Pick at least one scope: ingest, read or both.')
+      .transform((scopes) => API_KEY_SCOPES.filter((scope) => scopes.includes(scope))),
+  ),
+});
+
+export const revokeApiKeySchema = z.object({
+  projectId,
+  keyId: z.uuid({ error: 'Pick the key to revoke.' }),
+});
+
+const MODEL_PREFIX = /^[a-z0-9][a-z0-9._:/-]*$/;
+const ENTER_MODEL = 'Enter a model prefix, e.g. claude-sonnet-4.';
+/** Normalized like ingested model names (no `anthropic/`, `@date` or `-v1:0`), or the prefix could never match. */
+const modelPrefix = z
+  .string({ error: ENTER_MODEL })
+  .trim()
+  .max(100, 'Keep the model prefix to 100 characters.')
+  .transform(normalizeModel)
+  .pipe(
+    z
+      .string()
+      .min(1, ENTER_MODEL)
+      .regex(MODEL_PREFIX, 'A model prefix is lowercase letters, digits and . _ : / -.'),
+  );
+
+const perMTok = (label: string) =>
+  z.coerce
+    .number({ error: `${label}: enter a price in USD per million tokens.` })
+    .min(0, `${label} cannot be negative.`)
+    .max(100_000, `${label} above $100,000 per million tokens looks like a typo.`);
+
+const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
+
+/** Cache prices left blank follow Anthropic's rule: reads at 0.1x input, 5-minute writes at 1.25x. */
+export const modelPriceSchema = z
+  .object({
+    projectId,
+    model: modelPrefix,
+    inputPerMTok: z.preprocess(blankAsUndefined, perMTok('Input price')),
+    outputPerMTok: z.preprocess(blankAsUndefined, perMTok('Output price')),
+    cacheReadPerMTok: z.preprocess(blankAsUndefined, perMTok('Cache-read price').optional()),
+    cacheWritePerMTok: z.preprocess(blankAsUndefined, perMTok('Cache-write price').optional()),
+  })
+  .transform((p) => ({
+    ...p,
+    cacheReadPerMTok: p.cacheReadPerMTok ?? round(p.inputPerMTok * 0.1),
+    cacheWritePerMTok: p.cacheWritePerMTok ?? round(p.inputPerMTok * 1.25),
+  }));
+
+export const deleteModelPriceSchema = z.object({
+  projectId,
+  model: z.string({ error: ENTER_MODEL }).min(1, ENTER_MODEL),
+});
+
+export type CreateProjectInput = z.output<typeof createProjectSchema>;
+export type CreateApiKeyInput = Omit<z.output<typeof createApiKeySchema>, 'projectId'>;
+export type ModelPriceInput = Omit<z.output<typeof modelPriceSchema>, 'projectId'>;
