@@ -17,7 +17,11 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update'],
     },
   },
-  projects: [{ name: 'api', testMatch: 'api/**/*.spec.ts' }],
+  projects: [
+    { name: 'api', testMatch: 'api/**/*.spec.ts' },
+    // Clerk reads an Authorization header before the session cookie: UI specs send no API key by default.
+    { name: 'ui', testMatch: ['auth.spec.ts', 'ui/**/*.spec.ts'], use: { extraHTTPHeaders: {} } },
+  ],
   webServer: {
     command: `npx next build && npx next start -p ${E2E_PORT}`,
     url: `http://localhost:${E2E_PORT}/api/health`,

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { expect, test, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { E2E_ADMIN_EMAIL, clerkServerEnv, mintSession, sessionCookies } from '../helpers/clerk';
+import { runId } from '../helpers/events';
+import { startServer, type Server } from '../helpers/server';
+
+const slug = `ui-${runId()}`;
+const apiKey = `cw_ui_${randomBytes(24).toString('hex')}`;
+const ADMIN = { userId: 'user_ui_admin', email: E2E_ADMIN_EMAIL, name: 'Ada Admin' };
+let server: Server;
+
+const ago = (minutes: number) => Date.now() - minutes * 60_000;
+
+/** A small, hand-computed dataset: every figure asserted below follows from it. */
+function dataset() {
+  const base = { service: 'chat-api', environment: 'production' };
+  const at = (m: number, e: Record<string, unknown>, i: number) => ({ ...base, id: `${slug}-${i}`, timestamp: ago(m), ...e });
+  return [
+    { type: 'http.request', route: '/api/chat', status: 200, durationMs: 120, userId: 'u1' },
+    { type: 'http.request', route: '/api/chat', status: 200, durationMs: 180, userId: 'u2' },
+    { type: 'http.request', route: '/api/chat', status: 500, durationMs: 900, userId: 'u3' },
+    { type: 'http.request', route: '/api/feedback', status: 503, durationMs: 40, userId: 'u1' },
+    { type: 'response.sent', durationMs: 100, timeToFirstTokenMs: 50, streamed: true, userId: 'u1' },
+    { type: 'response.sent', durationMs: 200, timeToFirstTokenMs: 60, streamed: true, userId: 'u2' },
+    { type: 'response.sent', durationMs: 300, timeToFirstTokenMs: 70, streamed: true, userId: 'u3' },
+    { type: 'response.sent', durationMs: 400, timeToFirstTokenMs: 80, streamed: true, userId: 'u1' },
+    { type: 'ai.call', model: 'claude-sonnet-4-5', durationMs: 1000, inputTokens: 1000, outputTokens: 500, userId: 'u1', conversationId: 'c1' },
+    { type: 'ai.call', model: 'claude-sonnet-4-5', durationMs: 1400, inputTokens: 1000, outputTokens: 500, userId: 'u2', conversationId: 'c2' },
+    { type: 'ai.call', model: 'claude-haiku-4-5', durationMs: 300, status: 'error', errorType: 'overloaded_error', userId: 'u3' },
+    { type: 'feedback', score: 5, userId: 'u1', conversationId: 'c1' },
+    { type: 'feedback', score: 4, userId: 'u2', conversationId: 'c2' },
+    { type: 'feedback', score: 2, userId: 'u3' },
+    { type: 'cache', operation: 'get', cache: 'kv', hit: true },
+    { type: 'cache', operation: 'get', cache: 'kv', hit: true },
+    { type: 'cache', operation: 'get', cache: 'kv', hit: true },
+    { type: 'cache', operation: 'get', cache: 'kv', hit: false },
+    { type: 'log', level: 'error', event: 'payment.failed', message: 'card declined for order 42', userId: 'u2' },
+    { type: 'log', level: 'info', event: 'chat.completed', message: 'ok', userId: 'u1' },
+    { type: 'error', errorType: 'UpstreamTimeout', message: 'Claude did not answer in 30 s', route: '/api/chat', source: 'ai' },
+  ]
+    .map((e, i) => at(2, e, i))
+    .concat([at(180, { type: 'http.request', route: '/api/chat', status: 200, durationMs: 90, userId: 'u4' }, 99)]);
+}
+
+async function signInAsAdmin(context: BrowserContext) {
+  await context.route((url) => url.origin !== server.url, (route) => route.abort());
+  await context.addCookies(sessionCookies(await mintSession(ADMIN), server.url));
+}
+
+async function shot(page: Page, info: TestInfo, name: string) {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: 'image/png' });
+}
+
+const figure = (page: Page, label: string) => page.getByTestId(`figure-${label}`);
+
+test.describe('dashboards with Clerk sign-in', () => {
+  test.beforeAll(async () => {
+    server = await startServer({ ...clerkServerEnv(), INIT_PROJECT: slug, INIT_API_KEY: apiKey });
+    const res = await fetch(`${server.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ events: dataset() }),
+    });
+    expect(await res.json()).toEqual({ accepted: 22, duplicates: 0, rejected: 0 });
+  });
+  test.afterAll(() => server?.stop());
+
+  test('Overview shows the figures of the seeded events and its range picker changes the URL and figures', async ({ context, page }, info) => {
+    await signInAsAdmin(context);
+    await page.goto(`${server.url}/?project=${slug}&range=24h`);
+    await expect(figure(page, 'Requests')).toHaveText('5');
+    await expect(figure(page, 'Error rate')).toHaveText('40.0%');
+    await expect(figure(page, 'p50 response')).toHaveText('250 ms');
+    await expect(figure(page, 'p95 response')).toHaveText('385 ms');
+    await expect(figure(page, 'Active users')).toHaveText('4');
+    await expect(figure(page, 'Satisfaction')).toHaveText('66.7%');
+    await expect(figure(page, 'AI calls')).toHaveText('3');
+    await expect(figure(page, 'AI error rate')).toHaveText('33.3%');
+    await expect(figure(page, 'Tokens in')).toHaveText('2,000');
+    await expect(figure(page, 'Cost')).toHaveText('$0.02');
+    await expect(figure(page, 'Cache hit rate')).toHaveText('75.0%');
+    await expect(page.getByTestId('dependency-database')).toContainText('up');
+    await shot(page, info, 'overview');
+
+    await page.getByRole('button', { name: '1h', exact: true }).click();
+    await expect(page).toHaveURL(/range=1h/);
+    await expect(figure(page, 'Requests')).toHaveText('4');
+    await expect(figure(page, 'Error rate')).toHaveText('50.0%');
+  });
+
+  test('User Experience, AI Performance and System Status render their figures', async ({ context, page }, info) => {
+    await signInAsAdmin(context);
+    await page.goto(`${server.url}/experience?project=${slug}&range=24h`);
+    await expect(figure(page, 'p99 response')).toHaveText('397 ms');
+    await expect(figure(page, 'Streaming latency')).toHaveText('65 ms');
+    await expect(figure(page, 'Average rating')).toHaveText('3.67');
+    await expect(page.getByRole('cell', { name: '/api/feedback' }).first()).toBeVisible();
+    await shot(page, info, 'experience');
+
+    await page.goto(`${server.url}/ai?project=${slug}&range=24h`);
+    const sonnet = page.getByRole('row').filter({ hasText: 'claude-sonnet-4-5' }).first();
+    await expect(sonnet).toContainText('$0.02');
+    await expect(figure(page, 'AI error rate')).toHaveText('33.3%');
+    await expect(page.getByRole('cell', { name: 'overloaded_error' })).toBeVisible();
+    await page.getByLabel('model').selectOption('claude-haiku-4-5');
+    await expect(page).toHaveURL(/model=claude-haiku-4-5/);
+    await expect(figure(page, 'AI error rate')).toHaveText('100%');
+    await shot(page, info, 'ai');
+
+    await page.goto(`${server.url}/system?project=${slug}&range=24h`);
+    await expect(figure(page, '5xx rate')).toHaveText('40.0%');
+    await expect(page.getByRole('link', { name: 'UpstreamTimeout' })).toBeVisible();
+    await shot(page, info, 'system');
+  });
+
+  test('Logs searches by text, expands a row to its JSON, and error links land pre-filtered', async ({ context, page }, info) => {
+    await signInAsAdmin(context);
+    await page.goto(`${server.url}/logs?project=${slug}&range=24h`);
+    await expect(page.getByTestId('log-rows').locator('li')).toHaveCount(3);
+    await page.getByLabel('text').fill('card declined');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/q=card\+declined/);
+    const rows = page.getByTestId('log-rows').locator('li');
+    await expect(rows).toHaveCount(1);
+    await rows.first().locator('summary').click();
+    await expect(rows.first().locator('pre')).toContainText('"payment.failed"');
+    await shot(page, info, 'logs');
+
+    await page.goto(`${server.url}/system?project=${slug}&range=24h`);
+    await page.getByRole('link', { name: 'UpstreamTimeout' }).click();
+    await expect(page).toHaveURL(/\/logs\?.*event=UpstreamTimeout/);
+    await expect(page.getByTestId('log-rows').locator('li')).toHaveCount(1);
+  });
+
+  test('a range without events shows the empty state instead of empty charts', async ({ context, page }) => {
+    await signInAsAdmin(context);
+    const to = new Date(ago(60 * 24 * 40)).toISOString();
+    const from = new Date(ago(60 * 24 * 41)).toISOString();
+    for (const path of ['/', '/experience', '/ai', '/system']) {
+      await page.goto(`${server.url}${path}?project=${slug}&from=${from}&to=${to}`);
+      await expect(page.getByTestId('empty-state')).toContainText('No events in this range');
+    }
+  });
+});
