@@ -5,8 +5,8 @@ import { EmptyRange, FrameDashboard, NoProject } from '@/components/dashboard/fr
 import { LiveProvider } from '@/components/dashboard/live-stats';
 import { ViewOverview } from '@/components/dashboard/view-overview';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
-import { hasEvents, listFilterOptions } from '@/lib/dashboard/queries';
-import { getOverview } from '@/lib/metrics/queries';
+import { hasEvents } from '@/lib/dashboard/queries';
+import { getOverview, getFilterOptions } from '@/lib/metrics/queries';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -16,7 +16,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const scope = { projectId: ctx.project.id };
   const [data, options, any] = await Promise.all([
     getOverview(scope, ctx.range, ctx.filters),
-    listFilterOptions(scope.projectId),
+    getFilterOptions(scope),
     hasEvents(scope.projectId, ctx.range.from, ctx.range.to),
   ]);
   const qs = new URLSearchParams(ctx.query).toString();

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { DashboardContext } from '@/lib/dashboard/context';
-import type { FilterOptions } from '@/lib/dashboard/queries';
+import type { FilterOptions } from '@/lib/metrics/types';
 import { PageHeader } from './live-stats';
 import { ToolbarRange } from './toolbar-range';
 

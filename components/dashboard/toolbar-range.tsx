@@ -3,7 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { RANGES } from '@/lib/metrics/range';
-import type { FilterOptions } from '@/lib/dashboard/queries';
+import type { FilterOptions } from '@/lib/metrics/types';
 
 type Props = { preset: string; from: string; to: string; filters: Record<'service' | 'environment' | 'model', string | null>; options: FilterOptions; showModel?: boolean };
 

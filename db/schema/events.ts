@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   doublePrecision,
@@ -81,8 +82,14 @@ export const events = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.eventId] }),
+    // Rebuilt with INCLUDE columns in migration 0002_dashboard_reads (drizzle cannot declare INCLUDE), so
+    // the dashboards read one type's fields with index-only scans instead of visiting every heap page.
     index('events_project_type_ts_idx').on(t.projectId, t.type, t.ts),
     index('events_project_ts_idx').on(t.projectId, t.ts),
+    // Attributes a rating to the model that answered (latest call of the conversation before the rating).
+    index('events_ai_conversation_idx')
+      .on(t.projectId, t.conversationId, t.ts)
+      .where(sql`type = 'ai.call' and conversation_id is not null`),
   ],
 );
 

@@ -3,8 +3,8 @@ import { EmptyRange, FrameDashboard, NoProject } from '@/components/dashboard/fr
 import { LiveProvider } from '@/components/dashboard/live-stats';
 import { ViewAi } from '@/components/dashboard/view-ai';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
-import { hasEvents, listFilterOptions } from '@/lib/dashboard/queries';
-import { getAi } from '@/lib/metrics/queries';
+import { hasEvents } from '@/lib/dashboard/queries';
+import { getAi, getFilterOptions } from '@/lib/metrics/queries';
 export const metadata: Metadata = { title: 'AI Performance' };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -13,7 +13,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const scope = { projectId: ctx.project.id };
   const [data, options, any] = await Promise.all([
     getAi(scope, ctx.range, ctx.filters),
-    listFilterOptions(scope.projectId),
+    getFilterOptions(scope),
     hasEvents(scope.projectId, ctx.range.from, ctx.range.to),
   ]);
   return (

@@ -3,8 +3,8 @@ import { EmptyRange, FrameDashboard, NoProject } from '@/components/dashboard/fr
 import { LiveProvider } from '@/components/dashboard/live-stats';
 import { ViewExperience } from '@/components/dashboard/view-experience';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
-import { hasEvents, listFilterOptions } from '@/lib/dashboard/queries';
-import { getExperience } from '@/lib/metrics/queries';
+import { hasEvents } from '@/lib/dashboard/queries';
+import { getExperience, getFilterOptions } from '@/lib/metrics/queries';
 export const metadata: Metadata = { title: 'User Experience' };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -13,7 +13,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const scope = { projectId: ctx.project.id };
   const [data, options, any] = await Promise.all([
     getExperience(scope, ctx.range, ctx.filters),
-    listFilterOptions(scope.projectId),
+    getFilterOptions(scope),
     hasEvents(scope.projectId, ctx.range.from, ctx.range.to),
   ]);
   return (

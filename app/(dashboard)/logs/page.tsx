@@ -4,8 +4,7 @@ import { FrameDashboard, NoProject } from '@/components/dashboard/frame-dashboar
 import { FormLogFilters } from '@/components/logs/form-log-filters';
 import { TableLogs } from '@/components/logs/table-logs';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
-import { listFilterOptions } from '@/lib/dashboard/queries';
-import { searchLogs } from '@/lib/metrics/queries';
+import { searchLogs, getFilterOptions } from '@/lib/metrics/queries';
 import { parseLogFilters } from './search-params';
 
 export const metadata: Metadata = { title: 'Logs' };
@@ -32,7 +31,7 @@ export default async function LogsPage({ searchParams }: { searchParams: Promise
         limit: PAGE_SIZE,
       },
     ),
-    listFilterOptions(ctx.project.id),
+    getFilterOptions({ projectId: ctx.project.id }),
   ]);
   // The range stays fixed while paging, so "older" pages never shift under new arrivals.
   const hidden: Record<string, string> = { from: ctx.query.from!, to: ctx.query.to!, project: ctx.project.slug };

@@ -3,8 +3,8 @@ import { EmptyRange, FrameDashboard, NoProject } from '@/components/dashboard/fr
 import { LiveProvider } from '@/components/dashboard/live-stats';
 import { ViewSystem } from '@/components/dashboard/view-system';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
-import { hasEvents, listFilterOptions } from '@/lib/dashboard/queries';
-import { getSystem } from '@/lib/metrics/queries';
+import { hasEvents } from '@/lib/dashboard/queries';
+import { getSystem, getFilterOptions } from '@/lib/metrics/queries';
 import { Suspense } from 'react';
 import { CardDependencies } from '@/components/dashboard/card-dependencies';
 
@@ -16,7 +16,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const scope = { projectId: ctx.project.id };
   const [data, options, any] = await Promise.all([
     getSystem(scope, ctx.range, ctx.filters),
-    listFilterOptions(scope.projectId),
+    getFilterOptions(scope),
     hasEvents(scope.projectId, ctx.range.from, ctx.range.to),
   ]);
   return (

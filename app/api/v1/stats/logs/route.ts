@@ -1,0 +1,21 @@
+import { resolveReadScope } from '@/lib/auth/read-access';
+import { errorResponse } from '@/lib/http/errors';
+import { readFailure } from '@/lib/metrics/errors';
+import { searchLogs } from '@/lib/metrics/queries';
+import { parseLogsQuery } from './schema';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** `GET /api/v1/stats/logs`: logs and errors, newest first; pass `nextCursor` back as `cursor` for older ones. */
+export async function GET(request: Request): Promise<Response> {
+  try {
+    const params = new URL(request.url).searchParams;
+    const scope = await resolveReadScope(request, params.get('project'));
+    const { query } = parseLogsQuery(params);
+    const page = await searchLogs({ projectId: scope.projectId }, query).catch(readFailure);
+    return Response.json(page, { headers: { 'Cache-Control': 'no-store' } });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

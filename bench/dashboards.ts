@@ -1,0 +1,152 @@
+/**
+ * Dashboard benchmark: bulk-loads N events over D days (bench/load-events.ts), starts a production server on
+ * that database, then times 20 sequential requests per dashboard and range, of the read API and of the
+ * page HTML (AUTH_MODE=none). Target: every dashboard under 500 ms p95 at 1 M events.
+ * Usage: npx tsx bench/dashboards.ts [--events 1000000] [--days 30] [--requests 20] [--reuse] [--rebuild]
+ *   --reuse keeps the loaded database (its "last 24 h" then ends at load time, so load again for true figures).
+ */
+import { existsSync } from 'node:fs';
+import postgres from 'postgres';
+import { ensureBuild, machine, percentile, startNext } from './lib';
+import { BENCH_DASH_DB, benchDatabaseUrl, loadEvents } from './load-events';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const EVENTS = arg('events', 1_000_000);
+const DAYS = arg('days', 30);
+const REQUESTS = arg('requests', 20);
+const WARMUP = 2;
+const PROJECT = 'bench';
+const API_KEY = 'cw_bench_dash_' + 'k'.repeat(40);
+const DASHBOARDS = ['overview', 'experience', 'ai', 'system', 'logs'] as const;
+const PAGES: Record<(typeof DASHBOARDS)[number], string> = {
+  overview: '/',
+  experience: '/experience',
+  ai: '/ai',
+  system: '/system',
+  logs: '/logs',
+};
+const RANGES = ['24h', '30d'] as const;
+
+type Row = { target: string; range: string; median: number; p95: number; max: number; bytes: number };
+
+async function time(url: string, headers: Record<string, string>): Promise<{ ms: number; bytes: number }> {
+  const started = performance.now();
+  const res = await fetch(url, { headers });
+  const body = await res.text();
+  const ms = performance.now() - started;
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${body.slice(0, 300)}`);
+  return { ms, bytes: body.length };
+}
+
+async function measure(
+  target: string,
+  range: string,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Row> {
+  for (let i = 0; i < WARMUP; i++) await time(url, headers);
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    const sample = await time(url, headers);
+    samples.push(sample.ms);
+    bytes = sample.bytes;
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    target,
+    range,
+    median: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    max: samples.at(-1)!,
+    bytes,
+  };
+}
+
+async function existingRows(): Promise<number> {
+  const sql = postgres(benchDatabaseUrl(BENCH_DASH_DB), { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    const [row] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from events e join projects p on p.id = e.project_id where p.slug = ${PROJECT}`;
+    return row?.n ?? 0;
+  } catch {
+    return 0;
+  } finally {
+    await sql.end();
+  }
+}
+
+async function main() {
+  console.log(`machine: ${machine()}`);
+  if (process.argv.includes('--reuse') && (await existingRows()) >= EVENTS) {
+    console.log(`reusing ${BENCH_DASH_DB}`);
+  } else {
+    console.log(
+      `loading ${EVENTS.toLocaleString('en-US')} events over ${DAYS} days into ${BENCH_DASH_DB} ...`,
+    );
+    const loaded = await loadEvents({
+      events: EVENTS,
+      days: DAYS,
+      database: BENCH_DASH_DB,
+      project: PROJECT,
+      keep: false,
+    });
+    console.log(`loaded ${loaded.rows.toLocaleString('en-US')} rows in ${loaded.seconds.toFixed(0)} s`);
+  }
+  await ensureBuild();
+  const server = await startNext({
+    DATABASE_URL: benchDatabaseUrl(BENCH_DASH_DB),
+    INIT_API_KEY: API_KEY,
+    INIT_PROJECT: PROJECT,
+    AUTH_MODE: 'none',
+    DEMO: '0',
+    REDIS_URL: '',
+    KV_REST_API_URL: '',
+    KV_REST_API_TOKEN: '',
+  });
+  const rows: Row[] = [];
+  const pagesExist = existsSync('app/(dashboard)/page.tsx');
+  try {
+    for (const dashboard of DASHBOARDS) {
+      for (const range of RANGES) {
+        const api = `${server.url}/api/v1/stats/${dashboard}?range=${range}`;
+        rows.push(
+          await measure(`GET /api/v1/stats/${dashboard}`, range, api, { Authorization: `Bearer ${API_KEY}` }),
+        );
+        if (pagesExist) {
+          const page = `${server.url}${PAGES[dashboard]}?range=${range}&project=${PROJECT}`;
+          rows.push(await measure(`GET ${PAGES[dashboard]} (page)`, range, page, {}));
+        }
+        const last = rows.slice(pagesExist ? -2 : -1);
+        for (const r of last)
+          console.log(
+            `  ${r.target} ${r.range}: median ${r.median.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`,
+          );
+      }
+    }
+  } finally {
+    server.stop();
+  }
+  const width = Math.max(...rows.map((r) => r.target.length));
+  console.log(
+    `\n${EVENTS.toLocaleString('en-US')} events over ${DAYS} days; ${REQUESTS} sequential requests each after ${WARMUP} warm-up`,
+  );
+  console.log(`${'request'.padEnd(width)}  range  median ms  p95 ms  max ms   KiB`);
+  for (const r of rows) {
+    console.log(
+      `${r.target.padEnd(width)}  ${r.range.padEnd(5)}  ${r.median.toFixed(0).padStart(9)}  ${r.p95.toFixed(0).padStart(6)}  ${r.max.toFixed(0).padStart(6)}  ${(r.bytes / 1024).toFixed(0).padStart(4)}`,
+    );
+  }
+  const worst = Math.max(...rows.map((r) => r.p95));
+  console.log(`\nworst p95: ${worst.toFixed(0)} ms (target < 500 ms): ${worst < 500 ? 'met' : 'NOT met'}`);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

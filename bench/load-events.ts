@@ -1,0 +1,165 @@
+/**
+ * Bulk-loads demo traffic straight into Postgres with COPY (no HTTP API): N events over the last D days
+ * for one project, the same mix and rows the ingest path produces (lib/demo/traffic + lib/ingest/to-row).
+ * Usage: npx tsx bench/load-events.ts [--events 1000000] [--days 30] [--database chatwatch_bench_dash]
+ *        [--project bench] [--keep]   (--keep appends to an existing database instead of recreating it)
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { getTableColumns } from 'drizzle-orm';
+import postgres from 'postgres';
+import { openDb } from '@/db/client';
+import { events, type NewEventRow } from '@/db/schema';
+import type { StampedEvent } from '@/lib/client/types';
+import { scheduleOutages, type Outage } from '@/lib/demo/outages';
+import { generateTraffic } from '@/lib/demo/traffic';
+import { CLAUDE_PRICES } from '@/lib/ingest/pricing';
+import type { IngestEvent } from '@/lib/ingest/schema';
+import { toRow } from '@/lib/ingest/to-row';
+
+const DAY = 86_400_000;
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+};
+
+export const BENCH_DASH_DB = 'chatwatch_bench_dash';
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function benchDatabaseUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+type LoadOptions = {
+  events: number;
+  days: number;
+  database: string;
+  project: string;
+  keep: boolean;
+  now?: Date;
+};
+
+/** Loads the events and answers how many rows the project holds afterwards. */
+export async function loadEvents(
+  options: LoadOptions,
+): Promise<{ projectId: string; rows: number; seconds: number }> {
+  const started = performance.now();
+  if (!options.keep) {
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${options.database} with (force)`);
+    await admin.unsafe(`create database ${options.database}`);
+    await admin.end();
+  }
+  const url = benchDatabaseUrl(options.database);
+  const handle = openDb({ url });
+  await handle.db;
+  await handle.close();
+
+  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  await sql`insert into projects (slug, name) values (${options.project}, ${options.project}) on conflict do nothing`;
+  const [project] = await sql<{ id: string }[]>`select id from projects where slug = ${options.project}`;
+  const projectId = project!.id;
+
+  const to = options.now ?? new Date();
+  const from = new Date(to.getTime() - options.days * DAY);
+  const outages = scheduleOutages({ from, to, everyMinutes: 2 * 24 * 60, durationMinutes: 6, seed: 7 });
+  const usersPerDay = calibrateUsers(options.events / options.days, to, outages);
+  const traffic = () => generateTraffic({ from, to, seed: 7, usersPerDay, outages });
+  const generated = count(traffic());
+  if (generated < options.events) {
+    console.warn(`generated ${generated} events, fewer than the ${options.events} asked for`);
+  }
+
+  const columns = Object.entries(getTableColumns(events))
+    .filter(([key]) => key !== 'receivedAt')
+    .map(([key, column]) => [key as keyof NewEventRow, column.name] as const);
+  const copy =
+    await sql`copy events (${sql.unsafe(columns.map(([, name]) => name).join(', '))}) from stdin with (format csv)`.writable();
+  // Drops events evenly (every k-th) so exactly `events` remain, keeping the shape of every day.
+  const keepRatio = Math.min(1, options.events / generated);
+  let kept = 0;
+  let seen = 0;
+  async function* csv() {
+    let chunk = '';
+    for (const event of traffic()) {
+      seen += 1;
+      if (Math.floor(seen * keepRatio) === Math.floor((seen - 1) * keepRatio)) continue;
+      const row = toRow(projectId, parse(event), event.id, CLAUDE_PRICES);
+      chunk += columns.map(([key]) => csvValue(row[key])).join(',') + '\n';
+      kept += 1;
+      if (chunk.length > 1 << 20) {
+        yield chunk;
+        chunk = '';
+      }
+      if (kept % 100_000 === 0) process.stdout.write(`\r  loaded ${kept.toLocaleString('en-US')} events`);
+    }
+    if (chunk) yield chunk;
+  }
+  await pipeline(Readable.from(csv()), copy);
+  process.stdout.write('\n');
+  await sql.unsafe('vacuum analyze events');
+  const [{ rows }] =
+    (await sql`select count(*)::int as rows from events where project_id = ${projectId}`) as unknown as [
+      { rows: number },
+    ];
+  await sql.end();
+  return { projectId, rows, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Users per day that yield about `eventsPerDay`: traffic is linear in users, over a constant background. */
+function calibrateUsers(eventsPerDay: number, to: Date, outages: Outage[]): number {
+  const day = { from: new Date(to.getTime() - 7 * DAY), to: to };
+  const perDay = (users: number) =>
+    count(generateTraffic({ ...day, seed: 7, usersPerDay: users, outages })) / 7;
+  const low = perDay(50);
+  const high = perDay(250);
+  const slope = (high - low) / 200;
+  // A little over the target, so trimming (never padding) reaches the exact count.
+  return Math.max(1, Math.ceil(((eventsPerDay - low) / slope + 50) * 1.02));
+}
+
+function count(events: Iterator<unknown>): number {
+  let n = 0;
+  while (!events.next().done) n += 1;
+  return n;
+}
+
+function parse(event: StampedEvent) {
+  return { index: 0, event: event as unknown as IngestEvent, ts: new Date(event.timestamp) };
+}
+
+function csvValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+async function main() {
+  const options: LoadOptions = {
+    events: Number(arg('events', '1000000')),
+    days: Number(arg('days', '30')),
+    database: arg('database', BENCH_DASH_DB),
+    project: arg('project', 'bench'),
+    keep: process.argv.includes('--keep'),
+  };
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.database)) throw new Error('--database must be a plain identifier');
+  console.log(
+    `loading ${options.events.toLocaleString('en-US')} events over ${options.days} days into ${options.database}`,
+  );
+  const result = await loadEvents(options);
+  console.log(
+    `project ${options.project} (${result.projectId}): ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(0)} s`,
+  );
+}
+
+if (process.argv[1]?.endsWith('load-events.ts')) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
