@@ -12,6 +12,9 @@ describe('format', () => {
   it('keeps precision on small rates', () => {
     expect([formatPercent(0.004), formatPercent(0.5), formatPercent(1)]).toEqual(['0.40%', '50.0%', '100%']);
   });
+  it('shows low request rates per hour instead of 0.0/min', () => {
+    expect([formatValue(5 / 1440, 'rate'), formatValue(3.2, 'rate')]).toEqual(['0.2/h', '3.2/min']);
+  });
   it('formats money and counts', () => {
     expect([formatUsd(0.0042), formatUsd(12.5), formatUsd(1234.4)]).toEqual(['$0.0042', '$12.50', '$1,234']);
     expect([formatCount(999), formatCount(12_345), formatCount(2_500_000)]).toEqual(['999', '12.3k', '2.5M']);

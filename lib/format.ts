@@ -17,7 +17,7 @@ export function formatValue(value: number | null | undefined, unit: Unit): strin
     case 'count':
       return formatCount(value);
     case 'rate':
-      return `${formatCount(value)}/min`;
+      return value > 0 && value < 0.1 ? `${formatCount(value * 60)}/h` : `${formatCount(value)}/min`;
     case 'score':
       return value.toFixed(2);
     case 'ratio':

@@ -48,11 +48,12 @@ export function ChartTimeSeries({ data, series, unit, bucketMs, threshold, heigh
           )}
           {series.map((s, i) => (
             <Line
+              // A rate is null where its denominator is 0: mark points, or a lone value between gaps draws nothing.
+              dot={isSparse(data, s.key) ? { r: 2.5 } : false}
               key={s.key}
               dataKey={s.key}
               name={s.label}
               stroke={s.color ?? seriesColor(i)}
-              dot={false}
               strokeWidth={2}
               connectNulls={false}
               isAnimationActive={false}
@@ -62,4 +63,9 @@ export function ChartTimeSeries({ data, series, unit, bucketMs, threshold, heigh
       </ResponsiveContainer>
     </div>
   );
+}
+
+function isSparse(data: Record<string, unknown>[], key: string): boolean {
+  const present = data.filter((row) => typeof row[key] === 'number').length;
+  return present < data.length / 2;
 }

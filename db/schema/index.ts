@@ -4,3 +4,4 @@ export * from './events';
 export * from './event-activity';
 export * from './audit-log';
 export * from './model-prices';
+export * from './health-checks';

@@ -57,6 +57,22 @@ test.describe('settings', () => {
     expect((await ingest(key)).status).toBe(401);
   });
 
+  test('a project created in Settings shows the empty state on every dashboard', async ({ context, page }) => {
+    await signIn(context, ADMIN);
+    const fresh = `${slug}-new`;
+    await page.goto(`${server.url}/settings?project=${slug}`);
+    await page.getByLabel('Name', { exact: true }).fill('Fresh project');
+    await page.getByLabel('Slug (optional)').fill(fresh);
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await expect(page.getByRole('link', { name: 'Fresh project' })).toBeVisible();
+    for (const path of ['/', '/experience', '/ai', '/system']) {
+      await page.goto(`${server.url}${path}?project=${fresh}`);
+      await expect(page.getByTestId('empty-state')).toContainText('No events in this range');
+    }
+    await page.goto(`${server.url}/logs?project=${fresh}`);
+    await expect(page.getByTestId('empty-state')).toContainText('No logs or errors');
+  });
+
   test('a viewer sees no admin forms', async ({ context, page }, info) => {
     await signIn(context, VIEWER);
     await page.goto(`${server.url}/settings?project=${slug}`);

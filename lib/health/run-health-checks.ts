@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { getDb, rawRows } from '@/db/client';
 import { env } from '@/lib/env';
 import { getKv } from '@/lib/kv';
+import { recordHealthReport } from './record';
 import { probeClaude, probeClerk, probeDatabase, probeKv, runProbes, shareInFlight } from './probes';
 import { summarizeHealth, type HealthReport } from './status';
 
@@ -14,7 +15,9 @@ async function checkHealth(): Promise<HealthReport> {
     ai: () => probeClaude({ timeoutMs, baseUrl: env.ANTHROPIC_BASE_URL, apiKey: env.ANTHROPIC_API_KEY }),
     auth: () => probeClerk({ timeoutMs, apiUrl: env.CLERK_API_URL, secretKey: env.CLERK_SECRET_KEY }),
   });
-  return summarizeHealth(results, new Date());
+  const report = summarizeHealth(results, new Date());
+  await recordHealthReport(report);
+  return report;
 }
 
 /** Probes the database, KV, Claude and Clerk in parallel; answers within HEALTH_TIMEOUT_MS plus overhead. */

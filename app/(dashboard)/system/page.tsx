@@ -7,6 +7,7 @@ import { hasEvents } from '@/lib/dashboard/queries';
 import { getSystem, getFilterOptions } from '@/lib/metrics/queries';
 import { Suspense } from 'react';
 import { CardDependencies } from '@/components/dashboard/card-dependencies';
+import { CardDependencyHistory } from '@/components/dashboard/card-dependency-history';
 
 export const metadata: Metadata = { title: 'System Status' };
 
@@ -23,6 +24,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
     <FrameDashboard title="System Status" description={`${ctx.project.name}: dependencies, API success and request rates, rate limits, resources and the error log.`} ctx={ctx} options={options}>
       <Suspense fallback={<div className="h-20 animate-pulse rounded-lg bg-zinc-200 dark:bg-zinc-800" />}>
         <CardDependencies />
+      </Suspense>
+      <Suspense fallback={<div className="h-48 animate-pulse rounded-lg bg-zinc-200 dark:bg-zinc-800" />}>
+        <CardDependencyHistory />
       </Suspense>
       {any ? (
         <LiveProvider>
