@@ -30,10 +30,23 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
 /** A quiet line under the toolbar: when the figures were fetched, and whether the last refresh failed. */
 export function LiveStatus({ updatedAt, error, fetching }: { updatedAt: number; error: Error | null; fetching: boolean }) {
-  const time = new Date(updatedAt).toISOString().slice(11, 19);
+  // The server and the browser each stamp their own fetch time: only this text may differ at hydration.
+  const time = (
+    <time suppressHydrationWarning dateTime={new Date(updatedAt).toISOString()}>
+      {new Date(updatedAt).toISOString().slice(11, 19)}
+    </time>
+  );
   return (
     <p className="text-xs text-zinc-500" aria-live="polite">
-      {error ? <span className="text-rose-600">Live refresh failed ({error.message}); showing figures from {time} UTC.</span> : <>Updated {time} UTC · refreshes every 30 s{fetching ? ' · refreshing…' : ''}</>}
+      {error ? (
+        <span className="text-rose-600">
+          Live refresh failed ({error.message}); showing figures from {time} UTC.
+        </span>
+      ) : (
+        <>
+          Updated {time} UTC · refreshes every 30 s{fetching ? ' · refreshing…' : ''}
+        </>
+      )}
     </p>
   );
 }
