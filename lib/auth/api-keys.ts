@@ -1,14 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { isDatabaseUnavailable } from '@/db/errors';
 import { apiKeys, type ApiKeyScope } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import { AppError } from '@/lib/http/errors';
+import { AppError, databaseFailure } from '@/lib/http/errors';
 import { ensureBootstrap } from '@/lib/projects/bootstrap';
 import { bearerToken, hashApiKey } from './api-key-format';
 
 export type AuthenticatedKey = { projectId: string; keyId: string; scopes: ApiKeyScope[] };
 
+export const NOTHING_STORED = 'The database is unreachable; nothing was stored. Retry later.';
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 1_000;
 type CacheEntry = { key: AuthenticatedKey | null; expires: number };
@@ -57,7 +57,7 @@ async function lookup(hash: string): Promise<AuthenticatedKey | null> {
     if (key) void touch(key);
     return key;
   } catch (error) {
-    throw unavailable(error);
+    databaseFailure(error, NOTHING_STORED);
   }
 }
 
@@ -86,12 +86,5 @@ function auditKeyFailure(request: Request, reason: string, key: AuthenticatedKey
     target: new URL(request.url).pathname,
     ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? null,
     details: { reason },
-  });
-}
-
-export function unavailable(error: unknown): AppError {
-  if (!isDatabaseUnavailable(error)) console.error(JSON.stringify({ level: 'error', event: 'db_error', error: String(error) }));
-  return new AppError('unavailable', 'The database is unreachable; nothing was stored. Retry later.', {
-    'Retry-After': '5',
   });
 }

@@ -1,10 +1,10 @@
 import 'server-only';
 import { auth } from '@clerk/nextjs/server';
-import { AppError } from '@/lib/http/errors';
+import { AppError, databaseFailure } from '@/lib/http/errors';
 import { ensureBootstrap } from '@/lib/projects/bootstrap';
 import { getProjectById, getProjectBySlug, listProjects, type ProjectSummary } from '@/lib/projects/queries';
 import { bearerToken } from './api-key-format';
-import { authenticateApiKey, unavailable } from './api-keys';
+import { authenticateApiKey } from './api-keys';
 import { getAuthConfig } from './viewer';
 
 export type ReadScope = { projectId: string; projectSlug: string; via: 'key' | 'session' };
@@ -59,7 +59,7 @@ async function db<T>(query: () => Promise<T>): Promise<T> {
   try {
     return await query();
   } catch (error) {
-    throw unavailable(error);
+    databaseFailure(error, 'The database is unreachable; retry shortly.');
   }
 }
 

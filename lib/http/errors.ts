@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '@/db/errors';
+
 export const ERROR_CODES = {
   bad_request: 400,
   unauthorized: 401,
@@ -40,4 +42,14 @@ export function errorResponse(error: unknown): Response {
   }
   console.error(JSON.stringify({ level: 'error', event: 'unhandled_error', error: String(error) }));
   return Response.json(errorBody('internal', 'Internal error; it has been logged.'), { status: 500 });
+}
+
+/**
+ * For a failed database call: an unreachable database becomes 503 with Retry-After and `message`;
+ * an AppError passes through; anything else is rethrown as is (a 500, logged by `errorResponse`).
+ */
+export function databaseFailure(error: unknown, message: string): never {
+  if (error instanceof AppError) throw error;
+  if (isDatabaseUnavailable(error)) throw new AppError('unavailable', message, { 'Retry-After': '5' });
+  throw error;
 }

@@ -1,7 +1,8 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { getDb, rawRows } from '@/db/client';
 import { events, modelPrices, type NewEventRow } from '@/db/schema';
-import { unavailable } from '@/lib/auth/api-keys';
+import { NOTHING_STORED } from '@/lib/auth/api-keys';
+import { databaseFailure } from '@/lib/http/errors';
 import type { PriceTable } from './pricing';
 
 /**
@@ -43,7 +44,7 @@ export async function storeRows(rows: NewEventRow[]): Promise<Set<string>> {
     );
     return new Set(inserted.map((row) => row.event_id));
   } catch (error) {
-    throw unavailable(error);
+    databaseFailure(error, NOTHING_STORED);
   }
 }
 
@@ -69,7 +70,7 @@ export async function projectPrices(projectId: string): Promise<PriceTable> {
     priceCache.set(projectId, { table, expires: Date.now() + PRICE_TTL_MS });
     return table;
   } catch (error) {
-    throw unavailable(error);
+    databaseFailure(error, NOTHING_STORED);
   }
 }
 
