@@ -2,23 +2,19 @@ import type { Metadata } from 'next';
 import { EmptyRange, FrameDashboard, NoProject } from '@/components/dashboard/frame-dashboard';
 import { LiveProvider } from '@/components/dashboard/live-stats';
 import { ViewAi } from '@/components/dashboard/view-ai';
-import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
-import { hasEvents } from '@/lib/dashboard/queries';
-import { getAi, getFilterOptions } from '@/lib/metrics/queries';
+import type { SearchParams } from '@/lib/dashboard/context';
+import { loadDashboard } from '@/lib/dashboard/load';
+import { getAi } from '@/lib/metrics/queries';
+
 export const metadata: Metadata = { title: 'AI Performance' };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const ctx = await loadDashboardContext(await searchParams);
-  if (!ctx.project) return <NoProject />;
-  const scope = { projectId: ctx.project.id };
-  const [data, options, any] = await Promise.all([
-    getAi(scope, ctx.range, ctx.filters),
-    getFilterOptions(scope),
-    hasEvents(scope.projectId, ctx.range.from, ctx.range.to),
-  ]);
+  const page = await loadDashboard(await searchParams, getAi);
+  if (!page.project) return <NoProject />;
+  const { ctx, data, options, hasData } = page;
   return (
-    <FrameDashboard title="AI Performance" description={`${ctx.project.name}: model latency, errors, tokens, cost, caches, retrieval and response quality.`} ctx={ctx} options={options}>
-      {any ? (
+    <FrameDashboard title="AI Performance" description={`${page.project.name}: model latency, errors, tokens, cost, caches, retrieval and response quality.`} ctx={ctx} options={options}>
+      {hasData ? (
         <LiveProvider>
           <ViewAi initialData={data} query={ctx.query} />
         </LiveProvider>

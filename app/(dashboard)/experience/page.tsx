@@ -2,23 +2,19 @@ import type { Metadata } from 'next';
 import { EmptyRange, FrameDashboard, NoProject } from '@/components/dashboard/frame-dashboard';
 import { LiveProvider } from '@/components/dashboard/live-stats';
 import { ViewExperience } from '@/components/dashboard/view-experience';
-import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
-import { hasEvents } from '@/lib/dashboard/queries';
-import { getExperience, getFilterOptions } from '@/lib/metrics/queries';
+import type { SearchParams } from '@/lib/dashboard/context';
+import { loadDashboard } from '@/lib/dashboard/load';
+import { getExperience } from '@/lib/metrics/queries';
+
 export const metadata: Metadata = { title: 'User Experience' };
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const ctx = await loadDashboardContext(await searchParams);
-  if (!ctx.project) return <NoProject />;
-  const scope = { projectId: ctx.project.id };
-  const [data, options, any] = await Promise.all([
-    getExperience(scope, ctx.range, ctx.filters),
-    getFilterOptions(scope),
-    hasEvents(scope.projectId, ctx.range.from, ctx.range.to),
-  ]);
+  const page = await loadDashboard(await searchParams, getExperience);
+  if (!page.project) return <NoProject />;
+  const { ctx, data, options, hasData } = page;
   return (
-    <FrameDashboard title="User Experience" description={`${ctx.project.name}: how users experience the chat: latency, errors, activity, satisfaction, web vitals.`} ctx={ctx} options={options}>
-      {any ? (
+    <FrameDashboard title="User Experience" description={`${page.project.name}: how users experience the chat: latency, errors, activity, satisfaction, web vitals.`} ctx={ctx} options={options}>
+      {hasData ? (
         <LiveProvider>
           <ViewExperience initialData={data} query={ctx.query} />
         </LiveProvider>
