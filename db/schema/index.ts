@@ -5,3 +5,4 @@ export * from './event-activity';
 export * from './audit-log';
 export * from './model-prices';
 export * from './health-checks';
+export * from './alerts';

@@ -3,6 +3,7 @@ import { getDb } from '@/db/client';
 import { apiKeys, projects } from '@/db/schema';
 import { displayPrefix, hashApiKey } from '@/lib/auth/api-key-format';
 import { env } from '@/lib/env';
+import { seedDefaultRules } from '@/lib/alerts/rules';
 
 let pending: Promise<void> | undefined;
 
@@ -19,6 +20,7 @@ async function bootstrap(): Promise<void> {
   const db = await getDb();
   const slug = env.INIT_PROJECT;
   await db.insert(projects).values({ slug, name: slug }).onConflictDoNothing();
+  await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug)).then(([p]) => p && seedDefaultRules(p.id));
   if (!env.INIT_API_KEY) return;
   const [project] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug));
   if (!project) throw new Error(`bootstrap: project ${slug} missing after insert`);

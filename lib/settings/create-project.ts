@@ -1,6 +1,7 @@
 import { getDb } from '@/db/client';
 import { projects, type Project } from '@/db/schema';
 import { AppError } from '@/lib/http/errors';
+import { seedDefaultRules } from '@/lib/alerts/rules';
 import type { CreateProjectInput } from './schema';
 
 export async function createProject(input: CreateProjectInput): Promise<Project> {
@@ -15,5 +16,6 @@ export async function createProject(input: CreateProjectInput): Promise<Project>
       'bad_request',
       `The slug "${input.slug}" is already taken by another project; choose another slug.`,
     );
+  await seedDefaultRules(project.id);
   return project;
 }
