@@ -41,6 +41,7 @@ export function ChartTimeSeries({ data, series, unit, bucketMs, threshold, heigh
           {threshold && (
             <ReferenceLine
               y={threshold.value}
+              ifOverflow="extendDomain"
               stroke="#ef4444"
               strokeDasharray="4 4"
               label={{ value: threshold.label, position: 'insideTopRight', fill: '#ef4444', fontSize: 11 }}

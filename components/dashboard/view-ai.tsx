@@ -3,7 +3,7 @@
 import { ChartBar } from '@/components/charts/chart-bar';
 import { ChartTimeSeries } from '@/components/charts/chart-time-series';
 import { pivotSeries } from '@/components/charts/pivot';
-import { DEFAULT_THRESHOLDS } from '@/lib/dashboard/thresholds';
+import type { ChartThresholds } from '@/lib/dashboard/thresholds';
 import { formatValue } from '@/lib/format';
 import type { Ai, ModelStat } from '@/lib/metrics/types';
 import { CardPanel } from './card-panel';
@@ -26,7 +26,7 @@ const modelColumns: Column<ModelStat>[] = [
   { key: 'cpr', label: 'Cost / call', align: 'right', render: (m) => formatValue(m.costPerRequest, 'usd') },
 ];
 
-export function ViewAi({ initialData, query }: { initialData: Ai; query: Record<string, string> }) {
+export function ViewAi({ initialData, query, thresholds }: { initialData: Ai; query: Record<string, string>; thresholds: ChartThresholds }) {
   const { data: d, dataUpdatedAt, error, isFetching } = useLiveStats('ai', query, initialData);
   const series = d.series.map((s) => ({ key: s.model, points: s.points }));
   const models = d.series.map((s) => ({ key: s.model, label: s.model }));
@@ -53,7 +53,7 @@ export function ViewAi({ initialData, query }: { initialData: Ai; query: Record<
           <ChartTimeSeries data={pivotSeries(series, (p) => p.callsPerMinute)} series={models} unit="rate" bucketMs={d.bucketMs} />
         </CardPanel>
         <CardPanel title="p95 latency by model">
-          <ChartTimeSeries data={pivotSeries(series, (p) => p.p95Ms)} series={models} unit="ms" bucketMs={d.bucketMs} threshold={DEFAULT_THRESHOLDS.p95ResponseMs} />
+          <ChartTimeSeries data={pivotSeries(series, (p) => p.p95Ms)} series={models} unit="ms" bucketMs={d.bucketMs} threshold={thresholds.p95ResponseMs} />
         </CardPanel>
         <CardPanel title="Output tokens by model">
           <ChartTimeSeries data={pivotSeries(series, (p) => p.tokensOut)} series={models} unit="tokens" bucketMs={d.bucketMs} />

@@ -2,7 +2,7 @@
 
 import { ChartBar } from '@/components/charts/chart-bar';
 import { ChartTimeSeries } from '@/components/charts/chart-time-series';
-import { DEFAULT_THRESHOLDS } from '@/lib/dashboard/thresholds';
+import type { ChartThresholds } from '@/lib/dashboard/thresholds';
 import { formatValue } from '@/lib/format';
 import type { Experience, RouteStat, WebVitalsP75 } from '@/lib/metrics/types';
 import { CardPanel } from './card-panel';
@@ -25,7 +25,7 @@ const vitalColumns: Column<{ path: string } & WebVitalsP75>[] = [
   { key: 'samples', label: 'Samples', align: 'right', render: (r) => formatValue(r.samples, 'count') },
 ];
 
-export function ViewExperience({ initialData, query }: { initialData: Experience; query: Record<string, string> }) {
+export function ViewExperience({ initialData, query, thresholds }: { initialData: Experience; query: Record<string, string>; thresholds: ChartThresholds }) {
   const { data, dataUpdatedAt, error, isFetching } = useLiveStats('experience', query, initialData);
   const d = data;
   return (
@@ -55,7 +55,7 @@ export function ViewExperience({ initialData, query }: { initialData: Experience
             data={d.response.series}
             unit="ms"
             bucketMs={d.bucketMs}
-            threshold={DEFAULT_THRESHOLDS.p95ResponseMs}
+            threshold={thresholds.p95ResponseMs}
             series={[
               { key: 'p50Ms', label: 'p50' },
               { key: 'p95Ms', label: 'p95' },
@@ -75,7 +75,7 @@ export function ViewExperience({ initialData, query }: { initialData: Experience
           />
         </CardPanel>
         <CardPanel title="Error rate" subtitle="share of http.request with status ≥ 500">
-          <ChartTimeSeries data={d.errors.series} unit="percent" bucketMs={d.bucketMs} threshold={DEFAULT_THRESHOLDS.errorRate} series={[{ key: 'errorRate', label: 'error rate' }]} />
+          <ChartTimeSeries data={d.errors.series} unit="percent" bucketMs={d.bucketMs} threshold={thresholds.errorRate} series={[{ key: 'errorRate', label: 'error rate' }]} />
         </CardPanel>
         <CardPanel title="Ratings" subtitle={`${d.satisfaction.count} ratings, scores 1 to 5`}>
           <ChartBar data={d.satisfaction.distribution} categoryKey="score" valueKey="count" valueLabel="ratings" unit="count" />

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { ChartTimeSeries } from '@/components/charts/chart-time-series';
 import { pivotSeries } from '@/components/charts/pivot';
-import { DEFAULT_THRESHOLDS } from '@/lib/dashboard/thresholds';
+import type { ChartThresholds } from '@/lib/dashboard/thresholds';
 import { formatValue } from '@/lib/format';
 import type { System } from '@/lib/metrics/types';
 import { CardPanel } from './card-panel';
@@ -11,9 +11,9 @@ import { LiveStatus, useLiveStats } from './live-stats';
 import { TableSimple } from './table-simple';
 import { TileStat } from './tile-stat';
 
-type Props = { initialData: System; query: Record<string, string>; logsHref: string };
+type Props = { initialData: System; query: Record<string, string>; logsHref: string; thresholds: ChartThresholds };
 
-export function ViewSystem({ initialData, query, logsHref }: Props) {
+export function ViewSystem({ initialData, query, logsHref, thresholds }: Props) {
   const { data: d, dataUpdatedAt, error, isFetching } = useLiveStats('system', query, initialData);
   const cpu = d.resources.filter((r) => r.resource === 'cpu');
   const memory = d.resources.filter((r) => r.resource === 'memory');
@@ -42,7 +42,7 @@ export function ViewSystem({ initialData, query, logsHref }: Props) {
             data={d.http.series}
             unit="percent"
             bucketMs={d.bucketMs}
-            threshold={DEFAULT_THRESHOLDS.errorRate}
+            threshold={thresholds.errorRate}
             series={[
               { key: 'clientErrorRate', label: '4xx', color: '#f59e0b' },
               { key: 'serverErrorRate', label: '5xx', color: '#ef4444' },

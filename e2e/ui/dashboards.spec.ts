@@ -96,6 +96,9 @@ test.describe('dashboards with Clerk sign-in', () => {
     await expect(figure(page, 'p99 response')).toHaveText('397 ms');
     await expect(figure(page, 'Streaming latency')).toHaveText('65 ms');
     await expect(figure(page, 'Average rating')).toHaveText('3.67');
+    // Threshold lines come from the project's alert rules (the defaults seeded with the project).
+    await expect(page.getByText('alert: p95 > 2.00 s').first()).toBeVisible();
+    await expect(page.getByText('alert: error rate > 1.00%').first()).toBeVisible();
     await expect(page.getByRole('cell', { name: '/api/feedback' }).first()).toBeVisible();
     await shot(page, info, 'experience');
 

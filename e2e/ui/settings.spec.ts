@@ -61,10 +61,10 @@ test.describe('settings', () => {
     await signIn(context, ADMIN);
     const fresh = `${slug}-new`;
     await page.goto(`${server.url}/settings?project=${slug}`);
-    await page.getByLabel('Name', { exact: true }).fill('Fresh project');
+    await page.getByLabel('Name', { exact: true }).fill(`Fresh ${fresh}`);
     await page.getByLabel('Slug (optional)').fill(fresh);
     await page.getByRole('button', { name: 'Create project' }).click();
-    await expect(page.getByRole('link', { name: 'Fresh project' })).toBeVisible();
+    await expect(page.getByRole('link', { name: `Fresh ${fresh}` })).toBeVisible();
     for (const path of ['/', '/experience', '/ai', '/system']) {
       await page.goto(`${server.url}${path}?project=${fresh}`);
       await expect(page.getByTestId('empty-state')).toContainText('No events in this range');

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { alertRules, type AlertRuleRow } from '@/db/schema';
 import { DEFAULT_RULES } from './default-rules';
@@ -57,5 +57,16 @@ export async function listEnabledRules(): Promise<StoredRule[]> {
     .from(alertRules)
     .where(eq(alertRules.enabled, true))
     .orderBy(alertRules.projectId, alertRules.key);
+  return rows.map(toStoredRule);
+}
+
+/** One project's enabled rules, e.g. for the threshold lines of its charts. */
+export async function listProjectRules(projectId: string): Promise<StoredRule[]> {
+  const db = await getDb();
+  const rows = await db
+    .select()
+    .from(alertRules)
+    .where(and(eq(alertRules.projectId, projectId), eq(alertRules.enabled, true)))
+    .orderBy(alertRules.key);
   return rows.map(toStoredRule);
 }

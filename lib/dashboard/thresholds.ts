@@ -1,10 +1,26 @@
-/**
- * Threshold lines drawn on charts: the default alert rules of DESIGN.md. When alert rules are stored
- * (the alerts issue), pages read each project's enabled rules instead.
- */
-export const DEFAULT_THRESHOLDS = {
-  errorRate: { value: 0.01, label: 'alert: error rate > 1%' },
-  p95ResponseMs: { value: 2000, label: 'alert: p95 > 2 s' },
-  cacheHitRate: { value: 0.8, label: 'alert: hit rate < 80%' },
-  availability: { value: 0.999, label: 'alert: availability < 99.9%' },
-} as const;
+import type { Metric, Rule } from '@/lib/alerts/engine/types';
+import { formatValue, type Unit } from '@/lib/format';
+
+export type Threshold = { value: number; label: string };
+export const CHART_THRESHOLDS = ['errorRate', 'p95ResponseMs', 'cacheHitRate', 'availability'] as const;
+export type ChartThreshold = (typeof CHART_THRESHOLDS)[number];
+export type ChartThresholds = Partial<Record<ChartThreshold, Threshold>>;
+
+const BY_METRIC: Partial<Record<Metric, { chart: ChartThreshold; label: string; unit: Unit }>> = {
+  error_rate: { chart: 'errorRate', label: 'error rate', unit: 'percent' },
+  p95_response_ms: { chart: 'p95ResponseMs', label: 'p95', unit: 'ms' },
+  cache_hit_rate: { chart: 'cacheHitRate', label: 'hit rate', unit: 'percent' },
+  availability: { chart: 'availability', label: 'availability', unit: 'percent' },
+};
+
+/** The threshold line of each chart: the project's enabled, ungrouped threshold rule on that metric. */
+export function thresholdsFromRules(rules: readonly Rule[]): ChartThresholds {
+  const out: ChartThresholds = {};
+  for (const rule of rules) {
+    if (rule.kind !== 'threshold' || !rule.enabled || rule.groupBy) continue;
+    const target = BY_METRIC[rule.metric];
+    if (!target || out[target.chart]) continue;
+    out[target.chart] = { value: rule.value, label: `alert: ${target.label} ${rule.operator} ${formatValue(rule.value, target.unit)}` };
+  }
+  return out;
+}

@@ -11,12 +11,12 @@ export const metadata: Metadata = { title: 'AI Performance' };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const page = await loadDashboard(await searchParams, getAi);
   if (!page.project) return <NoProject />;
-  const { ctx, data, options, hasData } = page;
+  const { ctx, data, options, hasData, thresholds } = page;
   return (
     <FrameDashboard title="AI Performance" description={`${page.project.name}: model latency, errors, tokens, cost, caches, retrieval and response quality.`} ctx={ctx} options={options}>
       {hasData ? (
         <LiveProvider>
-          <ViewAi initialData={data} query={ctx.query} />
+          <ViewAi initialData={data} query={ctx.query} thresholds={thresholds} />
         </LiveProvider>
       ) : (
         <EmptyRange what="Model calls, tokens and cost" />

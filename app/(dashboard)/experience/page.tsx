@@ -11,12 +11,12 @@ export const metadata: Metadata = { title: 'User Experience' };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const page = await loadDashboard(await searchParams, getExperience);
   if (!page.project) return <NoProject />;
-  const { ctx, data, options, hasData } = page;
+  const { ctx, data, options, hasData, thresholds } = page;
   return (
     <FrameDashboard title="User Experience" description={`${page.project.name}: how users experience the chat: latency, errors, activity, satisfaction, web vitals.`} ctx={ctx} options={options}>
       {hasData ? (
         <LiveProvider>
-          <ViewExperience initialData={data} query={ctx.query} />
+          <ViewExperience initialData={data} query={ctx.query} thresholds={thresholds} />
         </LiveProvider>
       ) : (
         <EmptyRange what="Response times, users, sessions and ratings" />

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: 'System Status' };
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const page = await loadDashboard(await searchParams, getSystem);
   if (!page.project) return <NoProject />;
-  const { ctx, data, options, hasData } = page;
+  const { ctx, data, options, hasData, thresholds } = page;
   return (
     <FrameDashboard title="System Status" description={`${page.project.name}: dependencies, API success and request rates, rate limits, resources and the error log.`} ctx={ctx} options={options}>
       <Suspense fallback={<div className="h-20 animate-pulse rounded-lg bg-zinc-200 dark:bg-zinc-800" />}>
@@ -25,7 +25,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
       </Suspense>
       {hasData ? (
         <LiveProvider>
-          <ViewSystem initialData={data} query={ctx.query} logsHref={`/logs?${new URLSearchParams(ctx.query).toString()}`} />
+          <ViewSystem initialData={data} query={ctx.query} thresholds={thresholds} logsHref={`/logs?${new URLSearchParams(ctx.query).toString()}`} />
         </LiveProvider>
       ) : (
         <EmptyRange what="Requests, resources and errors" />
