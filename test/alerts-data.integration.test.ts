@@ -9,7 +9,7 @@ process.env.INIT_PROJECT = initSlug;
 const { getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
 const { ingestBatch } = await import('@/lib/ingest/ingest');
-const { ensureBootstrap } = await import('@/lib/projects/bootstrap');
+const { bootstrap, ensureBootstrap } = await import('@/lib/projects/bootstrap');
 const { createProject } = await import('@/lib/settings/create-project');
 const { seedDefaultRules, listEnabledRules } = await import('@/lib/alerts/rules');
 const { loadRuleInput } = await import('@/lib/alerts/inputs');
@@ -392,5 +392,22 @@ describe('alert queries', () => {
       { projectId: project.id, ruleId: r!.id, fromState: 'firing', toState: 'resolved', at: NOW },
     ]);
     expect((await recentTransitions(project.id)).map((t) => t.toState)).toEqual(['resolved', 'firing']);
+  });
+});
+
+describe('bootstrap and default rules', () => {
+  it('gives every project without rules the defaults, and leaves projects that have rules alone', async () => {
+    const db = await getDb();
+    const [bare] = await db.insert(schema.projects).values({ slug: `bare-${randomUUID().slice(0, 8)}`, name: 'bare' }).returning();
+    const [edited] = await db.insert(schema.projects).values({ slug: `edited-${randomUUID().slice(0, 8)}`, name: 'edited' }).returning();
+    await seedDefaultRules(edited!.id);
+    await db.delete(schema.alertRules).where(and(eq(schema.alertRules.projectId, edited!.id), eq(schema.alertRules.key, 'error-rate')));
+
+    await bootstrap();
+
+    const count = async (projectId: string) =>
+      (await db.select().from(schema.alertRules).where(eq(schema.alertRules.projectId, projectId))).length;
+    expect(await count(bare!.id)).toBe(DEFAULT_RULES.length);
+    expect(await count(edited!.id)).toBe(DEFAULT_RULES.length - 1);
   });
 });
