@@ -52,6 +52,33 @@ export const envSchema = z.object({
   CLERK_JWT_KEY: optionalString,
   NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: optionalString,
   CRON_SECRET: optionalString,
+  ALERT_WEBHOOK_URL: optionalUrl,
+  SLACK_WEBHOOK_URL: optionalUrl,
+  PAGERDUTY_ROUTING_KEY: optionalString,
+  PAGERDUTY_EVENTS_URL: z.preprocess(emptyAsUndefined, z.url().default('https://events.pagerduty.com')),
+  SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  /** Comma-separated recipients of alert emails. */
+  ALERT_EMAIL_TO: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .optional()
+      .transform((v) =>
+        (v ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+  ),
+  ALERT_EMAIL_FROM: optionalString,
+  /** Base URL of the app for links in notifications. */
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().default('http://localhost:3000')),
   AUTH_MODE: z.preprocess(emptyAsUndefined, z.enum(['clerk', 'none']).optional()),
   ADMIN_EMAILS: optionalString,
 });

@@ -1,0 +1,55 @@
+import { env, type Env } from '@/lib/env';
+import type { ChannelConfig } from './channels';
+import { DEFAULT_CHANNEL_SEVERITIES } from './engine/routing';
+import type { Channel } from './engine/types';
+
+/** An engine routing channel plus what `deliver` needs to reach it. `channel.id` is stored on deliveries. */
+export type ConfiguredChannel = Channel & { config: ChannelConfig };
+
+type ChannelEnv = Pick<
+  Env,
+  | 'ALERT_WEBHOOK_URL'
+  | 'SLACK_WEBHOOK_URL'
+  | 'PAGERDUTY_ROUTING_KEY'
+  | 'PAGERDUTY_EVENTS_URL'
+  | 'SMTP_URL'
+  | 'ALERT_EMAIL_TO'
+  | 'ALERT_EMAIL_FROM'
+>;
+
+/**
+ * Channels configured through the environment (headless setups), with their default severities:
+ * webhook, Slack and email P1-P3, PagerDuty P1-P2. Email needs both SMTP_URL and ALERT_EMAIL_TO.
+ */
+export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
+  const out: ConfiguredChannel[] = [];
+  if (source.ALERT_WEBHOOK_URL)
+    out.push({
+      id: 'env:webhook',
+      kind: 'webhook',
+      severities: [...DEFAULT_CHANNEL_SEVERITIES.webhook],
+      config: { type: 'webhook', url: source.ALERT_WEBHOOK_URL },
+    });
+  if (source.SLACK_WEBHOOK_URL)
+    out.push({
+      id: 'env:slack',
+      kind: 'slack',
+      severities: [...DEFAULT_CHANNEL_SEVERITIES.slack],
+      config: { type: 'slack', webhookUrl: source.SLACK_WEBHOOK_URL },
+    });
+  if (source.PAGERDUTY_ROUTING_KEY)
+    out.push({
+      id: 'env:pagerduty',
+      kind: 'pagerduty',
+      severities: [...DEFAULT_CHANNEL_SEVERITIES.pagerduty],
+      config: { type: 'pagerduty', routingKey: source.PAGERDUTY_ROUTING_KEY, eventsUrl: source.PAGERDUTY_EVENTS_URL },
+    });
+  if (source.SMTP_URL && source.ALERT_EMAIL_TO.length > 0)
+    out.push({
+      id: 'env:email',
+      kind: 'email',
+      severities: [...DEFAULT_CHANNEL_SEVERITIES.email],
+      config: { type: 'email', smtpUrl: source.SMTP_URL, to: source.ALERT_EMAIL_TO, from: source.ALERT_EMAIL_FROM ?? null },
+    });
+  return out;
+}
