@@ -15,7 +15,7 @@ describe('migrations', () => {
       db,
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['alert_instances', 'alert_rules', 'alert_transitions', 'api_keys', 'audit_log', 'event_activity_hourly', 'events', 'health_checks', 'model_prices', 'notification_deliveries', 'projects', 'silences']);
+    expect(tables.map((t) => t.table_name)).toEqual(['alert_instances', 'alert_rules', 'alert_transitions', 'api_keys', 'audit_log', 'event_activity_hourly', 'events', 'health_checks', 'model_prices', 'notification_channels', 'notification_deliveries', 'projects', 'silences']);
   });
 
   // Several server instances starting together against one Postgres: the advisory lock serialises them.

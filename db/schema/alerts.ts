@@ -14,7 +14,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { InstanceState, Rule, RuleKind, Severity } from '@/lib/alerts/engine/types';
+import type { ChannelConfig } from '@/lib/alerts/channels';
+import type { ChannelKind, InstanceState, Rule, RuleKind, Severity } from '@/lib/alerts/engine/types';
 import { projects } from './projects';
 
 /**
@@ -99,6 +100,9 @@ export const alertTransitions = pgTable(
   ],
 );
 
+export const DELIVERY_KINDS = ['firing', 'resolved', 'repeat', 'digest'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -110,7 +114,14 @@ export const notificationDeliveries = pgTable(
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
-    transitionId: bigint('transition_id', { mode: 'number' }).notNull(),
+    /** The transition notified; null for a daily digest. */
+    transitionId: bigint('transition_id', { mode: 'number' }),
+    /** firing / resolved (from the transition), repeat (a firing alert still firing), digest (daily). */
+    kind: text('kind').$type<DeliveryKind>().notNull().default('firing'),
+    /** 0 for the transition itself; n for the n-th repeat of a firing alert (n repeat intervals after it fired). */
+    seq: integer('seq').notNull().default(0),
+    /** The UTC day a digest covers (YYYY-MM-DD). */
+    digestDay: text('digest_day'),
     channel: text('channel').notNull(),
     attempt: integer('attempt').notNull().default(0),
     status: text('status').$type<DeliveryStatus>().notNull().default('pending'),
@@ -122,7 +133,10 @@ export const notificationDeliveries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.id] }),
-    uniqueIndex('notification_deliveries_once_key').on(t.projectId, t.transitionId, t.channel),
+    uniqueIndex('notification_deliveries_once_key').on(t.projectId, t.transitionId, t.channel, t.seq),
+    uniqueIndex('notification_deliveries_digest_once_key')
+      .on(t.projectId, t.digestDay, t.channel)
+      .where(sql`digest_day is not null`),
     // The cron's retry scan: deliveries still due.
     index('notification_deliveries_due_idx')
       .on(t.nextAttemptAt)
@@ -151,8 +165,33 @@ export const silences = pgTable(
   ],
 );
 
+/**
+ * Channels configured in the settings UI, per project. Env channels (ALERT_WEBHOOK_URL, ...) apply to every
+ * project besides these. `config` holds what `deliver` needs (URLs, routing key, SMTP URL): secrets, never
+ * shown back in full. Deliveries name a channel as `db:<id>`.
+ */
+export const notificationChannels = pgTable(
+  'notification_channels',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    type: text('type').$type<ChannelKind>().notNull(),
+    config: jsonb('config').$type<ChannelConfig>().notNull(),
+    severities: jsonb('severities').$type<Severity[]>().notNull(),
+    sendResolved: boolean('send_resolved').notNull().default(true),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.id] })],
+);
+
 export type AlertRuleRow = typeof alertRules.$inferSelect;
 export type AlertInstanceRow = typeof alertInstances.$inferSelect;
 export type AlertTransitionRow = typeof alertTransitions.$inferSelect;
 export type NotificationDeliveryRow = typeof notificationDeliveries.$inferSelect;
 export type SilenceRow = typeof silences.$inferSelect;
+export type NotificationChannelRow = typeof notificationChannels.$inferSelect;

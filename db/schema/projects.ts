@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uuid, uniqueIndex, doublePrecision } from 'drizzle-orm/pg-core';
+import { boolean, pgTable, text, timestamp, uuid, uniqueIndex, doublePrecision } from 'drizzle-orm/pg-core';
 
 export const projects = pgTable(
   'projects',
@@ -7,6 +7,8 @@ export const projects = pgTable(
     slug: text('slug').notNull(),
     name: text('name').notNull(),
     dailyBudgetUsd: doublePrecision('daily_budget_usd'),
+    /** Whether /status/<slug> is public. Off until an admin turns it on. */
+    statusPageEnabled: boolean('status_page_enabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('projects_slug_key').on(t.slug)],

@@ -4,7 +4,13 @@ import { DEFAULT_CHANNEL_SEVERITIES } from './engine/routing';
 import type { Channel } from './engine/types';
 
 /** An engine routing channel plus what `deliver` needs to reach it. `channel.id` is stored on deliveries. */
-export type ConfiguredChannel = Channel & { config: ChannelConfig };
+export type ConfiguredChannel = Channel & {
+  config: ChannelConfig;
+  /** Shown in the UI and delivery history. */
+  name: string;
+  /** Whether resolved notifications are sent (default true). */
+  sendResolved?: boolean;
+};
 
 type ChannelEnv = Pick<
   Env,
@@ -26,6 +32,7 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
   if (source.ALERT_WEBHOOK_URL)
     out.push({
       id: 'env:webhook',
+      name: 'Webhook (ALERT_WEBHOOK_URL)',
       kind: 'webhook',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.webhook],
       config: { type: 'webhook', url: source.ALERT_WEBHOOK_URL },
@@ -33,6 +40,7 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
   if (source.SLACK_WEBHOOK_URL)
     out.push({
       id: 'env:slack',
+      name: 'Slack (SLACK_WEBHOOK_URL)',
       kind: 'slack',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.slack],
       config: { type: 'slack', webhookUrl: source.SLACK_WEBHOOK_URL },
@@ -40,6 +48,7 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
   if (source.PAGERDUTY_ROUTING_KEY)
     out.push({
       id: 'env:pagerduty',
+      name: 'PagerDuty (PAGERDUTY_ROUTING_KEY)',
       kind: 'pagerduty',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.pagerduty],
       config: { type: 'pagerduty', routingKey: source.PAGERDUTY_ROUTING_KEY, eventsUrl: source.PAGERDUTY_EVENTS_URL },
@@ -47,6 +56,7 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
   if (source.SMTP_URL && source.ALERT_EMAIL_TO.length > 0)
     out.push({
       id: 'env:email',
+      name: 'Email (SMTP_URL)',
       kind: 'email',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.email],
       config: { type: 'email', smtpUrl: source.SMTP_URL, to: source.ALERT_EMAIL_TO, from: source.ALERT_EMAIL_FROM ?? null },

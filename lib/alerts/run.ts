@@ -4,7 +4,7 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { alertInstances, alertRules, alertTransitions, notificationDeliveries, projects } from '@/db/schema';
 import { env } from '@/lib/env';
-import { runHealthChecks } from '@/lib/health/run-health-checks';
+import { runScheduledHealthChecks } from '@/lib/health/run-health-checks';
 import { getKv } from '@/lib/kv';
 import { channelsFromEnv, type ConfiguredChannel } from './channels-from-env';
 import { deliver, nextAttemptAt, shouldGiveUp, type AlertNotification, type NotificationKind } from './channels';
@@ -63,7 +63,7 @@ export async function runAlerts(now: Date = new Date(), options: RunAlertsOption
   try {
     const channels = options.channels ?? channelsFromEnv();
     try {
-      await runHealthChecks();
+      await runScheduledHealthChecks();
     } catch (error) {
       log('alerts_health_failed', { error: String(error) });
     }

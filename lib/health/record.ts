@@ -12,15 +12,16 @@ let lastLocalMinute: number | undefined;
 
 /**
  * Stores one row per dependency, at most once per minute across every process that shares KV: the first
- * caller to claim `health:recorded:<minute>` records. Never throws. A failing database cannot store its
+ * caller to claim `health:recorded:<minute>` records (`everyCall`: the cron, which records each run). Never throws. A failing database cannot store its
  * own failure, so such a report is skipped.
  */
-export async function recordHealthReport(report: HealthReport): Promise<boolean> {
+export async function recordHealthReport(report: HealthReport, options: { everyCall?: boolean } = {}): Promise<boolean> {
   if (report.details.database.state === 'fail') return false;
   const checkedAt = new Date(report.timestamp);
   const minute = Math.floor(checkedAt.getTime() / MINUTE_MS);
   // A KV that just failed its probe may hang: go straight to the in-process check.
-  const claimed = report.details.cache.state === 'fail' ? claimLocally(minute) : await claimMinute(minute);
+  const claimed =
+    options.everyCall || (report.details.cache.state === 'fail' ? claimLocally(minute) : await claimMinute(minute));
   if (!claimed) return false;
   const rows: NewHealthCheck[] = CHECK_NAMES.map((dependency) => ({
     checkedAt,
