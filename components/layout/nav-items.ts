@@ -7,6 +7,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/experience', label: 'User Experience', icon: 'experience' },
   { href: '/ai', label: 'AI Performance', icon: 'ai' },
   { href: '/system', label: 'System Status', icon: 'system' },
+  { href: '/alerts', label: 'Alerts', icon: 'alerts' },
   { href: '/logs', label: 'Logs', icon: 'logs' },
   { href: '/settings', label: 'Settings', icon: 'settings' },
 ];
