@@ -17,6 +17,16 @@ const REGISTRY = Symbol.for('chatwatch.db.handles');
 const globals = globalThis as unknown as Record<symbol, Map<string, DbHandle> | undefined>;
 const registry = (globals[REGISTRY] ??= new Map<string, DbHandle>());
 
+// Statements issued through drizzle in this process (for benchmarks: `npm run bench:alerts` prints it).
+const COUNTER = Symbol.for('chatwatch.db.queries');
+const counter = ((globalThis as unknown as Record<symbol, { n: number } | undefined>)[COUNTER] ??= { n: 0 });
+const queryCounter = { logQuery: () => void counter.n++ };
+
+/** How many statements this process has sent through drizzle so far. */
+export function dbQueryCount(): number {
+  return counter.n;
+}
+
 /** Postgres when a URL is given (or DATABASE_URL is set), embedded PGlite otherwise. Migrated before use. */
 export function openDb(options: { url?: string; dir?: string } = {}): DbHandle {
   const url = options.url ?? env.DATABASE_URL;
@@ -40,7 +50,7 @@ export function dbDriver(): DbDriver {
 
 function openPostgres(url: string): DbHandle {
   const client = postgres(url, { max: env.DATABASE_POOL_SIZE, connect_timeout: 5, idle_timeout: 60, onnotice: () => {} });
-  const db = drizzlePg(client, { schema, casing: 'snake_case' });
+  const db = drizzlePg(client, { schema, casing: 'snake_case', logger: queryCounter });
   return {
     driver: 'postgres',
     db: migratePostgres(url).then(() => db),
@@ -69,7 +79,7 @@ function openPglite(dir: string): DbHandle {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const client = dir === 'memory://' ? new PGlite() : new PGlite(path.resolve(dir));
     closeClient = () => client.close();
-    const pg = drizzle(client, { schema, casing: 'snake_case' });
+    const pg = drizzle(client, { schema, casing: 'snake_case', logger: queryCounter });
     await migrate(pg, { migrationsFolder: MIGRATIONS_FOLDER });
     return pg as unknown as Db;
   })();

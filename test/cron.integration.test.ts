@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A real webhook receiver on loopback that records every body it is sent and can be told to fail
 // the next error-rate notifications.
-type Received = { status: number; body: Record<string, unknown> & { project?: { slug?: string }; rule?: { key?: string } } };
+type Received = { path: string; status: number; body: Record<string, unknown> & { project?: { slug?: string }; rule?: { key?: string } } };
 const received: Received[] = [];
 let failNext = 0;
 let mySlug = '';
@@ -20,7 +20,7 @@ const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
     const fail = failNext > 0 && body.rule?.key === 'error-rate' && body.project?.slug === mySlug;
     if (fail) failNext--;
     const status = fail ? 500 : 200;
-    received.push({ status, body });
+    received.push({ path: req.url ?? '', status, body });
     res.writeHead(status, { 'Content-Type': 'application/json' }).end('{}');
   });
 });
@@ -67,6 +67,10 @@ const errorRate = () =>
   received.filter((r) => r.status === 200 && r.body.project?.slug === project.slug && r.body.rule?.key === 'error-rate');
 const mine = () => received.filter((r) => r.body.project?.slug === project.slug);
 
+afterAll(async () => {
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+
 // Every run evaluates every project in the database; a shared Postgres test database holds many.
 describe(`alerts cron against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, { timeout: 180_000 }, () => {
   beforeAll(async () => {
@@ -77,10 +81,6 @@ describe(`alerts cron against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
       .returning()) as [typeof schema.projects.$inferSelect];
     mySlug = project.slug;
     expect(await seedDefaultRules(project.id)).toBe(10);
-  });
-
-  afterAll(async () => {
-    await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
 
   it('fires once when the error rate breaks its rule, even with two concurrent runs', async () => {
@@ -191,5 +191,163 @@ describe(`alerts cron against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
     expect(summary.skipped).toBeUndefined();
     // The real-time run sees none of this test's (hours old) traffic: the firing alert stays firing, no new notification.
     expect(mine()).toHaveLength(before);
+  });
+});
+
+// Repeats, acknowledgement, silences, `send resolved`, settings channels and the digest, on a timeline two
+// days back (inside retention, and no real-time run can reach it). In this file so no other file's runs
+// evaluate this project at other times meanwhile.
+describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
+  const HOUR = 60 * MIN;
+  const dayStart = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 2 * 24 * HOUR;
+  const day = new Date(dayStart).toISOString().slice(0, 10);
+  const A0 = new Date(dayStart + HOUR); // incident 1 fires
+  const A1 = new Date(dayStart + 9 * HOUR); // it resolves
+  const A2 = new Date(dayStart + 10 * HOUR); // incident 2 fires, silenced
+  let p: typeof schema.projects.$inferSelect;
+  let dbChannelId = '';
+  let errorRuleId = '';
+
+  /** Runs once, waiting out a concurrent run's lock. */
+  async function run(now: Date) {
+    for (;;) {
+      const summary = await runAlerts(now);
+      if (!summary.skipped) return summary;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  async function requests(end: Date, count: number, failures: number) {
+    const events = Array.from({ length: count }, (_, i) => ({
+      type: 'http.request',
+      route: '/api/chat',
+      status: i < failures ? 502 : 200,
+      durationMs: 40,
+      timestamp: end.getTime() - 100 * SEC + i * SEC,
+    }));
+    expect((await ingestBatch(p.id, { events })).body.accepted).toBe(count);
+  }
+  const mineOn = (path: string, key = 'error-rate') =>
+    received.filter((r) => r.path === path && r.status === 200 && r.body.project?.slug === p.slug && r.body.rule?.key === key);
+  const kinds = (path: string, key?: string) => mineOn(path, key).map((r) => r.body.kind);
+
+  beforeAll(async () => {
+    const db = await getDb();
+    [p] = (await db
+      .insert(schema.projects)
+      .values({ slug: `sched-${randomUUID().slice(0, 12)}`, name: 'schedule test' })
+      .returning()) as [typeof schema.projects.$inferSelect];
+    await seedDefaultRules(p.id);
+    const [channel] = await db
+      .insert(schema.notificationChannels)
+      .values({
+        projectId: p.id,
+        name: 'ops hook',
+        type: 'webhook',
+        config: { type: 'webhook', url: `http://127.0.0.1:${port}/db-hook` },
+        severities: ['P1', 'P2'],
+        sendResolved: false,
+      })
+      .returning();
+    dbChannelId = channel!.id;
+    const [rule] = await db
+      .select()
+      .from(schema.alertRules)
+      .where(and(eq(schema.alertRules.projectId, p.id), eq(schema.alertRules.key, 'error-rate')));
+    errorRuleId = rule!.id;
+  });
+
+  it('notifies the env and the settings channel, then repeats every 4 h, once per interval', async () => {
+    await requests(A0, 30, 10);
+    await run(A0);
+    expect(kinds('/hook')).toEqual(['firing']);
+    expect(kinds('/db-hook')).toEqual(['firing']);
+    await run(new Date(A0.getTime() + 4 * HOUR - SEC));
+    expect(kinds('/hook')).toEqual(['firing']);
+    await run(new Date(A0.getTime() + 4 * HOUR));
+    await run(new Date(A0.getTime() + 4 * HOUR + 30 * SEC));
+    expect(kinds('/hook')).toEqual(['firing', 'repeat']);
+    expect(kinds('/db-hook')).toEqual(['firing', 'repeat']);
+    const repeat = mineOn('/hook').at(-1)!.body;
+    expect(repeat).toMatchObject({ state: 'firing', startedAt: A0.toISOString() });
+    const db = await getDb();
+    const rows = await db
+      .select({ kind: schema.notificationDeliveries.kind, seq: schema.notificationDeliveries.seq, status: schema.notificationDeliveries.status })
+      .from(schema.notificationDeliveries)
+      .innerJoin(
+        schema.alertTransitions,
+        and(
+          eq(schema.alertTransitions.projectId, schema.notificationDeliveries.projectId),
+          eq(schema.alertTransitions.id, schema.notificationDeliveries.transitionId),
+        ),
+      )
+      .where(
+        and(
+          eq(schema.notificationDeliveries.projectId, p.id),
+          eq(schema.notificationDeliveries.channel, `db:${dbChannelId}`),
+          eq(schema.alertTransitions.ruleId, errorRuleId),
+        ),
+      );
+    expect(rows.map((r) => [r.kind, r.seq, r.status]).sort()).toEqual([
+      ['firing', 0, 'sent'],
+      ['repeat', 1, 'sent'],
+    ]);
+  });
+
+  it('an acknowledged alert is not repeated, and resolves only where send resolved is on', async () => {
+    const db = await getDb();
+    await db
+      .update(schema.alertInstances)
+      .set({ acknowledgedAt: new Date(A0.getTime() + 5 * HOUR), acknowledgedBy: 'test' })
+      .where(and(eq(schema.alertInstances.projectId, p.id), eq(schema.alertInstances.ruleId, errorRuleId)));
+    await run(new Date(A0.getTime() + 8 * HOUR));
+    expect(kinds('/hook')).toEqual(['firing', 'repeat']);
+    await requests(A1, 30, 0);
+    await run(A1);
+    expect(kinds('/hook')).toEqual(['firing', 'repeat', 'resolved']);
+    expect(kinds('/db-hook')).toEqual(['firing', 'repeat']);
+  });
+
+  it('a silence holds back its rule only, and the alert is sent once the silence ends', async () => {
+    const db = await getDb();
+    await db.insert(schema.silences).values({ projectId: p.id, ruleId: errorRuleId, endsAt: new Date(A2.getTime() + 10 * MIN), reason: 'deploy' });
+    await requests(A2, 30, 10);
+    const logins = Array.from({ length: 6 }, (_, i) => ({ type: 'auth.attempt', outcome: 'failure', timestamp: A2.getTime() - 60 * SEC + i * SEC }));
+    expect((await ingestBatch(p.id, { events: logins })).body.accepted).toBe(6);
+    await run(A2);
+    // The other rule is not silenced.
+    expect(kinds('/hook', 'failed-logins')).toEqual(['firing']);
+    expect(kinds('/hook')).toEqual(['firing', 'repeat', 'resolved']);
+    await run(new Date(A2.getTime() + 5 * MIN));
+    expect(kinds('/hook')).toEqual(['firing', 'repeat', 'resolved']);
+    // Silence over; the alert still fires (no data since does not resolve it), unacknowledged: it fired anew.
+    await run(new Date(A2.getTime() + 11 * MIN));
+    expect(kinds('/hook')).toEqual(['firing', 'repeat', 'resolved', 'firing']);
+    expect(mineOn('/hook').at(-1)!.body).toMatchObject({ startedAt: A2.toISOString() });
+    const [instance] = await db
+      .select()
+      .from(schema.alertInstances)
+      .where(and(eq(schema.alertInstances.projectId, p.id), eq(schema.alertInstances.ruleId, errorRuleId)));
+    expect(instance).toMatchObject({ state: 'firing', acknowledgedAt: null });
+  });
+
+  it('sends the day\'s digest once, from 08:00 UTC the next day', async () => {
+    const digests = () => received.filter((r) => r.status === 200 && r.body.kind === 'digest' && r.body.project?.slug === p.slug);
+    const next = dayStart + 24 * HOUR;
+    await run(new Date(next + 7 * HOUR));
+    expect(digests()).toHaveLength(0);
+    await run(new Date(next + 8 * HOUR));
+    await run(new Date(next + 9 * HOUR));
+    expect(digests().map((d) => d.path).sort()).toEqual(['/db-hook', '/hook']);
+    const body = digests()[0]!.body as unknown as { day: string; incidents: { ruleKey: string; startedAt: string; resolvedAt: string | null }[]; lowPriority: unknown[] };
+    expect(body.day).toBe(day);
+    expect(body.lowPriority).toEqual([]);
+    // The 5xx bursts also break API availability (P1), which is not silenced.
+    expect(body.incidents.map((i) => [i.ruleKey, i.startedAt, i.resolvedAt])).toEqual([
+      ['api-availability', A0.toISOString(), A1.toISOString()],
+      ['error-rate', A0.toISOString(), A1.toISOString()],
+      ['api-availability', A2.toISOString(), null],
+      ['error-rate', A2.toISOString(), null],
+      ['failed-logins', A2.toISOString(), expect.any(String)],
+    ]);
   });
 });

@@ -85,9 +85,18 @@ function smtpSecrets(smtpUrl: string): string[] {
   return out;
 }
 
-export async function sendEmail(
+export function sendEmail(
   config: EmailConfig,
   notification: AlertNotification,
+  opts: Pick<DeliveryOptions, 'timeoutMs'> = {},
+): Promise<DeliveryResult> {
+  return sendEmailMessage(config, () => buildEmailMessage(notification), opts);
+}
+
+/** Sends one message over SMTP with a timeout covering the whole exchange. Never throws. */
+export async function sendEmailMessage(
+  config: EmailConfig,
+  build: () => EmailMessage,
   opts: Pick<DeliveryOptions, 'timeoutMs'> = {},
 ): Promise<DeliveryResult> {
   const started = performance.now();
@@ -116,7 +125,7 @@ export async function sendEmail(
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
     });
-    const msg = buildEmailMessage(notification);
+    const msg = build();
     const send = transport.sendMail({ from: config.from || DEFAULT_EMAIL_FROM, to, subject: msg.subject, text: msg.text, html: msg.html });
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);

@@ -42,3 +42,15 @@ export function deliver(channel: ChannelConfig, n: AlertNotification, opts: Deli
       return sendEmail(channel, n, opts);
   }
 }
+
+export {
+  buildDigestEmail,
+  buildDigestSlackPayload,
+  buildDigestWebhookPayload,
+  deliverDigest,
+  DIGEST_CHANNEL_KINDS,
+  digestTitle,
+  type DigestItem,
+  type DigestNotification,
+  type DigestWebhookPayload,
+} from './digest';

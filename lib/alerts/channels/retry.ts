@@ -30,7 +30,8 @@ export function nextAttemptAt(attempt: number, now: Date): Date {
 }
 
 export interface GiveUpInput {
-  kind: NotificationKind;
+  /** `digest`: the daily digest, given up like a resolved notification. */
+  kind: NotificationKind | 'digest';
   /** When the first attempt of this delivery was made */
   firstAttemptAt: Date;
   now: Date;
@@ -44,8 +45,10 @@ export function shouldGiveUp(input: GiveUpInput): boolean {
     case 'test':
       return true;
     case 'firing':
+    case 'repeat':
       return age >= RETRY_HORIZON_MS;
     case 'resolved':
+    case 'digest':
       return !input.retryable || age >= RETRY_HORIZON_MS;
   }
 }

@@ -2,7 +2,8 @@
 
 export type { Severity } from '../engine/types';
 import type { Severity } from '../engine/types';
-export type NotificationKind = 'firing' | 'resolved' | 'test';
+/** `repeat`: a firing alert still firing after the repeat interval (same payload as firing, kind says so). */
+export type NotificationKind = 'firing' | 'repeat' | 'resolved' | 'test';
 export type AlertState = 'ok' | 'pending' | 'firing' | 'resolved';
 
 /** What every channel is told about one alert transition (or a "send test"). */

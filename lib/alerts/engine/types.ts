@@ -63,6 +63,8 @@ export type RuleBase = {
   category: RuleCategory;
   enabled: boolean;
   forMs: number;
+  /** How often a firing, unacknowledged alert is notified again; default 4 h, 0 = never. */
+  repeatIntervalMs?: number;
 };
 
 export type ThresholdRule = RuleBase & {

@@ -1,0 +1,60 @@
+import 'server-only';
+import { gt } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { alertInstances, projects, silences, type AlertInstanceRow, type SilenceRow } from '@/db/schema';
+import { loadEnabledChannelsByProject } from './channel-store';
+import { channelsFromEnv, type ConfiguredChannel } from './channels-from-env';
+import { instanceKey } from './queries';
+import { listEnabledRules, type StoredRule } from './rules';
+
+export type ProjectInfo = { id: string; slug: string; name: string };
+
+/** Everything a cron run reads up front, in five statements whatever the number of projects. */
+export type RunContext = {
+  now: Date;
+  projects: Map<string, ProjectInfo>;
+  rulesByProject: Map<string, StoredRule[]>;
+  rulesById: Map<string, StoredRule>;
+  /** Keyed by instanceKey(ruleId, groupKey); rule ids are unique across projects. */
+  instances: Map<string, AlertInstanceRow>;
+  silencesByProject: Map<string, SilenceRow[]>;
+  envChannels: ConfiguredChannel[];
+  dbChannels: Map<string, ConfiguredChannel[]>;
+};
+
+export async function loadRunContext(now: Date, envChannels: ConfiguredChannel[] = channelsFromEnv()): Promise<RunContext> {
+  const db = await getDb();
+  const [rules, instances, active, dbChannels, projectRows] = await Promise.all([
+    listEnabledRules(),
+    db.select().from(alertInstances),
+    db.select().from(silences).where(gt(silences.endsAt, now)),
+    loadEnabledChannelsByProject(),
+    db.select({ id: projects.id, slug: projects.slug, name: projects.name }).from(projects),
+  ]);
+  const rulesByProject = new Map<string, StoredRule[]>();
+  for (const rule of rules) push(rulesByProject, rule.projectId, rule);
+  const silencesByProject = new Map<string, SilenceRow[]>();
+  for (const s of active) push(silencesByProject, s.projectId, s);
+  return {
+    now,
+    projects: new Map(projectRows.map((p) => [p.id, p])),
+    rulesByProject,
+    rulesById: new Map(rules.map((r) => [r.id, r])),
+    instances: new Map(instances.map((i) => [instanceKey(i.ruleId, i.groupKey), i])),
+    silencesByProject,
+    envChannels,
+    dbChannels,
+  };
+}
+
+/** The channels that may notify a project: the environment's, then the project's own. */
+export function projectChannels(ctx: RunContext, projectId: string): ConfiguredChannel[] {
+  const own = ctx.dbChannels.get(projectId);
+  return own ? [...ctx.envChannels, ...own] : ctx.envChannels;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

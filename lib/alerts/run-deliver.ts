@@ -1,0 +1,267 @@
+import 'server-only';
+import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { alertInstances, alertRules, alertTransitions, notificationDeliveries, projects } from '@/db/schema';
+import { env } from '@/lib/env';
+import {
+  deliver,
+  deliverDigest,
+  nextAttemptAt,
+  shouldGiveUp,
+  type AlertNotification,
+  type DeliveryResult,
+  type DigestItem,
+  type DigestNotification,
+} from './channels';
+import type { ConfiguredChannel } from './channels-from-env';
+import { utcDayBounds } from './engine/schedule';
+import type { Rule } from './engine/types';
+import { mapLimit } from './run-evaluate';
+
+/** A claimed delivery whose run died is retried after this lease. */
+const CLAIM_LEASE_MS = 5 * 60_000;
+const DUE_BATCH = 500;
+const SEND_CONCURRENCY = 8;
+
+export type DeliverSummary = { notificationsSent: number; notificationsFailed: number };
+
+type DueRow = Awaited<ReturnType<typeof loadDue>>[number];
+
+/** Deliveries due now (new ones and retries), oldest first, with what their notification needs. */
+async function loadDue(now: Date) {
+  const db = await getDb();
+  return db
+    .select({
+      projectId: notificationDeliveries.projectId,
+      id: notificationDeliveries.id,
+      kind: notificationDeliveries.kind,
+      digestDay: notificationDeliveries.digestDay,
+      channel: notificationDeliveries.channel,
+      attempt: notificationDeliveries.attempt,
+      createdAt: notificationDeliveries.createdAt,
+      ruleId: alertTransitions.ruleId,
+      groupKey: alertTransitions.groupKey,
+      at: alertTransitions.at,
+      value: alertTransitions.value,
+      threshold: alertTransitions.threshold,
+      ruleKey: alertRules.key,
+      ruleName: alertRules.name,
+      severity: alertRules.severity,
+      definition: alertRules.definition,
+      projectSlug: projects.slug,
+      projectName: projects.name,
+    })
+    .from(notificationDeliveries)
+    .leftJoin(
+      alertTransitions,
+      and(eq(alertTransitions.projectId, notificationDeliveries.projectId), eq(alertTransitions.id, notificationDeliveries.transitionId)),
+    )
+    .leftJoin(alertRules, and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)))
+    .innerJoin(projects, eq(projects.id, notificationDeliveries.projectId))
+    .where(and(eq(notificationDeliveries.status, 'pending'), lte(notificationDeliveries.nextAttemptAt, now)))
+    .orderBy(asc(notificationDeliveries.nextAttemptAt), asc(notificationDeliveries.id))
+    .limit(DUE_BATCH);
+}
+
+/** Sends every due delivery through its channel, a few at a time. `channelsFor` answers a project's channels. */
+export async function sendDue(
+  now: Date,
+  channelsOf: (projectId: string) => ConfiguredChannel[],
+  log: (event: string, fields: Record<string, unknown>) => void,
+): Promise<DeliverSummary> {
+  const summary: DeliverSummary = { notificationsSent: 0, notificationsFailed: 0 };
+  const due = await loadDue(now);
+  await mapLimit(due, SEND_CONCURRENCY, async (row) => {
+    try {
+      const channel = channelsOf(row.projectId).find((c) => c.id === row.channel);
+      const outcome = await sendOne(row, channel, now, log);
+      if (outcome === 'sent') summary.notificationsSent++;
+      else if (outcome === 'failed') summary.notificationsFailed++;
+    } catch (error) {
+      summary.notificationsFailed++;
+      log('alerts_delivery_error', { projectId: row.projectId, deliveryId: row.id, error: String(error) });
+    }
+  });
+  return summary;
+}
+
+async function sendOne(
+  row: DueRow,
+  channel: ConfiguredChannel | undefined,
+  now: Date,
+  log: (event: string, fields: Record<string, unknown>) => void,
+): Promise<'sent' | 'failed' | 'skipped'> {
+  const db = await getDb();
+  const key = and(eq(notificationDeliveries.projectId, row.projectId), eq(notificationDeliveries.id, row.id));
+  const attempt = row.attempt + 1;
+  if (!channel || (row.kind !== 'digest' && row.ruleId === null)) {
+    await db
+      .update(notificationDeliveries)
+      .set({ status: 'failed', lastError: channel ? 'the alert rule no longer exists' : `channel ${row.channel} is no longer configured`, nextAttemptAt: null })
+      .where(and(key, eq(notificationDeliveries.status, 'pending')));
+    return 'failed';
+  }
+  // Claim: only the run that moves the attempt counter from the value it read may send.
+  const claimed = await db
+    .update(notificationDeliveries)
+    .set({ attempt, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) })
+    .where(and(key, eq(notificationDeliveries.status, 'pending'), eq(notificationDeliveries.attempt, row.attempt)))
+    .returning({ id: notificationDeliveries.id });
+  if (claimed.length === 0) return 'skipped';
+
+  let result: DeliveryResult;
+  let kind: AlertNotification['kind'] | 'digest';
+  if (row.kind === 'digest') {
+    kind = 'digest';
+    result = await deliverDigest(channel.config, await buildDigest(row.projectId, row.digestDay!, { slug: row.projectSlug, name: row.projectName }));
+  } else {
+    const notification = await buildNotification(row);
+    kind = notification.kind;
+    result = await deliver(channel.config, notification);
+  }
+  if (result.ok) {
+    await db
+      .update(notificationDeliveries)
+      .set({ status: 'sent', sentAt: now, responseStatus: result.status ?? null, lastError: null, nextAttemptAt: null })
+      .where(key);
+    if (row.ruleId !== null && row.groupKey !== null)
+      await db
+        .update(alertInstances)
+        .set({ lastNotifiedAt: now })
+        .where(and(eq(alertInstances.projectId, row.projectId), eq(alertInstances.ruleId, row.ruleId), eq(alertInstances.groupKey, row.groupKey)));
+    return 'sent';
+  }
+  const giveUp = shouldGiveUp({ kind, firstAttemptAt: row.at ?? row.createdAt, now, retryable: result.retryable });
+  await db
+    .update(notificationDeliveries)
+    .set({
+      status: giveUp ? 'failed' : 'pending',
+      lastError: result.error ?? 'delivery failed',
+      responseStatus: result.status ?? null,
+      nextAttemptAt: giveUp ? null : nextAttemptAt(attempt, now),
+    })
+    .where(key);
+  log('alerts_delivery_failed', { projectId: row.projectId, deliveryId: row.id, channel: row.channel, attempt, giveUp, error: result.error });
+  return 'failed';
+}
+
+function links(projectSlug: string, ruleId?: string, groupKey?: string) {
+  const base = new URL(env.PUBLIC_URL);
+  const dashboard = new URL('/', base);
+  dashboard.searchParams.set('project', projectSlug);
+  const alert = new URL('/alerts', base);
+  alert.searchParams.set('project', projectSlug);
+  if (ruleId) alert.searchParams.set('rule', ruleId);
+  if (groupKey) alert.searchParams.set('group', groupKey);
+  return { dashboard: dashboard.toString(), alert: alert.toString() };
+}
+
+async function buildNotification(row: DueRow): Promise<AlertNotification> {
+  const ruleId = row.ruleId!;
+  const groupKey = row.groupKey ?? '';
+  const at = row.at!;
+  const kind: AlertNotification['kind'] = row.kind === 'resolved' ? 'resolved' : row.kind === 'repeat' ? 'repeat' : 'firing';
+  const startedAt = kind === 'resolved' ? ((await firingStart(row.projectId, ruleId, groupKey, at)) ?? at) : at;
+  return {
+    kind,
+    ruleKey: row.ruleKey!,
+    ruleName: row.ruleName!,
+    severity: row.severity!,
+    state: kind === 'resolved' ? 'resolved' : 'firing',
+    value: row.value,
+    threshold: row.threshold,
+    window: windowOf(row.definition!),
+    group: groupKey === '' ? null : groupKey,
+    startedAt: startedAt.toISOString(),
+    ...(kind === 'resolved' ? { resolvedAt: at.toISOString() } : {}),
+    dedupKey: `${row.projectId}:${ruleId}:${groupKey}`,
+    links: links(row.projectSlug, ruleId, groupKey),
+    project: { slug: row.projectSlug, name: row.projectName },
+  };
+}
+
+/** When the alert a resolved transition ends started firing. */
+async function firingStart(projectId: string, ruleId: string, groupKey: string, at: Date): Promise<Date | null> {
+  const db = await getDb();
+  const [last] = await db
+    .select({ at: alertTransitions.at })
+    .from(alertTransitions)
+    .where(
+      and(
+        eq(alertTransitions.projectId, projectId),
+        eq(alertTransitions.ruleId, ruleId),
+        eq(alertTransitions.groupKey, groupKey),
+        eq(alertTransitions.toState, 'firing'),
+        lte(alertTransitions.at, at),
+      ),
+    )
+    .orderBy(desc(alertTransitions.at))
+    .limit(1);
+  return last?.at ?? null;
+}
+
+/** The alerts of a project that fired during a UTC day, P4 apart, each with when it resolved. */
+export async function buildDigest(projectId: string, day: string, project: { slug: string; name: string }): Promise<DigestNotification> {
+  const db = await getDb();
+  const { start, end } = utcDayBounds(day);
+  const resolved = db
+    .select({ at: sql<Date>`min(r.at)` })
+    .from(sql`alert_transitions r`)
+    .where(
+      sql`r.project_id = ${alertTransitions.projectId} and r.rule_id = ${alertTransitions.ruleId} and r.group_key = ${alertTransitions.groupKey}
+          and r.to_state = 'resolved' and r.at > ${alertTransitions.at}`,
+    );
+  const rows = await db
+    .select({
+      ruleKey: alertRules.key,
+      ruleName: alertRules.name,
+      severity: alertRules.severity,
+      groupKey: alertTransitions.groupKey,
+      at: alertTransitions.at,
+      resolvedAt: sql<string | null>`(${resolved})`,
+    })
+    .from(alertTransitions)
+    .innerJoin(alertRules, and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)))
+    .where(
+      and(eq(alertTransitions.projectId, projectId), eq(alertTransitions.toState, 'firing'), gte(alertTransitions.at, start), lt(alertTransitions.at, end)),
+    )
+    .orderBy(asc(alertTransitions.at));
+  const items: DigestItem[] = rows.map((r) => ({
+    ruleKey: r.ruleKey,
+    ruleName: r.ruleName,
+    severity: r.severity,
+    group: r.groupKey === '' ? null : r.groupKey,
+    startedAt: r.at.toISOString(),
+    resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt).toISOString(),
+  }));
+  const alerts = new URL('/alerts', new URL(env.PUBLIC_URL));
+  alerts.searchParams.set('project', project.slug);
+  return {
+    day,
+    project,
+    lowPriority: items.filter((i) => i.severity === 'P4'),
+    incidents: items.filter((i) => i.severity !== 'P4'),
+    links: { alerts: alerts.toString() },
+  };
+}
+
+function windowOf(rule: Rule): string | null {
+  switch (rule.kind) {
+    case 'threshold':
+    case 'change':
+      return duration(rule.windowMs);
+    case 'consecutive':
+      return duration(rule.withinMs);
+    case 'budget':
+      return '1d';
+    case 'health':
+      return null;
+  }
+}
+
+function duration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${Math.round(ms / 1000)}s`;
+}

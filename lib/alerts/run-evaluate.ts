@@ -1,0 +1,172 @@
+import 'server-only';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { alertInstances, alertTransitions, notificationDeliveries } from '@/db/schema';
+import type { ConfiguredChannel } from './channels-from-env';
+import { evaluateRule } from './engine/evaluate';
+import { channelsFor } from './engine/routing';
+import { isNotifiable, nextInstanceState, type Transition } from './engine/state-machine';
+import type { Rule, Verdict } from './engine/types';
+import { loadRuleInput } from './inputs';
+import { instanceKey, isSilenced } from './queries';
+import { projectChannels, type RunContext } from './run-context';
+import type { StoredRule } from './rules';
+
+/** Rule inputs loaded at once across the run (each is one SQL statement). */
+const INPUT_CONCURRENCY = 4;
+
+export type EvaluateSummary = { rulesEvaluated: number; rulesFailed: number; transitions: number };
+
+type Outcome = { rule: StoredRule; verdicts: Verdict[] } | { rule: StoredRule; error: unknown };
+
+/**
+ * Evaluates every enabled rule of every project: loads each rule's input (a few at a time), then per project
+ * stores every instance's state in one statement, records the transitions in one statement (a transition a
+ * concurrent run already recorded comes back empty and is not notified twice) and queues their deliveries.
+ */
+export async function evaluateAll(ctx: RunContext, log: (event: string, fields: Record<string, unknown>) => void): Promise<EvaluateSummary> {
+  const summary: EvaluateSummary = { rulesEvaluated: 0, rulesFailed: 0, transitions: 0 };
+  const rules = [...ctx.rulesByProject.values()].flat();
+  const outcomes = await mapLimit(rules, INPUT_CONCURRENCY, async (rule): Promise<Outcome> => {
+    try {
+      const input = await loadRuleInput<Rule>(rule.projectId, rule, ctx.now);
+      return { rule, verdicts: evaluateRule<Rule>(rule, input, ctx.now) };
+    } catch (error) {
+      return { rule, error };
+    }
+  });
+  const byProject = new Map<string, Outcome[]>();
+  for (const o of outcomes) {
+    if ('error' in o) {
+      summary.rulesFailed++;
+      log('alerts_rule_failed', { projectId: o.rule.projectId, ruleId: o.rule.id, ruleKey: o.rule.key, error: String(o.error) });
+      continue;
+    }
+    const list = byProject.get(o.rule.projectId);
+    if (list) list.push(o);
+    else byProject.set(o.rule.projectId, [o]);
+  }
+  for (const [projectId, list] of byProject) {
+    const evaluated = list as { rule: StoredRule; verdicts: Verdict[] }[];
+    try {
+      summary.transitions += await storeProject(ctx, projectId, evaluated);
+      summary.rulesEvaluated += evaluated.length;
+    } catch (error) {
+      summary.rulesFailed += evaluated.length;
+      log('alerts_project_failed', { projectId, error: String(error) });
+    }
+  }
+  return summary;
+}
+
+type Change = { rule: StoredRule; groupKey: string; verdict: Verdict; transition: Transition; previousSince: Date | null };
+
+async function storeProject(ctx: RunContext, projectId: string, evaluated: { rule: StoredRule; verdicts: Verdict[] }[]): Promise<number> {
+  const db = await getDb();
+  const now = ctx.now;
+  const rows: (typeof alertInstances.$inferInsert)[] = [];
+  const changes: Change[] = [];
+  for (const { rule, verdicts } of evaluated) {
+    for (const verdict of verdicts) {
+      const groupKey = verdict.group ?? '';
+      const previous = ctx.instances.get(instanceKey(rule.id, groupKey));
+      const next = nextInstanceState(previous ? { state: previous.state, since: previous.since } : null, verdict, rule.forMs, now);
+      rows.push({ projectId, ruleId: rule.id, groupKey, state: next.state, since: next.since, value: verdict.value, threshold: verdict.threshold, lastEvaluatedAt: now });
+      if (next.transition) changes.push({ rule, groupKey, verdict, transition: next.transition, previousSince: previous?.since ?? null });
+    }
+  }
+  if (rows.length === 0) return 0;
+  await db
+    .insert(alertInstances)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [alertInstances.projectId, alertInstances.ruleId, alertInstances.groupKey],
+      set: {
+        state: sql`excluded.state`,
+        since: sql`excluded.since`,
+        value: sql`excluded.value`,
+        threshold: sql`excluded.threshold`,
+        lastEvaluatedAt: sql`excluded.last_evaluated_at`,
+        // An alert that fires again starts unacknowledged (an ack is for one incident).
+        acknowledgedAt: sql`case when excluded.state = 'firing' and ${alertInstances.state} <> 'firing' then null else ${alertInstances.acknowledgedAt} end`,
+        acknowledgedBy: sql`case when excluded.state = 'firing' and ${alertInstances.state} <> 'firing' then null else ${alertInstances.acknowledgedBy} end`,
+      },
+    });
+  if (changes.length === 0) return 0;
+
+  const recorded = await db
+    .insert(alertTransitions)
+    .values(
+      changes.map((c) => ({
+        projectId,
+        ruleId: c.rule.id,
+        groupKey: c.groupKey,
+        fromState: c.transition.from,
+        toState: c.transition.to,
+        at: now,
+        value: c.verdict.value,
+        threshold: c.verdict.threshold,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ id: alertTransitions.id, ruleId: alertTransitions.ruleId, groupKey: alertTransitions.groupKey, toState: alertTransitions.toState });
+  // Absent from `recorded`: another run already recorded this transition (and queued its notifications).
+  const ids = new Map(recorded.map((r) => [`${instanceKey(r.ruleId, r.groupKey)}\u0000${r.toState}`, r.id]));
+  const channels = projectChannels(ctx, projectId);
+  const silenced = ctx.silencesByProject.get(projectId) ?? [];
+  const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
+  for (const c of changes) {
+    const id = ids.get(`${instanceKey(c.rule.id, c.groupKey)}\u0000${c.transition.to}`);
+    if (id === undefined || !isNotifiable(c.transition) || isSilenced(silenced, c.rule.id, c.groupKey, now)) continue;
+    const targets =
+      c.transition.to === 'firing'
+        ? channelsFor(c.rule.severity, channels).channels
+        : await resolvedTargets(projectId, c, channels);
+    for (const channel of targets)
+      deliveries.push({ projectId, transitionId: id, kind: c.transition.to === 'firing' ? 'firing' : 'resolved', channel: channel.id, status: 'pending', nextAttemptAt: now });
+  }
+  if (deliveries.length > 0) await db.insert(notificationDeliveries).values(deliveries).onConflictDoNothing();
+  return recorded.length;
+}
+
+/**
+ * A resolved notification goes to the channels that were told the alert was firing (a silenced or
+ * never-sent firing gets no resolved either), when they are still configured and `send resolved` is on.
+ */
+async function resolvedTargets(projectId: string, c: Change, channels: ConfiguredChannel[]): Promise<ConfiguredChannel[]> {
+  if (c.previousSince === null) return [];
+  const db = await getDb();
+  const told = await db
+    .selectDistinct({ channel: notificationDeliveries.channel })
+    .from(notificationDeliveries)
+    .innerJoin(
+      alertTransitions,
+      and(eq(alertTransitions.projectId, notificationDeliveries.projectId), eq(alertTransitions.id, notificationDeliveries.transitionId)),
+    )
+    .where(
+      and(
+        eq(alertTransitions.projectId, projectId),
+        eq(alertTransitions.ruleId, c.rule.id),
+        eq(alertTransitions.groupKey, c.groupKey),
+        eq(alertTransitions.toState, 'firing'),
+        eq(alertTransitions.at, c.previousSince),
+        inArray(notificationDeliveries.kind, ['firing', 'repeat']),
+      ),
+    );
+  const names = new Set(told.map((t) => t.channel));
+  return channels.filter((ch) => names.has(ch.id) && ch.sendResolved !== false);
+}
+
+/** Maps with at most `limit` calls in flight; answers in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,101 @@
+import 'server-only';
+import { and, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { getDb, rawRows } from '@/db/client';
+import { alertTransitions, notificationDeliveries } from '@/db/schema';
+import { env } from '@/lib/env';
+import { DIGEST_CHANNEL_KINDS } from './channels';
+import { channelsFor } from './engine/routing';
+import { digestDayDue, dueNotification, utcDayBounds } from './engine/schedule';
+import { isSilenced } from './queries';
+import { projectChannels, type RunContext } from './run-context';
+
+type FiringRow = {
+  project_id: string;
+  rule_id: string;
+  group_key: string;
+  since: Date | string;
+  transition_id: number | string;
+  deliveries: number | string;
+  max_seq: number | string;
+};
+
+/**
+ * Queues the notifications of alerts that keep firing: the first one of an alert that fired while silenced
+ * (once the silence is over), and a repeat every repeat interval until it is acknowledged or resolves.
+ * One statement finds them; the seq in the delivery's unique key keeps each repeat to one per channel.
+ */
+export async function queueRepeats(ctx: RunContext): Promise<number> {
+  const db = await getDb();
+  const rows = await rawRows<FiringRow>(
+    db,
+    sql`select i.project_id, i.rule_id, i.group_key, i.since, t.id as transition_id,
+          count(d.id) as deliveries, coalesce(max(d.seq), -1) as max_seq
+        from alert_instances i
+        join alert_transitions t on t.project_id = i.project_id and t.rule_id = i.rule_id
+          and t.group_key = i.group_key and t.to_state = 'firing' and t.at = i.since
+        left join notification_deliveries d on d.project_id = t.project_id and d.transition_id = t.id
+        where i.state = 'firing' and i.acknowledged_at is null and i.since <= ${ctx.now.toISOString()}
+        group by i.project_id, i.rule_id, i.group_key, i.since, t.id`,
+  );
+  const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
+  for (const row of rows) {
+    const rule = ctx.rulesById.get(row.rule_id);
+    if (!rule) continue;
+    if (isSilenced(ctx.silencesByProject.get(row.project_id) ?? [], row.rule_id, row.group_key, ctx.now)) continue;
+    const due = dueNotification({
+      firingSince: new Date(row.since),
+      deliveries: Number(row.deliveries),
+      maxSeq: Number(row.max_seq),
+      repeatIntervalMs: rule.repeatIntervalMs,
+      now: ctx.now,
+    });
+    if (!due) continue;
+    for (const channel of channelsFor(rule.severity, projectChannels(ctx, row.project_id)).channels)
+      deliveries.push({
+        projectId: row.project_id,
+        transitionId: Number(row.transition_id),
+        kind: due.kind,
+        seq: due.seq,
+        channel: channel.id,
+        status: 'pending',
+        nextAttemptAt: ctx.now,
+      });
+  }
+  if (deliveries.length === 0) return 0;
+  const queued = await db.insert(notificationDeliveries).values(deliveries).onConflictDoNothing().returning({ id: notificationDeliveries.id });
+  return queued.length;
+}
+
+/**
+ * From ALERT_DIGEST_HOUR_UTC on, queues yesterday's digest for every project that had alerts firing that
+ * day, once per channel (webhook, Slack, email; every severity: the digest is where P4 alerts are read).
+ */
+export async function queueDigests(ctx: RunContext, hourUtc: number = env.ALERT_DIGEST_HOUR_UTC): Promise<number> {
+  const day = digestDayDue(ctx.now, hourUtc);
+  if (!day) return 0;
+  const db = await getDb();
+  const { start, end } = utcDayBounds(day);
+  const [active, done] = await Promise.all([
+    db
+      .selectDistinct({ projectId: alertTransitions.projectId })
+      .from(alertTransitions)
+      .where(and(eq(alertTransitions.toState, 'firing'), gte(alertTransitions.at, start), lt(alertTransitions.at, end))),
+    db
+      .selectDistinct({ projectId: notificationDeliveries.projectId })
+      .from(notificationDeliveries)
+      .where(and(isNotNull(notificationDeliveries.digestDay), eq(notificationDeliveries.digestDay, day))),
+  ]);
+  const sent = new Set(done.map((d) => d.projectId));
+  const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
+  for (const { projectId } of active) {
+    if (sent.has(projectId) || !ctx.projects.has(projectId)) continue;
+    for (const channel of projectChannels(ctx, projectId)) {
+      if (!(DIGEST_CHANNEL_KINDS as readonly string[]).includes(channel.kind)) continue;
+      deliveries.push({ projectId, kind: 'digest', digestDay: day, channel: channel.id, status: 'pending', nextAttemptAt: ctx.now });
+    }
+  }
+  if (deliveries.length === 0) return 0;
+  const queued = await db.insert(notificationDeliveries).values(deliveries).onConflictDoNothing().returning({ id: notificationDeliveries.id });
+  return queued.length;
+}
+
