@@ -1,4 +1,7 @@
-/** Runs once per server start: migrations (under a lock) and the INIT_PROJECT / INIT_API_KEY bootstrap. */
+/**
+ * Runs once per server start: migrations (under a lock) and the INIT_PROJECT / INIT_API_KEY bootstrap; in
+ * `next dev`, the alerts cron every minute.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { ensureBootstrap } = await import('./lib/projects/bootstrap');
@@ -7,5 +10,9 @@ export async function register() {
   } catch (error) {
     // The server still starts: ingest answers 503 and /api/health says "down" until the database is back.
     console.error(JSON.stringify({ level: 'error', event: 'startup_bootstrap_failed', error: String(error) }));
+  }
+  if (process.env.NODE_ENV === 'development' && !['0', 'false'].includes(process.env.DEV_CRON ?? '')) {
+    const { startDevCron } = await import('./lib/alerts/dev-cron');
+    startDevCron({ port: () => process.env.PORT, secret: process.env.CRON_SECRET });
   }
 }

@@ -41,6 +41,8 @@ export const envSchema = z.object({
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase slug (a-z, 0-9, -)')
       .default('default'),
   ),
+  /** Whether INIT_PROJECT, when bootstrap creates it, has its public status page (/status/<slug>) on. */
+  INIT_STATUS_PAGE: flag(false),
   DEMO: flag(true),
   RETENTION_DAYS: positiveInt(90),
   INGEST_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
@@ -79,8 +81,6 @@ export const envSchema = z.object({
   ALERT_EMAIL_FROM: optionalString,
   /** The daily digest (P4 alerts and the day's incidents) is sent from this UTC hour on, for the previous day. */
   ALERT_DIGEST_HOUR_UTC: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(23).default(8)),
-  /** `next dev` calls the alerts cron itself every minute unless this is 0. */
-  DEV_CRON: flag(true),
   /** Base URL of the app for links in notifications. */
   PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().default('http://localhost:3000')),
   AUTH_MODE: z.preprocess(emptyAsUndefined, z.enum(['clerk', 'none']).optional()),

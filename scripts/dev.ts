@@ -47,6 +47,8 @@ async function main(): Promise<number> {
       ...process.env,
       INIT_PROJECT: project,
       INIT_API_KEY: apiKey,
+      // The demo project shows its public status page at /status/<project>.
+      INIT_STATUS_PAGE: process.env.INIT_STATUS_PAGE ?? (demo ? '1' : '0'),
       NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? '1',
     },
   });

@@ -19,7 +19,7 @@ export function ensureBootstrap(): Promise<void> {
 export async function bootstrap(): Promise<void> {
   const db = await getDb();
   const slug = env.INIT_PROJECT;
-  await db.insert(projects).values({ slug, name: slug }).onConflictDoNothing();
+  await db.insert(projects).values({ slug, name: slug, statusPageEnabled: env.INIT_STATUS_PAGE }).onConflictDoNothing();
   if (env.INIT_API_KEY) {
     const [project] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug));
     if (!project) throw new Error(`bootstrap: project ${slug} missing after insert`);
