@@ -12,6 +12,8 @@ export type ProjectInfo = { id: string; slug: string; name: string };
 /** Everything a cron run reads up front, in five statements whatever the number of projects. */
 export type RunContext = {
   now: Date;
+  /** Only these projects (tests and sharding); null = every project. */
+  only: ReadonlySet<string> | null;
   projects: Map<string, ProjectInfo>;
   rulesByProject: Map<string, StoredRule[]>;
   rulesById: Map<string, StoredRule>;
@@ -22,21 +24,28 @@ export type RunContext = {
   dbChannels: Map<string, ConfiguredChannel[]>;
 };
 
-export async function loadRunContext(now: Date, envChannels: ConfiguredChannel[] = channelsFromEnv()): Promise<RunContext> {
+export async function loadRunContext(
+  now: Date,
+  envChannels: ConfiguredChannel[] = channelsFromEnv(),
+  projectIds: readonly string[] | null = null,
+): Promise<RunContext> {
   const db = await getDb();
-  const [rules, instances, active, dbChannels, projectRows] = await Promise.all([
+  const only = projectIds ? new Set(projectIds) : null;
+  const [allRules, instances, active, dbChannels, projectRows] = await Promise.all([
     listEnabledRules(),
     db.select().from(alertInstances),
     db.select().from(silences).where(gt(silences.endsAt, now)),
     loadEnabledChannelsByProject(),
     db.select({ id: projects.id, slug: projects.slug, name: projects.name }).from(projects),
   ]);
+  const rules = only ? allRules.filter((r) => only.has(r.projectId)) : allRules;
   const rulesByProject = new Map<string, StoredRule[]>();
   for (const rule of rules) push(rulesByProject, rule.projectId, rule);
   const silencesByProject = new Map<string, SilenceRow[]>();
   for (const s of active) push(silencesByProject, s.projectId, s);
   return {
     now,
+    only,
     projects: new Map(projectRows.map((p) => [p.id, p])),
     rulesByProject,
     rulesById: new Map(rules.map((r) => [r.id, r])),
@@ -48,6 +57,11 @@ export async function loadRunContext(now: Date, envChannels: ConfiguredChannel[]
 }
 
 /** The channels that may notify a project: the environment's, then the project's own. */
+/** Whether this run handles a project. */
+export function inRun(ctx: Pick<RunContext, 'only'>, projectId: string): boolean {
+  return ctx.only === null || ctx.only.has(projectId);
+}
+
 export function projectChannels(ctx: RunContext, projectId: string): ConfiguredChannel[] {
   const own = ctx.dbChannels.get(projectId);
   return own ? [...ctx.envChannels, ...own] : ctx.envChannels;

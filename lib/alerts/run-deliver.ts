@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { alertInstances, alertRules, alertTransitions, notificationDeliveries, projects } from '@/db/schema';
 import { env } from '@/lib/env';
@@ -28,7 +28,7 @@ export type DeliverSummary = { notificationsSent: number; notificationsFailed: n
 type DueRow = Awaited<ReturnType<typeof loadDue>>[number];
 
 /** Deliveries due now (new ones and retries), oldest first, with what their notification needs. */
-async function loadDue(now: Date) {
+async function loadDue(now: Date, only: readonly string[] | null) {
   const db = await getDb();
   return db
     .select({
@@ -58,7 +58,13 @@ async function loadDue(now: Date) {
     )
     .leftJoin(alertRules, and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)))
     .innerJoin(projects, eq(projects.id, notificationDeliveries.projectId))
-    .where(and(eq(notificationDeliveries.status, 'pending'), lte(notificationDeliveries.nextAttemptAt, now)))
+    .where(
+      and(
+        eq(notificationDeliveries.status, 'pending'),
+        lte(notificationDeliveries.nextAttemptAt, now),
+        only ? inArray(notificationDeliveries.projectId, [...only]) : undefined,
+      ),
+    )
     .orderBy(asc(notificationDeliveries.nextAttemptAt), asc(notificationDeliveries.id))
     .limit(DUE_BATCH);
 }
@@ -68,9 +74,10 @@ export async function sendDue(
   now: Date,
   channelsOf: (projectId: string) => ConfiguredChannel[],
   log: (event: string, fields: Record<string, unknown>) => void,
+  only: readonly string[] | null = null,
 ): Promise<DeliverSummary> {
   const summary: DeliverSummary = { notificationsSent: 0, notificationsFailed: 0 };
-  const due = await loadDue(now);
+  const due = await loadDue(now, only);
   await mapLimit(due, SEND_CONCURRENCY, async (row) => {
     try {
       const channel = channelsOf(row.projectId).find((c) => c.id === row.channel);

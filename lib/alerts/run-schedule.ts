@@ -7,7 +7,7 @@ import { DIGEST_CHANNEL_KINDS } from './channels';
 import { channelsFor } from './engine/routing';
 import { digestDayDue, dueNotification, utcDayBounds } from './engine/schedule';
 import { isSilenced } from './queries';
-import { projectChannels, type RunContext } from './run-context';
+import { inRun, projectChannels, type RunContext } from './run-context';
 
 type FiringRow = {
   project_id: string;
@@ -39,6 +39,7 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
   );
   const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
   for (const row of rows) {
+    if (!inRun(ctx, row.project_id)) continue;
     const rule = ctx.rulesById.get(row.rule_id);
     if (!rule) continue;
     if (isSilenced(ctx.silencesByProject.get(row.project_id) ?? [], row.rule_id, row.group_key, ctx.now)) continue;
@@ -88,7 +89,7 @@ export async function queueDigests(ctx: RunContext, hourUtc: number = env.ALERT_
   const sent = new Set(done.map((d) => d.projectId));
   const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
   for (const { projectId } of active) {
-    if (sent.has(projectId) || !ctx.projects.has(projectId)) continue;
+    if (sent.has(projectId) || !ctx.projects.has(projectId) || !inRun(ctx, projectId)) continue;
     for (const channel of projectChannels(ctx, projectId)) {
       if (!(DIGEST_CHANNEL_KINDS as readonly string[]).includes(channel.kind)) continue;
       deliveries.push({ projectId, kind: 'digest', digestDay: day, channel: channel.id, status: 'pending', nextAttemptAt: ctx.now });

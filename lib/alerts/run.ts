@@ -31,8 +31,11 @@ export type AlertRunSummary = {
 export type RunAlertsOptions = {
   /** Defaults to the channels configured in the environment (settings channels are always added). */
   channels?: ConfiguredChannel[];
-  /** Skip the health probe (benchmarks measure evaluation alone). */
-  skipHealth?: boolean;
+  /**
+   * Only these projects' rules, repeats, digests and deliveries (a shard of the installation; tests that
+   * replay their own timeline). Default: every project.
+   */
+  projectIds?: readonly string[];
 };
 
 /**
@@ -60,18 +63,16 @@ export async function runAlerts(now: Date = new Date(), options: RunAlertsOption
   const lock = await acquireLock();
   if (lock === 'locked') return { ...finish(), skipped: 'locked' };
   try {
-    if (!options.skipHealth) {
-      try {
-        await runScheduledHealthChecks();
-      } catch (error) {
-        log('alerts_health_failed', { error: String(error) });
-      }
+    try {
+      await runScheduledHealthChecks();
+    } catch (error) {
+      log('alerts_health_failed', { error: String(error) });
     }
-    const ctx = await loadRunContext(now, options.channels);
+    const ctx = await loadRunContext(now, options.channels, options.projectIds ?? null);
     Object.assign(summary, await evaluateAll(ctx, log));
     summary.repeatsQueued = await step('alerts_repeats_failed', () => queueRepeats(ctx));
     summary.digestsQueued = await step('alerts_digests_failed', () => queueDigests(ctx));
-    Object.assign(summary, await sendDue(now, (projectId) => projectChannels(ctx, projectId), log));
+    Object.assign(summary, await sendDue(now, (projectId) => projectChannels(ctx, projectId), log, options.projectIds ?? null));
   } finally {
     await releaseLock(lock);
   }
