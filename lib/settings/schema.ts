@@ -91,6 +91,14 @@ export const deleteModelPriceSchema = z.object({
   model: z.string({ error: ENTER_MODEL }).min(1, ENTER_MODEL),
 });
 
+/** The Settings toggle of a project's public status page: the form sends the state wanted. */
+export const setStatusPageSchema = z.object({
+  projectId,
+  enabled: z
+    .enum(['true', 'false'], { error: 'Say whether the status page should be on or off.' })
+    .transform((value) => value === 'true'),
+});
+
 export type CreateProjectInput = z.output<typeof createProjectSchema>;
 export type CreateApiKeyInput = Omit<z.output<typeof createApiKeySchema>, 'projectId'>;
 export type ModelPriceInput = Omit<z.output<typeof modelPriceSchema>, 'projectId'>;

@@ -16,7 +16,9 @@ import {
   deleteModelPriceSchema,
   modelPriceSchema,
   revokeApiKeySchema,
+  setStatusPageSchema,
 } from '@/lib/settings/schema';
+import { setStatusPage } from '@/lib/settings/set-status-page';
 import { upsertModelPrice } from '@/lib/settings/upsert-model-price';
 
 async function requireAdminTo(what: string): Promise<Viewer> {
@@ -114,3 +116,20 @@ export const deleteModelPriceAction = validatedAction(
     return { ok: `Deleted the price override of "${deleted.model}".` };
   },
 );
+
+export const setStatusPageAction = validatedAction(setStatusPageSchema, async ({ projectId, enabled }) => {
+  const viewer = await requireAdminTo('turn status pages on or off');
+  const result = await setStatusPage(projectId, enabled);
+  if (result.changed) {
+    await recordAudit({
+      projectId,
+      actor: actorOf(viewer),
+      action: enabled ? 'status_page.enabled' : 'status_page.disabled',
+      target: result.slug,
+    });
+  }
+  revalidatePath('/settings');
+  const what = `The public status page of "${result.name}"`;
+  if (!result.changed) return { ok: `${what} already was ${enabled ? 'on' : 'off'}.` };
+  return { ok: `${what} is now ${enabled ? 'on' : 'off'}.` };
+});

@@ -13,6 +13,7 @@ import { SectionApiKeys } from './_components/section-api-keys';
 import { SectionAuditLog } from './_components/section-audit-log';
 import { SectionModelPrices } from './_components/section-model-prices';
 import { SectionProjects } from './_components/section-projects';
+import { SectionStatusPage } from './_components/section-status-page';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -61,6 +62,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
             overrides={overrides}
             isAdmin={isAdmin}
           />
+          <SectionStatusPage project={project} isAdmin={isAdmin} />
           <SectionAuditLog projectName={project.name} entries={entries} unattributed={unattributed} />
         </>
       ) : null}

@@ -1,0 +1,239 @@
+import 'server-only';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { getDb, rawRows, type Db } from '@/db/client';
+import { alertInstances, alertRules, projects } from '@/db/schema';
+import { metricSql } from '@/lib/alerts/inputs';
+import { listProjectRules } from '@/lib/alerts/rules';
+import type { Severity } from '@/lib/alerts/engine/types';
+import { CHECK_NAMES, type CheckName, type ProbeState } from '@/lib/health/status';
+import { num } from '@/lib/metrics/stats';
+import {
+  APP_WINDOW_MS,
+  appThresholds,
+  buildStatusPage,
+  RESOLVED_LOOKBACK_MS,
+  type AppMetrics,
+  type FiringRow,
+  type LatestCheck,
+  type ResolvedRow,
+  type StatusPage,
+} from './model';
+import { firstDayStart, UPTIME_DAYS, type DayCount } from './uptime';
+
+/**
+ * Every read of the public status page. Only projects whose status page is enabled are ever answered;
+ * an unknown slug and a disabled one answer the same null.
+ */
+
+export type PublicProject = { slug: string; name: string };
+
+/** Projects with an enabled status page, oldest first: what /status lists. */
+export async function listPublicStatusProjects(): Promise<PublicProject[]> {
+  const db = await getDb();
+  return db
+    .select({ slug: projects.slug, name: projects.name })
+    .from(projects)
+    .where(eq(projects.statusPageEnabled, true))
+    .orderBy(asc(projects.createdAt), asc(projects.slug));
+}
+
+/** Whether a project's status page is on, for Settings; null when the project does not exist. */
+export async function getStatusPageEnabled(projectId: string): Promise<boolean | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ enabled: projects.statusPageEnabled })
+    .from(projects)
+    .where(eq(projects.id, projectId));
+  return row ? row.enabled : null;
+}
+
+/** The public status of the project `slug`, or null when there is no such project or its page is off. */
+export async function getPublicStatus(slug: string, now = new Date()): Promise<StatusPage | null> {
+  const db = await getDb();
+  const [project] = await db
+    .select({ id: projects.id, slug: projects.slug, name: projects.name })
+    .from(projects)
+    .where(and(eq(projects.slug, slug), eq(projects.statusPageEnabled, true)));
+  if (!project) return null;
+  const [latest, dayCounts, metrics, rules, firing, resolved] = await Promise.all([
+    latestChecks(db, now),
+    cachedDayCounts(db, now),
+    appMetrics(db, project.id, now),
+    listProjectRules(project.id),
+    firingIncidents(db, project.id),
+    resolvedIncidents(db, project.id, now),
+  ]);
+  return buildStatusPage(
+    {
+      project: { slug: project.slug, name: project.name },
+      latest,
+      dayCounts,
+      metrics,
+      thresholds: appThresholds(rules),
+      firing,
+      resolved,
+    },
+    now,
+  );
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The latest check of each dependency at or before `now`: one index probe per dependency. */
+export async function latestChecks(db: Db, now: Date): Promise<LatestCheck[]> {
+  const names = sql.join(
+    CHECK_NAMES.map((name) => sql`(${name})`),
+    sql`, `,
+  );
+  const rows = await rawRows<{
+    dependency: CheckName;
+    state: ProbeState | null;
+    checked_at: string | Date | null;
+  }>(
+    db,
+    sql`select d.dependency, h.state, h.checked_at
+        from (values ${names}) as d(dependency)
+        left join lateral (
+          select state, checked_at from health_checks
+          where dependency = d.dependency and checked_at <= ${now.toISOString()}::timestamptz
+          order by checked_at desc limit 1
+        ) h on true`,
+  );
+  return rows.map((r) =>
+    r.state === null || r.checked_at === null
+      ? null
+      : { dependency: r.dependency, state: r.state, checkedAt: new Date(r.checked_at) },
+  );
+}
+
+/**
+ * ok and fail checks per dependency per UTC day over the UPTIME_DAYS days ending at `now`, counted in SQL:
+ * at most 4 x 90 rows whatever the check rate.
+ */
+export async function dailyCheckCounts(db: Db, now: Date): Promise<DayCount[]> {
+  const rows = await rawRows<{
+    dependency: CheckName;
+    day: string;
+    ok: number | string;
+    fail: number | string;
+  }>(
+    db,
+    // Grouped by date, formatted once per group: to_char on every row costs more than the scan.
+    sql`select dependency, to_char(day, 'YYYY-MM-DD') as day, ok, fail from (
+          select dependency,
+                 (checked_at at time zone 'UTC')::date as day,
+                 count(*) filter (where state = 'ok') as ok,
+                 count(*) filter (where state = 'fail') as fail
+          from health_checks
+          where checked_at >= ${firstDayStart(now, UPTIME_DAYS).toISOString()}::timestamptz
+            and checked_at <= ${now.toISOString()}::timestamptz
+            and state in ('ok', 'fail')
+          group by 1, 2
+        ) d`,
+  );
+  return rows.map((r) => ({ dependency: r.dependency, day: r.day, ok: Number(r.ok), fail: Number(r.fail) }));
+}
+
+/**
+ * Health checks are installation-wide, so every project's page shares one 90-day aggregate. It is kept for
+ * the minute it was computed in: an anonymous visitor reloading the page cannot make the database re-scan
+ * three months of checks on every request.
+ */
+const DAY_COUNTS_TTL_MS = 60_000;
+let dayCountsCache: { minute: number; value: Promise<DayCount[]> } | null = null;
+
+function cachedDayCounts(db: Db, now: Date): Promise<DayCount[]> {
+  const minute = Math.floor(now.getTime() / DAY_COUNTS_TTL_MS);
+  if (dayCountsCache?.minute === minute) return dayCountsCache.value;
+  const value = dailyCheckCounts(db, now);
+  const entry = { minute, value };
+  dayCountsCache = entry;
+  // A failed read is not kept: the next request tries again.
+  value.catch(() => {
+    if (dayCountsCache === entry) dayCountsCache = null;
+  });
+  return value;
+}
+
+/** Forgets the cached 90-day aggregate (tests that write checks and read them back in the same minute). */
+export function clearStatusCache(): void {
+  dayCountsCache = null;
+}
+
+/** Error rate and p95 response time of the chat app over (now - APP_WINDOW_MS, now], as the alert rules define them. */
+export async function appMetrics(db: Db, projectId: string, now: Date): Promise<AppMetrics> {
+  const to = now.getTime();
+  const window = sql`e.project_id = ${projectId}
+    and e.ts > ${iso(to - APP_WINDOW_MS)}::timestamptz and e.ts <= ${iso(to)}::timestamptz`;
+  const part = (metric: 'error_rate' | 'p95_response_ms') => {
+    const m = metricSql(metric);
+    return sql`select ${m.value} as value, ${m.samples} as samples from events e
+               where ${window} and e.type = ${m.type} ${m.where ? sql`and ${m.where}` : sql``}`;
+  };
+  const rows = await rawRows<{ error_rate: unknown; requests: unknown; p95: unknown; responses: unknown }>(
+    db,
+    sql`select a.value as error_rate, a.samples as requests, b.value as p95, b.samples as responses
+        from (${part('error_rate')}) a, (${part('p95_response_ms')}) b`,
+  );
+  const r = rows[0];
+  return {
+    errorRate: num(r?.error_rate),
+    requests: num(r?.requests) ?? 0,
+    p95ResponseMs: num(r?.p95),
+    responses: num(r?.responses) ?? 0,
+  };
+}
+
+/** Firing instances of the project's enabled rules, with the rule's name and severity (no group, no value). */
+export async function firingIncidents(db: Db, projectId: string): Promise<FiringRow[]> {
+  return db
+    .select({
+      ruleId: alertInstances.ruleId,
+      name: alertRules.name,
+      severity: alertRules.severity,
+      since: alertInstances.since,
+    })
+    .from(alertInstances)
+    .innerJoin(
+      alertRules,
+      and(eq(alertRules.projectId, alertInstances.projectId), eq(alertRules.id, alertInstances.ruleId)),
+    )
+    .where(
+      and(
+        eq(alertInstances.projectId, projectId),
+        eq(alertInstances.state, 'firing'),
+        eq(alertRules.enabled, true),
+      ),
+    );
+}
+
+/** Transitions to resolved within RESOLVED_LOOKBACK_MS, each with the latest firing of its instance before it. */
+export async function resolvedIncidents(db: Db, projectId: string, now: Date): Promise<ResolvedRow[]> {
+  const to = now.getTime();
+  const rows = await rawRows<{
+    rule_id: string;
+    name: string;
+    severity: Severity;
+    resolved_at: string | Date;
+    started_at: string | Date | null;
+  }>(
+    db,
+    sql`select t.rule_id, r.name, r.severity, t.at as resolved_at,
+               (select max(f.at) from alert_transitions f
+                 where f.project_id = t.project_id and f.rule_id = t.rule_id and f.group_key = t.group_key
+                   and f.to_state = 'firing' and f.at <= t.at) as started_at
+        from alert_transitions t
+        join alert_rules r on r.project_id = t.project_id and r.id = t.rule_id
+        where t.project_id = ${projectId} and t.to_state = 'resolved'
+          and t.at > ${iso(to - RESOLVED_LOOKBACK_MS)}::timestamptz and t.at <= ${iso(to)}::timestamptz
+        order by t.at desc
+        limit 500`,
+  );
+  return rows.map((r) => ({
+    ruleId: r.rule_id,
+    name: r.name,
+    severity: r.severity,
+    resolvedAt: new Date(r.resolved_at),
+    startedAt: r.started_at === null ? null : new Date(r.started_at),
+  }));
+}
