@@ -356,4 +356,36 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
       ['failed-logins', A2.toISOString(), expect.any(String)],
     ]);
   });
+  it('a firing notification still retrying when the alert resolves is superseded, not sent after the resolved one', async () => {
+    const A3 = new Date(dayStart + 12 * HOUR);
+    const A4 = new Date(A3.getTime() + 10 * MIN);
+    const A5 = new Date(A4.getTime() + 10 * MIN);
+    await requests(A3, 30, 0);
+    await runHere(A3); // incident 2 resolves
+    const before = mineOn('/hook').length;
+    mySlug = p.slug;
+    failNext = 2; // the firing notification fails on both webhooks
+    await requests(A4, 30, 10);
+    await runHere(A4);
+    expect(mineOn('/hook')).toHaveLength(before);
+    await requests(A5, 30, 0);
+    await runHere(A5);
+    await runHere(new Date(A5.getTime() + 2 * MIN));
+    expect(kinds('/hook').slice(before)).toEqual(['resolved']);
+    expect(mineOn('/hook').at(-1)!.body).toMatchObject({ startedAt: A4.toISOString(), resolvedAt: A5.toISOString() });
+    const db = await getDb();
+    const rows = await db
+      .select({ kind: schema.notificationDeliveries.kind, status: schema.notificationDeliveries.status, lastError: schema.notificationDeliveries.lastError })
+      .from(schema.notificationDeliveries)
+      .innerJoin(
+        schema.alertTransitions,
+        and(
+          eq(schema.alertTransitions.projectId, schema.notificationDeliveries.projectId),
+          eq(schema.alertTransitions.id, schema.notificationDeliveries.transitionId),
+        ),
+      )
+      .where(and(eq(schema.notificationDeliveries.projectId, p.id), eq(schema.alertTransitions.ruleId, errorRuleId), eq(schema.alertTransitions.at, A4)));
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.kind === 'firing' && r.status === 'failed' && r.lastError?.startsWith('superseded'))).toBe(true);
+  });
 });

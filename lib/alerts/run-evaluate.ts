@@ -130,8 +130,8 @@ async function storeProject(ctx: RunContext, projectId: string, evaluated: { rul
 }
 
 /**
- * A resolved notification goes to the channels that were told the alert was firing (a silenced or
- * never-sent firing gets no resolved either), when they are still configured and `send resolved` is on.
+ * A resolved notification goes to the channels that were to be told the alert was firing (a silenced or
+ * never-queued firing gets no resolved either), when they are still configured and `send resolved` is on.
  */
 async function resolvedTargets(projectId: string, c: Change, channels: ConfiguredChannel[]): Promise<ConfiguredChannel[]> {
   if (c.previousSince === null) return [];
@@ -154,6 +154,15 @@ async function resolvedTargets(projectId: string, c: Change, channels: Configure
       ),
     );
   const names = new Set(told.map((t) => t.channel));
+  // A firing or repeat notification still waiting for a retry would now arrive after the resolved one (and
+  // reopen a PagerDuty incident): it is superseded. The resolved notification tells its story.
+  await db.execute(sql`
+    update notification_deliveries d set status = 'failed', next_attempt_at = null,
+      last_error = 'superseded: the alert resolved before this notification was delivered'
+    from alert_transitions t
+    where t.project_id = d.project_id and t.id = d.transition_id and d.project_id = ${projectId}
+      and t.rule_id = ${c.rule.id} and t.group_key = ${c.groupKey} and t.to_state = 'firing'
+      and t.at = ${c.previousSince.toISOString()} and d.status = 'pending' and d.kind in ('firing', 'repeat')`);
   return channels.filter((ch) => names.has(ch.id) && ch.sendResolved !== false);
 }
 

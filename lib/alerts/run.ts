@@ -45,7 +45,7 @@ export type RunAlertsOptions = {
  * runs are kept apart by a KV lock; the unique keys on transitions and deliveries and an atomic claim before
  * each send keep a repeated or concurrent run from notifying twice even without it.
  */
-export async function runAlerts(now: Date = new Date(), options: RunAlertsOptions = {}): Promise<AlertRunSummary> {
+export async function runAlerts(at?: Date, options: RunAlertsOptions = {}): Promise<AlertRunSummary> {
   const started = performance.now();
   const queriesBefore = dbQueryCount();
   const summary: AlertRunSummary = {
@@ -68,6 +68,8 @@ export async function runAlerts(now: Date = new Date(), options: RunAlertsOption
     } catch (error) {
       log('alerts_health_failed', { error: String(error) });
     }
+    // Evaluated after the probe, so the health rule sees the check this run just recorded.
+    const now = at ?? new Date();
     const ctx = await loadRunContext(now, options.channels, options.projectIds ?? null);
     Object.assign(summary, await evaluateAll(ctx, log));
     summary.repeatsQueued = await step('alerts_repeats_failed', () => queueRepeats(ctx));
