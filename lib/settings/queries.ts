@@ -18,6 +18,13 @@ export async function listProjectRows(): Promise<ProjectRow[]> {
     .orderBy(asc(projects.createdAt), asc(projects.slug));
 }
 
+/** A project's daily budget in USD (null: none). */
+export async function getDailyBudget(projectId: string): Promise<number | null> {
+  const db = await getDb();
+  const [row] = await db.select({ budget: projects.dailyBudgetUsd }).from(projects).where(eq(projects.id, projectId));
+  return row?.budget ?? null;
+}
+
 /** A key as the UI may show it: never its hash. */
 export type ApiKeyRow = {
   id: string;

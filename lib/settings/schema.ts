@@ -99,6 +99,20 @@ export const setStatusPageSchema = z.object({
     .transform((value) => value === 'true'),
 });
 
+/** A project's daily budget in USD; blank clears it (the budget rule then has nothing to compare with). */
+export const setDailyBudgetSchema = z.object({
+  projectId,
+  dailyBudgetUsd: z.preprocess(
+    blankAsUndefined,
+    z.coerce
+      .number({ error: 'Daily budget: enter an amount in USD, or leave it blank for none.' })
+      .positive('Daily budget must be more than $0; leave it blank for none.')
+      .max(10_000_000, 'A daily budget above $10,000,000 looks like a typo.')
+      .transform((usd) => Math.round(usd * 100) / 100)
+      .optional(),
+  ),
+});
+
 export type CreateProjectInput = z.output<typeof createProjectSchema>;
 export type CreateApiKeyInput = Omit<z.output<typeof createApiKeySchema>, 'projectId'>;
 export type ModelPriceInput = Omit<z.output<typeof modelPriceSchema>, 'projectId'>;

@@ -16,8 +16,10 @@ import {
   deleteModelPriceSchema,
   modelPriceSchema,
   revokeApiKeySchema,
+  setDailyBudgetSchema,
   setStatusPageSchema,
 } from '@/lib/settings/schema';
+import { setDailyBudget } from '@/lib/settings/set-daily-budget';
 import { setStatusPage } from '@/lib/settings/set-status-page';
 import { upsertModelPrice } from '@/lib/settings/upsert-model-price';
 
@@ -132,4 +134,22 @@ export const setStatusPageAction = validatedAction(setStatusPageSchema, async ({
   const what = `The public status page of "${result.name}"`;
   if (!result.changed) return { ok: `${what} already was ${enabled ? 'on' : 'off'}.` };
   return { ok: `${what} is now ${enabled ? 'on' : 'off'}.` };
+});
+
+export const setDailyBudgetAction = validatedAction(setDailyBudgetSchema, async ({ projectId, dailyBudgetUsd }) => {
+  const viewer = await requireAdminTo('set daily budgets');
+  const result = await setDailyBudget(projectId, dailyBudgetUsd ?? null);
+  if (result.before !== result.after) {
+    await recordAudit({
+      projectId,
+      actor: actorOf(viewer),
+      action: 'daily_budget.set',
+      target: result.slug,
+      details: { before: result.before, after: result.after },
+    });
+  }
+  revalidatePath('/settings');
+  return {
+    ok: result.after === null ? `"${result.name}" has no daily budget now.` : `The daily budget of "${result.name}" is now $${result.after}.`,
+  };
 });

@@ -13,6 +13,7 @@ import { SectionApiKeys } from './_components/section-api-keys';
 import { SectionAuditLog } from './_components/section-audit-log';
 import { SectionModelPrices } from './_components/section-model-prices';
 import { SectionProjects } from './_components/section-projects';
+import { SectionDailyBudget } from './_components/section-daily-budget';
 import { SectionStatusPage } from './_components/section-status-page';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -62,6 +63,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
             overrides={overrides}
             isAdmin={isAdmin}
           />
+          <SectionDailyBudget project={project} isAdmin={isAdmin} />
           <SectionStatusPage project={project} isAdmin={isAdmin} />
           <SectionAuditLog projectName={project.name} entries={entries} unattributed={unattributed} />
         </>
