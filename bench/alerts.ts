@@ -29,16 +29,28 @@ process.env.KV_REST_API_URL = '';
 async function main() {
   const { loadEvents } = await import('./load-events');
   if (!process.argv.includes('--reuse')) {
-    console.log(`loading ${EVENTS.toLocaleString('en-US')} events into ${PROJECTS} projects over ${DAYS} days`);
+    console.log(
+      `loading ${EVENTS.toLocaleString('en-US')} events into ${PROJECTS} projects over ${DAYS} days`,
+    );
     for (let i = 0; i < PROJECTS; i++) {
-      const result = await loadEvents({ events: Math.round(EVENTS / PROJECTS), days: DAYS, database: DATABASE, project: `bench-${i}`, keep: i > 0 });
-      console.log(`  bench-${i}: ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(0)} s`);
+      const result = await loadEvents({
+        events: Math.round(EVENTS / PROJECTS),
+        days: DAYS,
+        database: DATABASE,
+        project: `bench-${i}`,
+        keep: i > 0,
+      });
+      console.log(
+        `  bench-${i}: ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(0)} s`,
+      );
     }
   }
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   // A daily budget per project, so the budget rule has something to compare against.
   await sql`update projects set daily_budget_usd = 50`;
-  const [{ events }] = (await sql`select count(*)::int as events from events`) as unknown as [{ events: number }];
+  const [{ events }] = (await sql`select count(*)::int as events from events`) as unknown as [
+    { events: number },
+  ];
   await sql.end();
 
   const { seedDefaultRules } = await import('@/lib/alerts/rules');
@@ -49,7 +61,9 @@ async function main() {
   for (const p of projects) await seedDefaultRules(p.id);
 
   console.log(`\n${machine()}`);
-  console.log(`${projects.length} projects, ${events.toLocaleString('en-US')} events, ${projects.length * 10} rules\n`);
+  console.log(
+    `${projects.length} projects, ${events.toLocaleString('en-US')} events, ${projects.length * 10} rules\n`,
+  );
   console.log('| run | duration | queries | rules | transitions | notifications |');
   console.log('|---|---|---|---|---|---|');
   const durations: number[] = [];
@@ -58,10 +72,14 @@ async function main() {
     if (s.skipped) throw new Error('run skipped: lock held');
     if (s.rulesFailed > 0) throw new Error(`${s.rulesFailed} rules failed`);
     if (i > 0) durations.push(s.durationMs);
-    console.log(`| ${i === 0 ? 'first (cold)' : i} | ${s.durationMs} ms | ${s.queries} | ${s.rulesEvaluated} | ${s.transitions} | ${s.notificationsSent} |`);
+    console.log(
+      `| ${i === 0 ? 'first (cold)' : i} | ${s.durationMs} ms | ${s.queries} | ${s.rulesEvaluated} | ${s.transitions} | ${s.notificationsSent} |`,
+    );
   }
   durations.sort((a, b) => a - b);
-  console.log(`\nsteady state: median ${durations[Math.floor(durations.length / 2)]} ms, max ${durations.at(-1)} ms (target < 1000 ms)`);
+  console.log(
+    `\nsteady state: median ${durations[Math.floor(durations.length / 2)]} ms, max ${durations.at(-1)} ms (target < 1000 ms)`,
+  );
   process.exit(0);
 }
 

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A real webhook receiver on loopback that records every body it is sent and can be told to fail
 // the next error-rate notifications.
-type Received = { path: string; status: number; body: Record<string, unknown> & { project?: { slug?: string }; rule?: { key?: string } } };
+type Received = {
+  path: string;
+  status: number;
+  body: Record<string, unknown> & { project?: { slug?: string }; rule?: { key?: string } };
+};
 const received: Received[] = [];
 let failNext = 0;
 let mySlug = '';
@@ -76,7 +80,9 @@ async function ingestRequests(end: Date, count: number, failures: number) {
 
 /** Successful (2xx) error-rate notifications of this test's project. */
 const errorRate = () =>
-  received.filter((r) => r.status === 200 && r.body.project?.slug === project.slug && r.body.rule?.key === 'error-rate');
+  received.filter(
+    (r) => r.status === 200 && r.body.project?.slug === project.slug && r.body.rule?.key === 'error-rate',
+  );
 const mine = () => received.filter((r) => r.body.project?.slug === project.slug);
 
 afterAll(async () => {
@@ -84,128 +90,144 @@ afterAll(async () => {
 });
 
 // Every run evaluates every project in the database; a shared Postgres test database holds many.
-describe(`alerts cron against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, { timeout: 180_000 }, () => {
-  beforeAll(async () => {
-    const db = await getDb();
-    [project] = (await db
-      .insert(schema.projects)
-      .values({ slug: `cron-${randomUUID().slice(0, 12)}`, name: 'cron test' })
-      .returning()) as [typeof schema.projects.$inferSelect];
-    mySlug = project.slug;
-    expect(await seedDefaultRules(project.id)).toBe(10);
-  });
-
-  it('fires once when the error rate breaks its rule, even with two concurrent runs', async () => {
-    await ingestRequests(T0, 30, 10);
-    // Another file's run may hold the lock: then both are skipped, and the pair is tried again.
-    let [a, b] = await Promise.all([runAlerts(T0), runAlerts(T0)]);
-    while (a.skipped && b.skipped) [a, b] = await Promise.all([runAlerts(T0), runAlerts(T0)]);
-    const ran = [a, b].find((s) => !s.skipped)!;
-    expect(ran.rulesEvaluated).toBeGreaterThanOrEqual(10);
-    expect(ran.transitions).toBeGreaterThanOrEqual(1);
-    expect(ran.notificationsSent).toBeGreaterThanOrEqual(1);
-    expect(errorRate()).toHaveLength(1);
-    expect(errorRate()[0]!.body).toMatchObject({
-      kind: 'firing',
-      state: 'firing',
-      severity: 'P1',
-      rule: { key: 'error-rate' },
-      threshold: 0.01,
-      window: '5m',
-      startedAt: T0.toISOString(),
+describe(
+  `alerts cron against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`,
+  { timeout: 180_000 },
+  () => {
+    beforeAll(async () => {
+      const db = await getDb();
+      [project] = (await db
+        .insert(schema.projects)
+        .values({ slug: `cron-${randomUUID().slice(0, 12)}`, name: 'cron test' })
+        .returning()) as [typeof schema.projects.$inferSelect];
+      mySlug = project.slug;
+      expect(await seedDefaultRules(project.id)).toBe(10);
     });
-    expect(errorRate()[0]!.body.value).toBeCloseTo(10 / 30, 6);
-    const db = await getDb();
-    const [rule] = await db
-      .select()
-      .from(schema.alertRules)
-      .where(and(eq(schema.alertRules.projectId, project.id), eq(schema.alertRules.key, 'error-rate')));
-    expect(errorRate()[0]!.body.dedupKey).toBe(`${project.id}:${rule!.id}:`);
-    const [instance] = await db
-      .select()
-      .from(schema.alertInstances)
-      .where(and(eq(schema.alertInstances.projectId, project.id), eq(schema.alertInstances.ruleId, rule!.id)));
-    expect(instance).toMatchObject({ state: 'firing', lastNotifiedAt: T0 });
-  });
 
-  it('sends nothing new on repeated and concurrent runs while the alert keeps firing', async () => {
-    const before = mine().length;
-    await run(T0);
-    await run(new Date(T0.getTime() + 30 * SEC));
-    await Promise.all([runAlerts(new Date(T0.getTime() + MIN)), runAlerts(new Date(T0.getTime() + MIN))]);
-    expect(mine()).toHaveLength(before);
-    expect(errorRate()).toHaveLength(1);
-  });
-
-  it('sends one resolved notification once the window holds only successful requests', async () => {
-    await ingestRequests(T1, 30, 0);
-    const summary = await run(T1);
-    expect(summary.skipped).toBeUndefined();
-    const resolved = errorRate().filter((r) => r.body.kind === 'resolved');
-    expect(resolved).toHaveLength(1);
-    expect(resolved[0]!.body).toMatchObject({
-      state: 'resolved',
-      value: 0,
-      startedAt: T0.toISOString(),
-      resolvedAt: T1.toISOString(),
+    it('fires once when the error rate breaks its rule, even with two concurrent runs', async () => {
+      await ingestRequests(T0, 30, 10);
+      // Another file's run may hold the lock: then both are skipped, and the pair is tried again.
+      let [a, b] = await Promise.all([runAlerts(T0), runAlerts(T0)]);
+      while (a.skipped && b.skipped) [a, b] = await Promise.all([runAlerts(T0), runAlerts(T0)]);
+      const ran = [a, b].find((s) => !s.skipped)!;
+      expect(ran.rulesEvaluated).toBeGreaterThanOrEqual(10);
+      expect(ran.transitions).toBeGreaterThanOrEqual(1);
+      expect(ran.notificationsSent).toBeGreaterThanOrEqual(1);
+      expect(errorRate()).toHaveLength(1);
+      expect(errorRate()[0]!.body).toMatchObject({
+        kind: 'firing',
+        state: 'firing',
+        severity: 'P1',
+        rule: { key: 'error-rate' },
+        threshold: 0.01,
+        window: '5m',
+        startedAt: T0.toISOString(),
+      });
+      expect(errorRate()[0]!.body.value).toBeCloseTo(10 / 30, 6);
+      const db = await getDb();
+      const [rule] = await db
+        .select()
+        .from(schema.alertRules)
+        .where(and(eq(schema.alertRules.projectId, project.id), eq(schema.alertRules.key, 'error-rate')));
+      expect(errorRate()[0]!.body.dedupKey).toBe(`${project.id}:${rule!.id}:`);
+      const [instance] = await db
+        .select()
+        .from(schema.alertInstances)
+        .where(
+          and(eq(schema.alertInstances.projectId, project.id), eq(schema.alertInstances.ruleId, rule!.id)),
+        );
+      expect(instance).toMatchObject({ state: 'firing', lastNotifiedAt: T0 });
     });
-    await run(new Date(T1.getTime() + 30 * SEC));
-    expect(errorRate()).toHaveLength(2);
-  });
 
-  it('retries a receiver that fails twice and delivers once it recovers', async () => {
-    await ingestRequests(T2, 30, 30);
-    failNext = 2;
-    const first = await run(T2);
-    expect(first.notificationsFailed).toBeGreaterThanOrEqual(1);
-    expect(errorRate()).toHaveLength(2);
-    // Not due yet: the first retry waits 30 s.
-    await run(new Date(T2.getTime() + 10 * SEC));
-    expect(errorRate()).toHaveLength(2);
-    await run(new Date(T2.getTime() + 31 * SEC)); // second failure; next try 60 s later
-    expect(errorRate()).toHaveLength(2);
-    const failed = received.filter(
-      (r) => r.status === 500 && r.body.project?.slug === project.slug && r.body.rule?.key === 'error-rate',
-    );
-    expect(failed).toHaveLength(2);
-    const last = await run(new Date(T2.getTime() + 95 * SEC));
-    expect(last.notificationsSent).toBeGreaterThanOrEqual(1);
-    expect(errorRate()).toHaveLength(3);
-    expect(errorRate()[2]!.body).toMatchObject({ kind: 'firing', state: 'firing', startedAt: T2.toISOString(), value: 1 });
-
-    const db = await getDb();
-    const deliveries = await db
-      .select()
-      .from(schema.notificationDeliveries)
-      .where(eq(schema.notificationDeliveries.projectId, project.id));
-    const retried = deliveries.find((d) => d.attempt === 3);
-    expect(retried).toMatchObject({ status: 'sent', channel: 'env:webhook', responseStatus: 200, lastError: null });
-    expect(deliveries.every((d) => d.status === 'sent')).toBe(true);
-  });
-
-  it('the route answers 401 without or with a wrong secret and the run summary with it', async () => {
-    const url = 'http://test/api/cron/alerts';
-    const none = await GET(new Request(url));
-    expect(none.status).toBe(401);
-    expect(await none.json()).toMatchObject({ error: { code: 'unauthorized' } });
-    const wrong = await GET(new Request(url, { headers: { Authorization: `Bearer ${CRON_SECRET}x` } }));
-    expect(wrong.status).toBe(401);
-    const before = mine().length;
-    const ok = await GET(new Request(url, { headers: { Authorization: `Bearer ${CRON_SECRET}` } }));
-    expect(ok.status).toBe(200);
-    const summary = (await ok.json()) as Record<string, unknown>;
-    expect(summary).toMatchObject({
-      rulesEvaluated: expect.any(Number),
-      transitions: expect.any(Number),
-      notificationsSent: expect.any(Number),
-      notificationsFailed: expect.any(Number),
-      durationMs: expect.any(Number),
+    it('sends nothing new on repeated and concurrent runs while the alert keeps firing', async () => {
+      const before = mine().length;
+      await run(T0);
+      await run(new Date(T0.getTime() + 30 * SEC));
+      await Promise.all([runAlerts(new Date(T0.getTime() + MIN)), runAlerts(new Date(T0.getTime() + MIN))]);
+      expect(mine()).toHaveLength(before);
+      expect(errorRate()).toHaveLength(1);
     });
-    expect(summary.skipped).toBeUndefined();
-    // The real-time run sees none of this test's (hours old) traffic: the firing alert stays firing, no new notification.
-    expect(mine()).toHaveLength(before);
-  });
-});
+
+    it('sends one resolved notification once the window holds only successful requests', async () => {
+      await ingestRequests(T1, 30, 0);
+      const summary = await run(T1);
+      expect(summary.skipped).toBeUndefined();
+      const resolved = errorRate().filter((r) => r.body.kind === 'resolved');
+      expect(resolved).toHaveLength(1);
+      expect(resolved[0]!.body).toMatchObject({
+        state: 'resolved',
+        value: 0,
+        startedAt: T0.toISOString(),
+        resolvedAt: T1.toISOString(),
+      });
+      await run(new Date(T1.getTime() + 30 * SEC));
+      expect(errorRate()).toHaveLength(2);
+    });
+
+    it('retries a receiver that fails twice and delivers once it recovers', async () => {
+      await ingestRequests(T2, 30, 30);
+      failNext = 2;
+      const first = await run(T2);
+      expect(first.notificationsFailed).toBeGreaterThanOrEqual(1);
+      expect(errorRate()).toHaveLength(2);
+      // Not due yet: the first retry waits 30 s.
+      await run(new Date(T2.getTime() + 10 * SEC));
+      expect(errorRate()).toHaveLength(2);
+      await run(new Date(T2.getTime() + 31 * SEC)); // second failure; next try 60 s later
+      expect(errorRate()).toHaveLength(2);
+      const failed = received.filter(
+        (r) => r.status === 500 && r.body.project?.slug === project.slug && r.body.rule?.key === 'error-rate',
+      );
+      expect(failed).toHaveLength(2);
+      const last = await run(new Date(T2.getTime() + 95 * SEC));
+      expect(last.notificationsSent).toBeGreaterThanOrEqual(1);
+      expect(errorRate()).toHaveLength(3);
+      expect(errorRate()[2]!.body).toMatchObject({
+        kind: 'firing',
+        state: 'firing',
+        startedAt: T2.toISOString(),
+        value: 1,
+      });
+
+      const db = await getDb();
+      const deliveries = await db
+        .select()
+        .from(schema.notificationDeliveries)
+        .where(eq(schema.notificationDeliveries.projectId, project.id));
+      const retried = deliveries.find((d) => d.attempt === 3);
+      expect(retried).toMatchObject({
+        status: 'sent',
+        channel: 'env:webhook',
+        responseStatus: 200,
+        lastError: null,
+      });
+      expect(deliveries.every((d) => d.status === 'sent')).toBe(true);
+    });
+
+    it('the route answers 401 without or with a wrong secret and the run summary with it', async () => {
+      const url = 'http://test/api/cron/alerts';
+      const none = await GET(new Request(url));
+      expect(none.status).toBe(401);
+      expect(await none.json()).toMatchObject({ error: { code: 'unauthorized' } });
+      const wrong = await GET(new Request(url, { headers: { Authorization: `Bearer ${CRON_SECRET}x` } }));
+      expect(wrong.status).toBe(401);
+      const before = mine().length;
+      const ok = await GET(new Request(url, { headers: { Authorization: `Bearer ${CRON_SECRET}` } }));
+      expect(ok.status).toBe(200);
+      const summary = (await ok.json()) as Record<string, unknown>;
+      expect(summary).toMatchObject({
+        rulesEvaluated: expect.any(Number),
+        transitions: expect.any(Number),
+        notificationsSent: expect.any(Number),
+        notificationsFailed: expect.any(Number),
+        durationMs: expect.any(Number),
+      });
+      expect(summary.skipped).toBeUndefined();
+      // The real-time run sees none of this test's (hours old) traffic: the firing alert stays firing, no new notification.
+      expect(mine()).toHaveLength(before);
+    });
+  },
+);
 
 // Repeats, acknowledgement, silences, `send resolved`, settings channels and the digest, on a timeline two
 // days back (inside retention, and no real-time run can reach it). In this file so no other file's runs
@@ -233,7 +255,10 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
     expect((await ingestBatch(p.id, { events })).body.accepted).toBe(count);
   }
   const mineOn = (path: string, key = 'error-rate') =>
-    received.filter((r) => r.path === path && r.status === 200 && r.body.project?.slug === p.slug && r.body.rule?.key === key);
+    received.filter(
+      (r) =>
+        r.path === path && r.status === 200 && r.body.project?.slug === p.slug && r.body.rule?.key === key,
+    );
   const kinds = (path: string, key?: string) => mineOn(path, key).map((r) => r.body.kind);
 
   beforeAll(async () => {
@@ -277,7 +302,11 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
     expect(repeat).toMatchObject({ state: 'firing', startedAt: A0.toISOString() });
     const db = await getDb();
     const rows = await db
-      .select({ kind: schema.notificationDeliveries.kind, seq: schema.notificationDeliveries.seq, status: schema.notificationDeliveries.status })
+      .select({
+        kind: schema.notificationDeliveries.kind,
+        seq: schema.notificationDeliveries.seq,
+        status: schema.notificationDeliveries.status,
+      })
       .from(schema.notificationDeliveries)
       .innerJoin(
         schema.alertTransitions,
@@ -315,9 +344,20 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
 
   it('a silence holds back its rule only, and the alert is sent once the silence ends', async () => {
     const db = await getDb();
-    await db.insert(schema.silences).values({ projectId: p.id, ruleId: errorRuleId, endsAt: new Date(A2.getTime() + 10 * MIN), reason: 'deploy' });
+    await db
+      .insert(schema.silences)
+      .values({
+        projectId: p.id,
+        ruleId: errorRuleId,
+        endsAt: new Date(A2.getTime() + 10 * MIN),
+        reason: 'deploy',
+      });
     await requests(A2, 30, 10);
-    const logins = Array.from({ length: 6 }, (_, i) => ({ type: 'auth.attempt', outcome: 'failure', timestamp: A2.getTime() - 60 * SEC + i * SEC }));
+    const logins = Array.from({ length: 6 }, (_, i) => ({
+      type: 'auth.attempt',
+      outcome: 'failure',
+      timestamp: A2.getTime() - 60 * SEC + i * SEC,
+    }));
     expect((await ingestBatch(p.id, { events: logins })).body.accepted).toBe(6);
     await runHere(A2);
     // The other rule is not silenced.
@@ -336,15 +376,24 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
     expect(instance).toMatchObject({ state: 'firing', acknowledgedAt: null });
   });
 
-  it('sends the day\'s digest once, from 08:00 UTC the next day', async () => {
-    const digests = () => received.filter((r) => r.status === 200 && r.body.kind === 'digest' && r.body.project?.slug === p.slug);
+  it("sends the day's digest once, from 08:00 UTC the next day", async () => {
+    const digests = () =>
+      received.filter((r) => r.status === 200 && r.body.kind === 'digest' && r.body.project?.slug === p.slug);
     const next = dayStart + 24 * HOUR;
     await runHere(new Date(next + 7 * HOUR));
     expect(digests()).toHaveLength(0);
     await runHere(new Date(next + 8 * HOUR));
     await runHere(new Date(next + 9 * HOUR));
-    expect(digests().map((d) => d.path).sort()).toEqual(['/db-hook', '/hook']);
-    const body = digests()[0]!.body as unknown as { day: string; incidents: { ruleKey: string; startedAt: string; resolvedAt: string | null }[]; lowPriority: unknown[] };
+    expect(
+      digests()
+        .map((d) => d.path)
+        .sort(),
+    ).toEqual(['/db-hook', '/hook']);
+    const body = digests()[0]!.body as unknown as {
+      day: string;
+      incidents: { ruleKey: string; startedAt: string; resolvedAt: string | null }[];
+      lowPriority: unknown[];
+    };
     expect(body.day).toBe(day);
     expect(body.lowPriority).toEqual([]);
     // The 5xx bursts also break API availability (P1), which is not silenced.
@@ -372,10 +421,17 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
     await runHere(A5);
     await runHere(new Date(A5.getTime() + 2 * MIN));
     expect(kinds('/hook').slice(before)).toEqual(['resolved']);
-    expect(mineOn('/hook').at(-1)!.body).toMatchObject({ startedAt: A4.toISOString(), resolvedAt: A5.toISOString() });
+    expect(mineOn('/hook').at(-1)!.body).toMatchObject({
+      startedAt: A4.toISOString(),
+      resolvedAt: A5.toISOString(),
+    });
     const db = await getDb();
     const rows = await db
-      .select({ kind: schema.notificationDeliveries.kind, status: schema.notificationDeliveries.status, lastError: schema.notificationDeliveries.lastError })
+      .select({
+        kind: schema.notificationDeliveries.kind,
+        status: schema.notificationDeliveries.status,
+        lastError: schema.notificationDeliveries.lastError,
+      })
       .from(schema.notificationDeliveries)
       .innerJoin(
         schema.alertTransitions,
@@ -384,8 +440,18 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
           eq(schema.alertTransitions.id, schema.notificationDeliveries.transitionId),
         ),
       )
-      .where(and(eq(schema.notificationDeliveries.projectId, p.id), eq(schema.alertTransitions.ruleId, errorRuleId), eq(schema.alertTransitions.at, A4)));
+      .where(
+        and(
+          eq(schema.notificationDeliveries.projectId, p.id),
+          eq(schema.alertTransitions.ruleId, errorRuleId),
+          eq(schema.alertTransitions.at, A4),
+        ),
+      );
     expect(rows).toHaveLength(2);
-    expect(rows.every((r) => r.kind === 'firing' && r.status === 'failed' && r.lastError?.startsWith('superseded'))).toBe(true);
+    expect(
+      rows.every(
+        (r) => r.kind === 'firing' && r.status === 'failed' && r.lastError?.startsWith('superseded'),
+      ),
+    ).toBe(true);
   });
 });

@@ -60,7 +60,15 @@ describe('the demo outage end to end', { timeout: 180_000 }, () => {
     slug = project!.slug;
     projectId = project!.id;
     await seedDefaultRules(project!.id);
-    const events = [...generateTraffic({ from: at(-30), to: at(30), seed: 3, usersPerDay: 3000, outages: [{ start: at(0), end: at(6) }] })];
+    const events = [
+      ...generateTraffic({
+        from: at(-30),
+        to: at(30),
+        seed: 3,
+        usersPerDay: 3000,
+        outages: [{ start: at(0), end: at(6) }],
+      }),
+    ];
     for (let i = 0; i < events.length; i += 1000) {
       const result = await ingestBatch(project!.id, { events: events.slice(i, i + 1000) });
       expect(result.body.rejected).toBe(0);

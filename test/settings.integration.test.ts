@@ -210,19 +210,27 @@ describe('settings server actions', () => {
 
   it('set and clear a daily budget, audited only when it changes, with errors that say what to fix', async () => {
     const project = await createProject({ name: 'Budgeted', slug: slug() });
-    expect(await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '25.005' }))).toEqual({
+    expect(
+      await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '25.005' })),
+    ).toEqual({
       ok: 'The daily budget of "Budgeted" is now $25.01.',
     });
     expect(await queries.getDailyBudget(project.id)).toBe(25.01);
     await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '25.01' }));
-    expect(await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '-3' }))).toMatchObject({
+    expect(
+      await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '-3' })),
+    ).toMatchObject({
       error: 'Daily budget must be more than $0; leave it blank for none.',
     });
-    expect(await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: 'lots' }))).toMatchObject({
+    expect(
+      await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: 'lots' })),
+    ).toMatchObject({
       error: 'Daily budget: enter an amount in USD, or leave it blank for none.',
     });
     expect(await queries.getDailyBudget(project.id)).toBe(25.01);
-    expect(await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '' }))).toEqual({
+    expect(
+      await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '' })),
+    ).toEqual({
       ok: '"Budgeted" has no daily budget now.',
     });
     expect(await queries.getDailyBudget(project.id)).toBeNull();
@@ -232,7 +240,9 @@ describe('settings server actions', () => {
       ['daily_budget.set', { before: 25.01, after: null }],
     ]);
     session.claims = { email: 'viewer@example.com' };
-    expect(await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '5' }))).toMatchObject({
+    expect(
+      await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '5' })),
+    ).toMatchObject({
       error: expect.stringMatching(/^Only admins can set daily budgets/),
     });
     expect(await queries.getDailyBudget(project.id)).toBeNull();

@@ -47,7 +47,10 @@ export async function listProjectChannels(projectId: string): Promise<Notificati
 }
 
 /** One channel of a project, or null. */
-export async function findProjectChannel(projectId: string, id: string): Promise<NotificationChannelRow | null> {
+export async function findProjectChannel(
+  projectId: string,
+  id: string,
+): Promise<NotificationChannelRow | null> {
   const db = await getDb();
   const [row] = await db
     .select()

@@ -8,7 +8,10 @@ const INTERVAL_MS = 60_000;
 /** The first call waits for the server to listen and the bootstrap to finish. */
 const FIRST_DELAY_MS = 15_000;
 
-export function startDevCron(options: { port: () => string | undefined; secret: string | undefined }): boolean {
+export function startDevCron(options: {
+  port: () => string | undefined;
+  secret: string | undefined;
+}): boolean {
   const globals = globalThis as unknown as Record<symbol, boolean | undefined>;
   if (globals[STARTED]) return false;
   globals[STARTED] = true;
@@ -18,8 +21,12 @@ export function startDevCron(options: { port: () => string | undefined; secret: 
     const url = `http://127.0.0.1:${options.port() || '3000'}/api/cron/alerts`;
     try {
       const res = await fetch(url, { headers, signal: AbortSignal.timeout(55_000) });
-      const summary = (await res.json().catch(() => null)) as { transitions?: number; notificationsSent?: number } | null;
-      if (!res.ok) console.error(JSON.stringify({ level: 'error', event: 'dev_cron_failed', status: res.status }));
+      const summary = (await res.json().catch(() => null)) as {
+        transitions?: number;
+        notificationsSent?: number;
+      } | null;
+      if (!res.ok)
+        console.error(JSON.stringify({ level: 'error', event: 'dev_cron_failed', status: res.status }));
       else if (summary && ((summary.transitions ?? 0) > 0 || (summary.notificationsSent ?? 0) > 0))
         console.log(JSON.stringify({ level: 'info', event: 'dev_cron', ...summary }));
     } catch (error) {

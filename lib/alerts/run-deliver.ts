@@ -54,9 +54,15 @@ async function loadDue(now: Date, only: readonly string[] | null) {
     .from(notificationDeliveries)
     .leftJoin(
       alertTransitions,
-      and(eq(alertTransitions.projectId, notificationDeliveries.projectId), eq(alertTransitions.id, notificationDeliveries.transitionId)),
+      and(
+        eq(alertTransitions.projectId, notificationDeliveries.projectId),
+        eq(alertTransitions.id, notificationDeliveries.transitionId),
+      ),
     )
-    .leftJoin(alertRules, and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)))
+    .leftJoin(
+      alertRules,
+      and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)),
+    )
     .innerJoin(projects, eq(projects.id, notificationDeliveries.projectId))
     .where(
       and(
@@ -104,7 +110,13 @@ async function sendOne(
   if (!channel || (row.kind !== 'digest' && row.ruleId === null)) {
     await db
       .update(notificationDeliveries)
-      .set({ status: 'failed', lastError: channel ? 'the alert rule no longer exists' : `channel ${row.channel} is no longer configured`, nextAttemptAt: null })
+      .set({
+        status: 'failed',
+        lastError: channel
+          ? 'the alert rule no longer exists'
+          : `channel ${row.channel} is no longer configured`,
+        nextAttemptAt: null,
+      })
       .where(and(key, eq(notificationDeliveries.status, 'pending')));
     return 'failed';
   }
@@ -112,7 +124,9 @@ async function sendOne(
   const claimed = await db
     .update(notificationDeliveries)
     .set({ attempt, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) })
-    .where(and(key, eq(notificationDeliveries.status, 'pending'), eq(notificationDeliveries.attempt, row.attempt)))
+    .where(
+      and(key, eq(notificationDeliveries.status, 'pending'), eq(notificationDeliveries.attempt, row.attempt)),
+    )
     .returning({ id: notificationDeliveries.id });
   if (claimed.length === 0) return 'skipped';
 
@@ -120,7 +134,10 @@ async function sendOne(
   let kind: AlertNotification['kind'] | 'digest';
   if (row.kind === 'digest') {
     kind = 'digest';
-    result = await deliverDigest(channel.config, await buildDigest(row.projectId, row.digestDay!, { slug: row.projectSlug, name: row.projectName }));
+    result = await deliverDigest(
+      channel.config,
+      await buildDigest(row.projectId, row.digestDay!, { slug: row.projectSlug, name: row.projectName }),
+    );
   } else {
     const notification = await buildNotification(row);
     kind = notification.kind;
@@ -129,16 +146,33 @@ async function sendOne(
   if (result.ok) {
     await db
       .update(notificationDeliveries)
-      .set({ status: 'sent', sentAt: now, responseStatus: result.status ?? null, lastError: null, nextAttemptAt: null })
+      .set({
+        status: 'sent',
+        sentAt: now,
+        responseStatus: result.status ?? null,
+        lastError: null,
+        nextAttemptAt: null,
+      })
       .where(key);
     if (row.ruleId !== null && row.groupKey !== null)
       await db
         .update(alertInstances)
         .set({ lastNotifiedAt: now })
-        .where(and(eq(alertInstances.projectId, row.projectId), eq(alertInstances.ruleId, row.ruleId), eq(alertInstances.groupKey, row.groupKey)));
+        .where(
+          and(
+            eq(alertInstances.projectId, row.projectId),
+            eq(alertInstances.ruleId, row.ruleId),
+            eq(alertInstances.groupKey, row.groupKey),
+          ),
+        );
     return 'sent';
   }
-  const giveUp = shouldGiveUp({ kind, firstAttemptAt: row.at ?? row.createdAt, now, retryable: result.retryable });
+  const giveUp = shouldGiveUp({
+    kind,
+    firstAttemptAt: row.at ?? row.createdAt,
+    now,
+    retryable: result.retryable,
+  });
   await db
     .update(notificationDeliveries)
     .set({
@@ -148,7 +182,14 @@ async function sendOne(
       nextAttemptAt: giveUp ? null : nextAttemptAt(attempt, now),
     })
     .where(key);
-  log('alerts_delivery_failed', { projectId: row.projectId, deliveryId: row.id, channel: row.channel, attempt, giveUp, error: result.error });
+  log('alerts_delivery_failed', {
+    projectId: row.projectId,
+    deliveryId: row.id,
+    channel: row.channel,
+    attempt,
+    giveUp,
+    error: result.error,
+  });
   return 'failed';
 }
 
@@ -167,8 +208,10 @@ async function buildNotification(row: DueRow): Promise<AlertNotification> {
   const ruleId = row.ruleId!;
   const groupKey = row.groupKey ?? '';
   const at = row.at!;
-  const kind: AlertNotification['kind'] = row.kind === 'resolved' ? 'resolved' : row.kind === 'repeat' ? 'repeat' : 'firing';
-  const startedAt = kind === 'resolved' ? ((await firingStart(row.projectId, ruleId, groupKey, at)) ?? at) : at;
+  const kind: AlertNotification['kind'] =
+    row.kind === 'resolved' ? 'resolved' : row.kind === 'repeat' ? 'repeat' : 'firing';
+  const startedAt =
+    kind === 'resolved' ? ((await firingStart(row.projectId, ruleId, groupKey, at)) ?? at) : at;
   return {
     kind,
     ruleKey: row.ruleKey!,
@@ -188,7 +231,12 @@ async function buildNotification(row: DueRow): Promise<AlertNotification> {
 }
 
 /** When the alert a resolved transition ends started firing. */
-async function firingStart(projectId: string, ruleId: string, groupKey: string, at: Date): Promise<Date | null> {
+async function firingStart(
+  projectId: string,
+  ruleId: string,
+  groupKey: string,
+  at: Date,
+): Promise<Date | null> {
   const db = await getDb();
   const [last] = await db
     .select({ at: alertTransitions.at })
@@ -208,7 +256,11 @@ async function firingStart(projectId: string, ruleId: string, groupKey: string, 
 }
 
 /** The alerts of a project that fired during a UTC day, P4 apart, each with when it resolved. */
-export async function buildDigest(projectId: string, day: string, project: { slug: string; name: string }): Promise<DigestNotification> {
+export async function buildDigest(
+  projectId: string,
+  day: string,
+  project: { slug: string; name: string },
+): Promise<DigestNotification> {
   const db = await getDb();
   const { start, end } = utcDayBounds(day);
   const resolved = db
@@ -228,9 +280,17 @@ export async function buildDigest(projectId: string, day: string, project: { slu
       resolvedAt: sql<string | null>`(${resolved})`,
     })
     .from(alertTransitions)
-    .innerJoin(alertRules, and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)))
+    .innerJoin(
+      alertRules,
+      and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)),
+    )
     .where(
-      and(eq(alertTransitions.projectId, projectId), eq(alertTransitions.toState, 'firing'), gte(alertTransitions.at, start), lt(alertTransitions.at, end)),
+      and(
+        eq(alertTransitions.projectId, projectId),
+        eq(alertTransitions.toState, 'firing'),
+        gte(alertTransitions.at, start),
+        lt(alertTransitions.at, end),
+      ),
     )
     .orderBy(asc(alertTransitions.at));
   const items: DigestItem[] = rows.map((r) => ({

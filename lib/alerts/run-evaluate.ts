@@ -24,7 +24,10 @@ type Outcome = { rule: StoredRule; verdicts: Verdict[] } | { rule: StoredRule; e
  * stores every instance's state in one statement, records the transitions in one statement (a transition a
  * concurrent run already recorded comes back empty and is not notified twice) and queues their deliveries.
  */
-export async function evaluateAll(ctx: RunContext, log: (event: string, fields: Record<string, unknown>) => void): Promise<EvaluateSummary> {
+export async function evaluateAll(
+  ctx: RunContext,
+  log: (event: string, fields: Record<string, unknown>) => void,
+): Promise<EvaluateSummary> {
   const summary: EvaluateSummary = { rulesEvaluated: 0, rulesFailed: 0, transitions: 0 };
   const rules = [...ctx.rulesByProject.values()].flat();
   const outcomes = await mapLimit(rules, INPUT_CONCURRENCY, async (rule): Promise<Outcome> => {
@@ -39,7 +42,12 @@ export async function evaluateAll(ctx: RunContext, log: (event: string, fields: 
   for (const o of outcomes) {
     if ('error' in o) {
       summary.rulesFailed++;
-      log('alerts_rule_failed', { projectId: o.rule.projectId, ruleId: o.rule.id, ruleKey: o.rule.key, error: String(o.error) });
+      log('alerts_rule_failed', {
+        projectId: o.rule.projectId,
+        ruleId: o.rule.id,
+        ruleKey: o.rule.key,
+        error: String(o.error),
+      });
       continue;
     }
     const list = byProject.get(o.rule.projectId);
@@ -59,9 +67,19 @@ export async function evaluateAll(ctx: RunContext, log: (event: string, fields: 
   return summary;
 }
 
-type Change = { rule: StoredRule; groupKey: string; verdict: Verdict; transition: Transition; previousSince: Date | null };
+type Change = {
+  rule: StoredRule;
+  groupKey: string;
+  verdict: Verdict;
+  transition: Transition;
+  previousSince: Date | null;
+};
 
-async function storeProject(ctx: RunContext, projectId: string, evaluated: { rule: StoredRule; verdicts: Verdict[] }[]): Promise<number> {
+async function storeProject(
+  ctx: RunContext,
+  projectId: string,
+  evaluated: { rule: StoredRule; verdicts: Verdict[] }[],
+): Promise<number> {
   const db = await getDb();
   const now = ctx.now;
   const rows: (typeof alertInstances.$inferInsert)[] = [];
@@ -70,9 +88,30 @@ async function storeProject(ctx: RunContext, projectId: string, evaluated: { rul
     for (const verdict of verdicts) {
       const groupKey = verdict.group ?? '';
       const previous = ctx.instances.get(instanceKey(rule.id, groupKey));
-      const next = nextInstanceState(previous ? { state: previous.state, since: previous.since } : null, verdict, rule.forMs, now);
-      rows.push({ projectId, ruleId: rule.id, groupKey, state: next.state, since: next.since, value: verdict.value, threshold: verdict.threshold, lastEvaluatedAt: now });
-      if (next.transition) changes.push({ rule, groupKey, verdict, transition: next.transition, previousSince: previous?.since ?? null });
+      const next = nextInstanceState(
+        previous ? { state: previous.state, since: previous.since } : null,
+        verdict,
+        rule.forMs,
+        now,
+      );
+      rows.push({
+        projectId,
+        ruleId: rule.id,
+        groupKey,
+        state: next.state,
+        since: next.since,
+        value: verdict.value,
+        threshold: verdict.threshold,
+        lastEvaluatedAt: now,
+      });
+      if (next.transition)
+        changes.push({
+          rule,
+          groupKey,
+          verdict,
+          transition: next.transition,
+          previousSince: previous?.since ?? null,
+        });
     }
   }
   if (rows.length === 0) return 0;
@@ -109,7 +148,12 @@ async function storeProject(ctx: RunContext, projectId: string, evaluated: { rul
       })),
     )
     .onConflictDoNothing()
-    .returning({ id: alertTransitions.id, ruleId: alertTransitions.ruleId, groupKey: alertTransitions.groupKey, toState: alertTransitions.toState });
+    .returning({
+      id: alertTransitions.id,
+      ruleId: alertTransitions.ruleId,
+      groupKey: alertTransitions.groupKey,
+      toState: alertTransitions.toState,
+    });
   // Absent from `recorded`: another run already recorded this transition (and queued its notifications).
   const ids = new Map(recorded.map((r) => [`${instanceKey(r.ruleId, r.groupKey)}\u0000${r.toState}`, r.id]));
   const channels = projectChannels(ctx, projectId);
@@ -117,13 +161,21 @@ async function storeProject(ctx: RunContext, projectId: string, evaluated: { rul
   const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
   for (const c of changes) {
     const id = ids.get(`${instanceKey(c.rule.id, c.groupKey)}\u0000${c.transition.to}`);
-    if (id === undefined || !isNotifiable(c.transition) || isSilenced(silenced, c.rule.id, c.groupKey, now)) continue;
+    if (id === undefined || !isNotifiable(c.transition) || isSilenced(silenced, c.rule.id, c.groupKey, now))
+      continue;
     const targets =
       c.transition.to === 'firing'
         ? channelsFor(c.rule.severity, channels).channels
         : await resolvedTargets(projectId, c, channels);
     for (const channel of targets)
-      deliveries.push({ projectId, transitionId: id, kind: c.transition.to === 'firing' ? 'firing' : 'resolved', channel: channel.id, status: 'pending', nextAttemptAt: now });
+      deliveries.push({
+        projectId,
+        transitionId: id,
+        kind: c.transition.to === 'firing' ? 'firing' : 'resolved',
+        channel: channel.id,
+        status: 'pending',
+        nextAttemptAt: now,
+      });
   }
   if (deliveries.length > 0) await db.insert(notificationDeliveries).values(deliveries).onConflictDoNothing();
   return recorded.length;
@@ -133,7 +185,11 @@ async function storeProject(ctx: RunContext, projectId: string, evaluated: { rul
  * A resolved notification goes to the channels that were to be told the alert was firing (a silenced or
  * never-queued firing gets no resolved either), when they are still configured and `send resolved` is on.
  */
-async function resolvedTargets(projectId: string, c: Change, channels: ConfiguredChannel[]): Promise<ConfiguredChannel[]> {
+async function resolvedTargets(
+  projectId: string,
+  c: Change,
+  channels: ConfiguredChannel[],
+): Promise<ConfiguredChannel[]> {
   if (c.previousSince === null) return [];
   const db = await getDb();
   const told = await db
@@ -141,7 +197,10 @@ async function resolvedTargets(projectId: string, c: Change, channels: Configure
     .from(notificationDeliveries)
     .innerJoin(
       alertTransitions,
-      and(eq(alertTransitions.projectId, notificationDeliveries.projectId), eq(alertTransitions.id, notificationDeliveries.transitionId)),
+      and(
+        eq(alertTransitions.projectId, notificationDeliveries.projectId),
+        eq(alertTransitions.id, notificationDeliveries.transitionId),
+      ),
     )
     .where(
       and(
@@ -167,7 +226,11 @@ async function resolvedTargets(projectId: string, c: Change, channels: Configure
 }
 
 /** Maps with at most `limit` calls in flight; answers in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -42,7 +42,8 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
     if (!inRun(ctx, row.project_id)) continue;
     const rule = ctx.rulesById.get(row.rule_id);
     if (!rule) continue;
-    if (isSilenced(ctx.silencesByProject.get(row.project_id) ?? [], row.rule_id, row.group_key, ctx.now)) continue;
+    if (isSilenced(ctx.silencesByProject.get(row.project_id) ?? [], row.rule_id, row.group_key, ctx.now))
+      continue;
     const due = dueNotification({
       firingSince: new Date(row.since),
       deliveries: Number(row.deliveries),
@@ -63,7 +64,11 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
       });
   }
   if (deliveries.length === 0) return 0;
-  const queued = await db.insert(notificationDeliveries).values(deliveries).onConflictDoNothing().returning({ id: notificationDeliveries.id });
+  const queued = await db
+    .insert(notificationDeliveries)
+    .values(deliveries)
+    .onConflictDoNothing()
+    .returning({ id: notificationDeliveries.id });
   return queued.length;
 }
 
@@ -71,7 +76,10 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
  * From ALERT_DIGEST_HOUR_UTC on, queues yesterday's digest for every project that had alerts firing that
  * day, once per channel (webhook, Slack, email; every severity: the digest is where P4 alerts are read).
  */
-export async function queueDigests(ctx: RunContext, hourUtc: number = env.ALERT_DIGEST_HOUR_UTC): Promise<number> {
+export async function queueDigests(
+  ctx: RunContext,
+  hourUtc: number = env.ALERT_DIGEST_HOUR_UTC,
+): Promise<number> {
   const day = digestDayDue(ctx.now, hourUtc);
   if (!day) return 0;
   const db = await getDb();
@@ -80,7 +88,13 @@ export async function queueDigests(ctx: RunContext, hourUtc: number = env.ALERT_
     db
       .selectDistinct({ projectId: alertTransitions.projectId })
       .from(alertTransitions)
-      .where(and(eq(alertTransitions.toState, 'firing'), gte(alertTransitions.at, start), lt(alertTransitions.at, end))),
+      .where(
+        and(
+          eq(alertTransitions.toState, 'firing'),
+          gte(alertTransitions.at, start),
+          lt(alertTransitions.at, end),
+        ),
+      ),
     db
       .selectDistinct({ projectId: notificationDeliveries.projectId })
       .from(notificationDeliveries)
@@ -92,11 +106,21 @@ export async function queueDigests(ctx: RunContext, hourUtc: number = env.ALERT_
     if (sent.has(projectId) || !ctx.projects.has(projectId) || !inRun(ctx, projectId)) continue;
     for (const channel of projectChannels(ctx, projectId)) {
       if (!(DIGEST_CHANNEL_KINDS as readonly string[]).includes(channel.kind)) continue;
-      deliveries.push({ projectId, kind: 'digest', digestDay: day, channel: channel.id, status: 'pending', nextAttemptAt: ctx.now });
+      deliveries.push({
+        projectId,
+        kind: 'digest',
+        digestDay: day,
+        channel: channel.id,
+        status: 'pending',
+        nextAttemptAt: ctx.now,
+      });
     }
   }
   if (deliveries.length === 0) return 0;
-  const queued = await db.insert(notificationDeliveries).values(deliveries).onConflictDoNothing().returning({ id: notificationDeliveries.id });
+  const queued = await db
+    .insert(notificationDeliveries)
+    .values(deliveries)
+    .onConflictDoNothing()
+    .returning({ id: notificationDeliveries.id });
   return queued.length;
 }
-

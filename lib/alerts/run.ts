@@ -59,7 +59,11 @@ export async function runAlerts(at?: Date, options: RunAlertsOptions = {}): Prom
     queries: 0,
     durationMs: 0,
   };
-  const finish = () => ({ ...summary, queries: dbQueryCount() - queriesBefore, durationMs: Math.round(performance.now() - started) });
+  const finish = () => ({
+    ...summary,
+    queries: dbQueryCount() - queriesBefore,
+    durationMs: Math.round(performance.now() - started),
+  });
   const lock = await acquireLock();
   if (lock === 'locked') return { ...finish(), skipped: 'locked' };
   try {
@@ -74,7 +78,10 @@ export async function runAlerts(at?: Date, options: RunAlertsOptions = {}): Prom
     Object.assign(summary, await evaluateAll(ctx, log));
     summary.repeatsQueued = await step('alerts_repeats_failed', () => queueRepeats(ctx));
     summary.digestsQueued = await step('alerts_digests_failed', () => queueDigests(ctx));
-    Object.assign(summary, await sendDue(now, (projectId) => projectChannels(ctx, projectId), log, options.projectIds ?? null));
+    Object.assign(
+      summary,
+      await sendDue(now, (projectId) => projectChannels(ctx, projectId), log, options.projectIds ?? null),
+    );
   } finally {
     await releaseLock(lock);
   }
@@ -98,7 +105,10 @@ type Lock = 'locked' | { token: string } | null;
 async function acquireLock(): Promise<Lock> {
   const token = randomUUID();
   try {
-    const acquired = await getKv().set(ALERTS_LOCK_KEY, token, { ttlSeconds: LOCK_TTL_SECONDS, onlyIfAbsent: true });
+    const acquired = await getKv().set(ALERTS_LOCK_KEY, token, {
+      ttlSeconds: LOCK_TTL_SECONDS,
+      onlyIfAbsent: true,
+    });
     return acquired ? { token } : 'locked';
   } catch (error) {
     // KV down: run without the lock; the unique keys and the delivery claim still prevent duplicates.

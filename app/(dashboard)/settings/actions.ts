@@ -136,20 +136,26 @@ export const setStatusPageAction = validatedAction(setStatusPageSchema, async ({
   return { ok: `${what} is now ${enabled ? 'on' : 'off'}.` };
 });
 
-export const setDailyBudgetAction = validatedAction(setDailyBudgetSchema, async ({ projectId, dailyBudgetUsd }) => {
-  const viewer = await requireAdminTo('set daily budgets');
-  const result = await setDailyBudget(projectId, dailyBudgetUsd ?? null);
-  if (result.before !== result.after) {
-    await recordAudit({
-      projectId,
-      actor: actorOf(viewer),
-      action: 'daily_budget.set',
-      target: result.slug,
-      details: { before: result.before, after: result.after },
-    });
-  }
-  revalidatePath('/settings');
-  return {
-    ok: result.after === null ? `"${result.name}" has no daily budget now.` : `The daily budget of "${result.name}" is now $${result.after}.`,
-  };
-});
+export const setDailyBudgetAction = validatedAction(
+  setDailyBudgetSchema,
+  async ({ projectId, dailyBudgetUsd }) => {
+    const viewer = await requireAdminTo('set daily budgets');
+    const result = await setDailyBudget(projectId, dailyBudgetUsd ?? null);
+    if (result.before !== result.after) {
+      await recordAudit({
+        projectId,
+        actor: actorOf(viewer),
+        action: 'daily_budget.set',
+        target: result.slug,
+        details: { before: result.before, after: result.after },
+      });
+    }
+    revalidatePath('/settings');
+    return {
+      ok:
+        result.after === null
+          ? `"${result.name}" has no daily budget now.`
+          : `The daily budget of "${result.name}" is now $${result.after}.`,
+    };
+  },
+);

@@ -43,7 +43,10 @@ export interface DigestWebhookPayload {
 }
 
 export function digestTitle(d: DigestNotification): string {
-  const parts = [`${d.incidents.length} incident${d.incidents.length === 1 ? '' : 's'}`, `${d.lowPriority.length} P4 alert${d.lowPriority.length === 1 ? '' : 's'}`];
+  const parts = [
+    `${d.incidents.length} incident${d.incidents.length === 1 ? '' : 's'}`,
+    `${d.lowPriority.length} P4 alert${d.lowPriority.length === 1 ? '' : 's'}`,
+  ];
   return oneLine(`Daily digest ${d.day}: ${parts.join(', ')} (${d.project.name})`);
 }
 
@@ -54,7 +57,15 @@ function itemLine(i: DigestItem): string {
 }
 
 export function buildDigestWebhookPayload(d: DigestNotification): DigestWebhookPayload {
-  return { version: 1, kind: 'digest', day: d.day, project: d.project, lowPriority: d.lowPriority, incidents: d.incidents, links: d.links };
+  return {
+    version: 1,
+    kind: 'digest',
+    day: d.day,
+    project: d.project,
+    lowPriority: d.lowPriority,
+    incidents: d.incidents,
+    links: d.links,
+  };
 }
 
 export function buildDigestSlackPayload(d: DigestNotification): SlackPayload {
@@ -64,7 +75,10 @@ export function buildDigestSlackPayload(d: DigestNotification): SlackPayload {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: truncate(`*${heading}*\n${items.length === 0 ? 'None' : items.map((i) => `• ${slackEscape(itemLine(i))}`).join('\n')}`, 3000),
+        text: truncate(
+          `*${heading}*\n${items.length === 0 ? 'None' : items.map((i) => `• ${slackEscape(itemLine(i))}`).join('\n')}`,
+          3000,
+        ),
       },
     }) as const;
   return {
@@ -73,19 +87,39 @@ export function buildDigestSlackPayload(d: DigestNotification): SlackPayload {
       { type: 'header', text: { type: 'plain_text', text: truncate(title, 150), emoji: false } },
       section('Incidents', d.incidents),
       section('P4 alerts', d.lowPriority),
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `<${d.links.alerts.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|Alerts>` }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `<${d.links.alerts.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|Alerts>` },
+        ],
+      },
     ],
   };
 }
 
 export function buildDigestEmail(d: DigestNotification): EmailMessage {
   const title = digestTitle(d);
-  const list = (items: DigestItem[]) => (items.length === 0 ? ['None'] : items.map((i) => `- ${itemLine(i)}`));
+  const list = (items: DigestItem[]) =>
+    items.length === 0 ? ['None'] : items.map((i) => `- ${itemLine(i)}`);
   const htmlList = (items: DigestItem[]) =>
-    items.length === 0 ? '<p>None</p>' : `<ul>${items.map((i) => `<li>${escapeHtml(itemLine(i))}</li>`).join('')}</ul>`;
+    items.length === 0
+      ? '<p>None</p>'
+      : `<ul>${items.map((i) => `<li>${escapeHtml(itemLine(i))}</li>`).join('')}</ul>`;
   return {
     subject: truncate(title, 250),
-    text: [title, '', 'Incidents:', ...list(d.incidents), '', 'P4 alerts:', ...list(d.lowPriority), '', `Alerts: ${d.links.alerts}`, '', '-- Chatwatch'].join('\n'),
+    text: [
+      title,
+      '',
+      'Incidents:',
+      ...list(d.incidents),
+      '',
+      'P4 alerts:',
+      ...list(d.lowPriority),
+      '',
+      `Alerts: ${d.links.alerts}`,
+      '',
+      '-- Chatwatch',
+    ].join('\n'),
     html: [
       '<!doctype html><html><body style="font-family:sans-serif">',
       `<h2>${escapeHtml(title)}</h2>`,
@@ -100,10 +134,18 @@ export function buildDigestEmail(d: DigestNotification): EmailMessage {
   };
 }
 
-type DigestChannel = ({ type: 'webhook' } & WebhookConfig) | ({ type: 'slack' } & SlackConfig) | ({ type: 'email' } & EmailConfig) | { type: 'pagerduty' };
+type DigestChannel =
+  | ({ type: 'webhook' } & WebhookConfig)
+  | ({ type: 'slack' } & SlackConfig)
+  | ({ type: 'email' } & EmailConfig)
+  | { type: 'pagerduty' };
 
 /** Sends a digest through one channel. Never throws; PagerDuty answers a non-retryable refusal. */
-export async function deliverDigest(channel: DigestChannel, d: DigestNotification, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
+export async function deliverDigest(
+  channel: DigestChannel,
+  d: DigestNotification,
+  opts: DeliveryOptions = {},
+): Promise<DeliveryResult> {
   switch (channel.type) {
     case 'webhook': {
       const body = JSON.stringify(buildDigestWebhookPayload(d));

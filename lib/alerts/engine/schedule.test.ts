@@ -7,7 +7,15 @@ const at = (ms: number) => new Date(since.getTime() + ms);
 
 describe('dueNotification', () => {
   it('notifies a never-notified firing alert as firing', () => {
-    expect(dueNotification({ firingSince: since, deliveries: 0, maxSeq: -1, repeatIntervalMs: 4 * H, now: at(10 * H) })).toEqual({
+    expect(
+      dueNotification({
+        firingSince: since,
+        deliveries: 0,
+        maxSeq: -1,
+        repeatIntervalMs: 4 * H,
+        now: at(10 * H),
+      }),
+    ).toEqual({
       kind: 'firing',
       seq: 0,
     });
@@ -20,23 +28,51 @@ describe('dueNotification', () => {
   });
 
   it('queues each repeat once and skips a backlog of missed intervals', () => {
-    expect(dueNotification({ firingSince: since, deliveries: 3, maxSeq: 1, repeatIntervalMs: 4 * H, now: at(5 * H) })).toBeNull();
-    expect(dueNotification({ firingSince: since, deliveries: 3, maxSeq: 1, repeatIntervalMs: 4 * H, now: at(13 * H) })).toEqual({
+    expect(
+      dueNotification({
+        firingSince: since,
+        deliveries: 3,
+        maxSeq: 1,
+        repeatIntervalMs: 4 * H,
+        now: at(5 * H),
+      }),
+    ).toBeNull();
+    expect(
+      dueNotification({
+        firingSince: since,
+        deliveries: 3,
+        maxSeq: 1,
+        repeatIntervalMs: 4 * H,
+        now: at(13 * H),
+      }),
+    ).toEqual({
       kind: 'repeat',
       seq: 3,
     });
   });
 
   it('defaults to 4 h and never repeats with an interval of 0', () => {
-    expect(dueNotification({ firingSince: since, deliveries: 1, maxSeq: 0, repeatIntervalMs: undefined, now: at(4 * H) })).toEqual({
+    expect(
+      dueNotification({
+        firingSince: since,
+        deliveries: 1,
+        maxSeq: 0,
+        repeatIntervalMs: undefined,
+        now: at(4 * H),
+      }),
+    ).toEqual({
       kind: 'repeat',
       seq: 1,
     });
-    expect(dueNotification({ firingSince: since, deliveries: 1, maxSeq: 0, repeatIntervalMs: 0, now: at(40 * H) })).toBeNull();
+    expect(
+      dueNotification({ firingSince: since, deliveries: 1, maxSeq: 0, repeatIntervalMs: 0, now: at(40 * H) }),
+    ).toBeNull();
   });
 
   it('ignores a run whose clock is before the firing time', () => {
-    expect(dueNotification({ firingSince: since, deliveries: 1, maxSeq: 0, repeatIntervalMs: H, now: at(-2 * H) })).toBeNull();
+    expect(
+      dueNotification({ firingSince: since, deliveries: 1, maxSeq: 0, repeatIntervalMs: H, now: at(-2 * H) }),
+    ).toBeNull();
   });
 });
 
@@ -49,7 +85,10 @@ describe('digestDayDue', () => {
   });
 
   it('bounds a day', () => {
-    expect(utcDayBounds('2024-02-28')).toEqual({ start: new Date('2024-02-28T00:00:00Z'), end: new Date('2024-02-29T00:00:00Z') });
+    expect(utcDayBounds('2024-02-28')).toEqual({
+      start: new Date('2024-02-28T00:00:00Z'),
+      end: new Date('2024-02-29T00:00:00Z'),
+    });
     expect(() => utcDayBounds('2024-02-30')).toThrow('invalid day');
   });
 });

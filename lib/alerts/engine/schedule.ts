@@ -40,6 +40,7 @@ export function digestDayDue(now: Date, hourUtc: number = DEFAULT_DIGEST_HOUR_UT
 /** [start, end) of a UTC day given as YYYY-MM-DD. */
 export function utcDayBounds(day: string): { start: Date; end: Date } {
   const start = new Date(`${day}T00:00:00.000Z`);
-  if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== day) throw new Error(`invalid day ${day}`);
+  if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== day)
+    throw new Error(`invalid day ${day}`);
   return { start, end: new Date(start.getTime() + 86_400_000) };
 }

@@ -15,7 +15,9 @@ export async function SectionDailyBudget({ project, isAdmin }: Props) {
       subtitle={`What ${project.name} may spend on Claude per UTC day. The default "Spend 50% over daily budget" alert fires when the day's spend, or its projection to midnight, reaches 150% of it.`}
     >
       <p className="mb-3 text-sm" data-testid="daily-budget">
-        {budget === null ? 'No budget set: the spend rule has nothing to compare with.' : `${formatUsd(budget)} per day`}
+        {budget === null
+          ? 'No budget set: the spend rule has nothing to compare with.'
+          : `${formatUsd(budget)} per day`}
       </p>
       {isAdmin ? (
         <FormDailyBudget projectId={project.id} current={budget} />
