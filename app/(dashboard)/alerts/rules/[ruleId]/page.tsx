@@ -1,0 +1,73 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { AdminNote } from '@/app/(dashboard)/settings/_components/form-parts';
+import { BadgeSeverity } from '@/components/alerts/badge-severity';
+import { FormRule } from '@/components/alerts/rules/form-rule';
+import { isUuid, Notice } from '@/components/alerts/rules/page-parts';
+import { TabsAlerts } from '@/components/alerts/tabs-alerts';
+import { CardPanel } from '@/components/dashboard/card-panel';
+import { NoProject } from '@/components/dashboard/frame-dashboard';
+import { PageHeader } from '@/components/dashboard/live-stats';
+import { getRule } from '@/lib/alerts/rule-admin';
+import { ruleFormValues } from '@/lib/alerts/rule-schema';
+import { formatFor, summarizeRule } from '@/lib/alerts/rule-summary';
+import { getViewer } from '@/lib/auth/viewer';
+import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
+
+export const metadata: Metadata = { title: 'Edit alert rule' };
+
+type Props = { params: Promise<{ ruleId: string }>; searchParams: Promise<SearchParams> };
+
+export default async function EditAlertRulePage({ params, searchParams }: Props) {
+  const [{ ruleId }, query] = await Promise.all([params, searchParams]);
+  const [ctx, viewer] = await Promise.all([loadDashboardContext(query), getViewer()]);
+  const project = ctx.project;
+  const rule = project && isUuid(ruleId) ? await getRule(project.id, ruleId) : null;
+  const back = `/alerts/rules${project ? `?project=${encodeURIComponent(project.slug)}` : ''}`;
+  const backLink = (
+    <Link href={back} className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+      ← All rules
+    </Link>
+  );
+
+  return (
+    <div className="space-y-6">
+      <TabsAlerts />
+      <PageHeader
+        title={rule ? `Edit “${rule.rule.name}”` : 'Edit alert rule'}
+        description={rule ? summarizeRule(rule.rule) : 'Rule not found.'}
+      >
+        {backLink}
+      </PageHeader>
+      {ctx.problem ? <Notice tone="warning">{ctx.problem}</Notice> : null}
+      {!project ? (
+        <NoProject />
+      ) : !rule ? (
+        <Notice tone="warning">{project.name} has no such rule; it may have been deleted.</Notice>
+      ) : viewer?.isAdmin ? (
+        <CardPanel
+          title={rule.isDefault ? 'Default rule' : 'Custom rule'}
+          subtitle={`Key ${rule.rule.key}; ${rule.rule.enabled ? 'enabled' : 'disabled'} (switch it in the list). Saving writes the change to the audit log.`}
+        >
+          <FormRule
+            mode="edit"
+            projectId={project.id}
+            ruleId={rule.id}
+            values={ruleFormValues(rule.rule)}
+            cancelHref={back}
+          />
+        </CardPanel>
+      ) : (
+        <CardPanel title={rule.rule.name} subtitle={rule.rule.description}>
+          <p className="flex flex-wrap items-center gap-2 text-sm">
+            <BadgeSeverity severity={rule.rule.severity} /> {summarizeRule(rule.rule)}, for{' '}
+            {formatFor(rule.rule.forMs)}
+          </p>
+          <div className="mt-4">
+            <AdminNote>Only admins can edit alert rules; ask an admin to change this one.</AdminNote>
+          </div>
+        </CardPanel>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,256 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { getDb, type Db } from '@/db/client';
+import { auditLog, notificationChannels, type NotificationChannelRow } from '@/db/schema';
+import type { Viewer } from '@/lib/auth/viewer';
+import { AppError } from '@/lib/http/errors';
+import { requireProject } from '@/lib/settings/require-project';
+import { listProjectChannels } from './channel-store';
+import {
+  buildChannelConfig,
+  changedSecrets,
+  channelFormValues,
+  channelView,
+  type ChannelForm,
+  type ChannelView,
+} from './channel-schema';
+import { channelsFromEnv } from './channels-from-env';
+import type { ChannelKind, Severity } from './engine/types';
+
+/** A channel as the UI may show it: its config only as a `ChannelView`, never its secrets. */
+export type AdminChannel = {
+  /** `env:<type>` for a channel from the environment, else the stored row's id. */
+  id: string;
+  source: 'env' | 'settings';
+  name: string;
+  type: ChannelKind;
+  view: ChannelView;
+  severities: Severity[];
+  sendResolved: boolean;
+  enabled: boolean;
+  /** Non-secret fields that refill the edit form. */
+  formValues: Record<string, string>;
+  /** Whether a webhook has a signing secret (kept when the field is left blank). */
+  hasSecret: boolean;
+};
+
+export type ChannelAuditAction = 'channel.created' | 'channel.updated' | 'channel.deleted' | 'channel.tested';
+
+function toAdminChannel(row: NotificationChannelRow): AdminChannel {
+  return {
+    id: row.id,
+    source: 'settings',
+    name: row.name,
+    type: row.type,
+    view: channelView(row.config),
+    severities: [...row.severities],
+    sendResolved: row.sendResolved,
+    enabled: row.enabled,
+    formValues: channelFormValues(row.config),
+    hasSecret: row.config.type === 'webhook' && Boolean(row.config.secret),
+  };
+}
+
+/** The channels configured in the environment, read-only, for every project. */
+export function listEnvChannels(): AdminChannel[] {
+  return channelsFromEnv().map((c) => ({
+    id: c.id,
+    source: 'env',
+    name: c.name,
+    type: c.kind,
+    view: channelView(c.config),
+    severities: [...(c.severities ?? [])],
+    sendResolved: c.sendResolved ?? true,
+    enabled: true,
+    formValues: {},
+    hasSecret: c.config.type === 'webhook' && Boolean(c.config.secret),
+  }));
+}
+
+export async function listChannels(projectId: string): Promise<AdminChannel[]> {
+  return (await listProjectChannels(projectId)).map(toAdminChannel);
+}
+
+export async function getChannel(projectId: string, channelId: string): Promise<AdminChannel | null> {
+  const db = await getDb();
+  const row = await findRow(db, projectId, channelId);
+  return row ? toAdminChannel(row) : null;
+}
+
+function assertAdmin(viewer: Viewer | null, what: string): asserts viewer is Viewer {
+  if (!viewer) throw new AppError('unauthorized', 'Sign in to continue.');
+  if (!viewer.isAdmin)
+    throw new AppError(
+      'forbidden',
+      `Only admins can ${what}; ask an admin to do it, or to make you an admin.`,
+    );
+}
+
+export const actorOf = (viewer: Viewer) => viewer.email ?? viewer.userId;
+
+/** What the audit log keeps of a channel: no secret, only what `channelView` shows. */
+function auditView(
+  row: Pick<NotificationChannelRow, 'name' | 'type' | 'config' | 'severities' | 'sendResolved' | 'enabled'>,
+) {
+  const view = channelView(row.config);
+  return {
+    name: row.name,
+    type: row.type,
+    target: view.target,
+    details: view.details,
+    severities: row.severities,
+    sendResolved: row.sendResolved,
+    enabled: row.enabled,
+  };
+}
+
+export async function auditChannel(
+  db: Db,
+  viewer: Viewer,
+  projectId: string,
+  action: ChannelAuditAction,
+  name: string,
+  details: Record<string, unknown>,
+) {
+  await db.insert(auditLog).values({ projectId, actor: actorOf(viewer), action, target: name, details });
+}
+
+async function findRow(db: Db, projectId: string, channelId: string): Promise<NotificationChannelRow | null> {
+  const [row] = await db
+    .select()
+    .from(notificationChannels)
+    .where(and(eq(notificationChannels.projectId, projectId), eq(notificationChannels.id, channelId)))
+    .limit(1);
+  return row ?? null;
+}
+
+async function requireRow(db: Db, projectId: string, channelId: string): Promise<NotificationChannelRow> {
+  const row = await findRow(db, projectId, channelId);
+  if (!row)
+    throw new AppError(
+      'not_found',
+      'This project has no such channel; it may have been deleted. Reload the page.',
+    );
+  return row;
+}
+
+export async function createChannel(
+  viewer: Viewer | null,
+  projectId: string,
+  form: ChannelForm,
+): Promise<AdminChannel> {
+  assertAdmin(viewer, 'add notification channels');
+  const config = buildChannelConfig(form, null);
+  const db = await getDb();
+  await requireProject(db, projectId);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(notificationChannels)
+      .values({
+        projectId,
+        name: form.name,
+        type: form.type,
+        config,
+        severities: form.severities,
+        sendResolved: form.sendResolved,
+        enabled: form.enabled,
+      })
+      .returning();
+    await auditChannel(tx, viewer, projectId, 'channel.created', row!.name, {
+      id: row!.id,
+      after: auditView(row!),
+    });
+    return toAdminChannel(row!);
+  });
+}
+
+/** Saves an edit; secret fields left blank keep their stored values. */
+export async function updateChannel(
+  viewer: Viewer | null,
+  projectId: string,
+  channelId: string,
+  form: ChannelForm,
+): Promise<{ channel: AdminChannel; changed: boolean }> {
+  assertAdmin(viewer, 'edit notification channels');
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const row = await requireRow(tx, projectId, channelId);
+    const config = buildChannelConfig(form, row.config);
+    const next = {
+      name: form.name,
+      type: form.type,
+      config,
+      severities: form.severities,
+      sendResolved: form.sendResolved,
+      enabled: form.enabled,
+    };
+    return saveChange(tx, viewer, row, next);
+  });
+}
+
+export async function setChannelEnabled(
+  viewer: Viewer | null,
+  projectId: string,
+  channelId: string,
+  enabled: boolean,
+): Promise<{ channel: AdminChannel; changed: boolean }> {
+  assertAdmin(viewer, `${enabled ? 'enable' : 'disable'} notification channels`);
+  const db = await getDb();
+  return db.transaction(async (tx) =>
+    saveChange(tx, viewer, await requireRow(tx, projectId, channelId), { enabled }),
+  );
+}
+
+async function saveChange(
+  db: Db,
+  viewer: Viewer,
+  row: NotificationChannelRow,
+  patch: Partial<
+    Pick<NotificationChannelRow, 'name' | 'type' | 'config' | 'severities' | 'sendResolved' | 'enabled'>
+  >,
+): Promise<{ channel: AdminChannel; changed: boolean }> {
+  const nextRow = { ...row, ...patch };
+  const before = auditView(row);
+  const after = auditView(nextRow);
+  const secrets = changedSecrets(row.config, nextRow.config);
+  const changedFields = (Object.keys(after) as (keyof typeof after)[]).filter(
+    (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+  );
+  if (changedFields.length === 0 && secrets.length === 0)
+    return { channel: toAdminChannel(row), changed: false };
+  const [saved] = await db
+    .update(notificationChannels)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(notificationChannels.projectId, row.projectId), eq(notificationChannels.id, row.id)))
+    .returning();
+  await auditChannel(db, viewer, row.projectId, 'channel.updated', saved!.name, {
+    id: row.id,
+    before: Object.fromEntries(changedFields.map((f) => [f, before[f]])),
+    after: Object.fromEntries(changedFields.map((f) => [f, after[f]])),
+    ...(secrets.length > 0 ? { secretsChanged: secrets } : {}),
+  });
+  return { channel: toAdminChannel(saved!), changed: true };
+}
+
+/** Deletes a settings channel. Its past deliveries stay as history under `db:<id>`. */
+export async function deleteChannel(
+  viewer: Viewer | null,
+  projectId: string,
+  channelId: string,
+): Promise<AdminChannel> {
+  assertAdmin(viewer, 'delete notification channels');
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const row = await requireRow(tx, projectId, channelId);
+    await tx
+      .delete(notificationChannels)
+      .where(and(eq(notificationChannels.projectId, projectId), eq(notificationChannels.id, channelId)));
+    await auditChannel(tx, viewer, projectId, 'channel.deleted', row.name, {
+      id: row.id,
+      before: auditView(row),
+    });
+    return toAdminChannel(row);
+  });
+}
+
+export { assertAdmin as assertChannelAdmin, findRow as findChannelRow };

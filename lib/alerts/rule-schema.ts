@@ -1,0 +1,496 @@
+/**
+ * The rule editor's form, validated per rule kind, in the units people type (percent, seconds to days,
+ * USD, × baseline) and converted to the engine's (fractions, milliseconds). Pure: no I/O.
+ */
+import { z } from 'zod';
+import { slugify } from '@/lib/settings/slug';
+import { DEFAULT_RULES } from './default-rules';
+import {
+  BASELINES,
+  CONSECUTIVE_EVENTS,
+  DEPENDENCIES,
+  GROUP_BYS,
+  METRICS,
+  OPERATORS,
+  RULE_CATEGORIES,
+  RULE_KINDS,
+  SEVERITIES,
+  type Metric,
+  type Rule,
+  type RuleCategory,
+  type RuleKind,
+} from './engine/types';
+
+export const DURATION_UNITS = ['s', 'm', 'h', 'd'] as const;
+export type DurationUnit = (typeof DURATION_UNITS)[number];
+export const UNIT_MS: Record<DurationUnit, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export const UNIT_LABELS: Record<DurationUnit, string> = {
+  s: 'seconds',
+  m: 'minutes',
+  h: 'hours',
+  d: 'days',
+};
+
+export type MetricUnit = 'percent' | 'ms' | 'count';
+/** The unit a metric's threshold is entered in; percent metrics are stored as fractions. */
+export const METRIC_UNITS: Record<Metric, MetricUnit> = {
+  error_rate: 'percent',
+  p95_response_ms: 'ms',
+  cache_hit_rate: 'percent',
+  availability: 'percent',
+  ai_error_rate: 'percent',
+  failed_logins: 'count',
+  active_users: 'count',
+  request_count: 'count',
+};
+
+export const DEFAULT_CATEGORY: Record<RuleKind, RuleCategory> = {
+  threshold: 'reliability',
+  consecutive: 'reliability',
+  change: 'usage',
+  budget: 'cost',
+  health: 'dependency',
+};
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+export const WINDOW_MIN_MS = MINUTE;
+export const WINDOW_MAX_MS = 7 * DAY;
+export const FOR_MAX_MS = 7 * DAY;
+const MAX_MS_THRESHOLD = 600_000;
+const DEFAULT_MIN_ELAPSED_FRACTION = 1 / 24;
+
+/** Percent <-> fraction without binary noise (7 / 100 * 100 = 7.000000000000001). */
+const clean = (n: number) => Number(n.toPrecision(12));
+export const toFraction = (percent: number) => clean(percent / 100);
+export const toPercent = (fraction: number) => clean(fraction * 100);
+
+const blankAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const number = (label: string, unit = '') =>
+  z.preprocess(
+    blankAsUndefined,
+    z.coerce.number({ error: `${label}: enter a number${unit ? ` (${unit})` : ''}.` }),
+  );
+const wholeNumber = (label: string, min: number, max: number) =>
+  number(label)
+    .pipe(z.number().int(`${label} must be a whole number.`))
+    .pipe(
+      z.number().min(min, `${label} must be at least ${min}.`).max(max, `${label} must be at most ${max}.`),
+    );
+const optionalNumber = (label: string, unit = '') =>
+  z.preprocess(
+    blankAsUndefined,
+    z.coerce
+      .number({ error: `${label}: enter a number${unit ? ` (${unit})` : ''}, or leave it blank.` })
+      .optional(),
+  );
+const unit = (label: string) =>
+  z.enum(DURATION_UNITS, { error: `${label} unit must be seconds, minutes, hours or days.` });
+const choice = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
+  z.enum(values, { error: message });
+const optionalChoice = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
+  z.preprocess(blankAsUndefined, z.enum(values, { error: message }).optional());
+const list = (values: readonly string[]) => values.join(', ');
+
+const baseFields = {
+  name: z
+    .string({ error: 'Name the rule.' })
+    .trim()
+    .min(1, 'Name the rule.')
+    .max(100, 'Keep the rule name to 100 characters.'),
+  description: z.preprocess(
+    (v) => v ?? '',
+    z.string().trim().max(500, 'Keep the description to 500 characters.'),
+  ),
+  severity: choice(SEVERITIES, `Severity must be one of ${list(SEVERITIES)}.`),
+  category: optionalChoice(RULE_CATEGORIES, `Category must be one of ${list(RULE_CATEGORIES)}.`),
+  forAmount: optionalNumber('For', 'a duration'),
+  forUnit: unit('For').default('m'),
+};
+
+const windowFields = { windowAmount: number('Window', 'a duration'), windowUnit: unit('Window') };
+const groupBy = optionalChoice(GROUP_BYS, `Group by must be one of ${list(GROUP_BYS)}, or none.`);
+const minSamples = wholeNumber('Minimum samples', 0, 1_000_000);
+
+type Ctx = z.core.$RefinementCtx;
+
+function checkDuration(ctx: Ctx, field: string, label: string, ms: number, minMs: number, maxMs: number) {
+  if (ms < minMs || ms > maxMs)
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message:
+        minMs === 0
+          ? `${label} must be at most ${describeMs(maxMs)} (0 fires on the first breach).`
+          : `${label} must be between ${describeMs(minMs)} and ${describeMs(maxMs)}.`,
+    });
+}
+
+function checkFor(ctx: Ctx, v: { forAmount?: number | undefined; forUnit: DurationUnit }) {
+  checkDuration(ctx, 'forAmount', 'For', msOf(v.forAmount ?? 0, v.forUnit), 0, FOR_MAX_MS);
+}
+
+function checkWindow(ctx: Ctx, v: { windowAmount: number; windowUnit: DurationUnit }) {
+  checkDuration(
+    ctx,
+    'windowAmount',
+    'Window',
+    msOf(v.windowAmount, v.windowUnit),
+    WINDOW_MIN_MS,
+    WINDOW_MAX_MS,
+  );
+}
+
+const thresholdForm = z
+  .object({
+    kind: z.literal('threshold'),
+    ...baseFields,
+    metric: choice(METRICS, `Metric must be one of ${list(METRICS)}.`),
+    operator: choice(OPERATORS, `Operator must be one of ${list(OPERATORS)}.`),
+    value: number('Threshold'),
+    ...windowFields,
+    minSamples,
+    groupBy,
+  })
+  .superRefine((v, ctx) => {
+    checkThresholdValue(ctx, v.metric, v.value);
+    checkWindow(ctx, v);
+    checkFor(ctx, v);
+  });
+
+function checkThresholdValue(ctx: Ctx, metric: Metric, value: number) {
+  const message = {
+    percent: value < 0 || value > 100 ? 'Threshold must be between 0% and 100%.' : null,
+    ms:
+      value < 0 || value > MAX_MS_THRESHOLD
+        ? `Threshold must be between 0 and ${MAX_MS_THRESHOLD} ms (10 minutes).`
+        : null,
+    count: value < 0 ? 'Threshold cannot be negative.' : null,
+  }[METRIC_UNITS[metric]];
+  if (message) ctx.addIssue({ code: 'custom', path: ['value'], message });
+}
+
+const consecutiveForm = z
+  .object({
+    kind: z.literal('consecutive'),
+    ...baseFields,
+    event: choice(CONSECUTIVE_EVENTS, `Event must be one of ${list(CONSECUTIVE_EVENTS)}.`),
+    count: wholeNumber('Count', 1, 1000),
+    withinAmount: number('Within', 'a duration'),
+    withinUnit: unit('Within'),
+    groupBy: optionalChoice(
+      ['model'] as const,
+      'Consecutive failures can only be grouped by model, or not at all.',
+    ),
+  })
+  .superRefine((v, ctx) => {
+    checkDuration(
+      ctx,
+      'withinAmount',
+      'Within',
+      msOf(v.withinAmount, v.withinUnit),
+      WINDOW_MIN_MS,
+      WINDOW_MAX_MS,
+    );
+    checkFor(ctx, v);
+  });
+
+const changeForm = z
+  .object({
+    kind: z.literal('change'),
+    ...baseFields,
+    metric: choice(METRICS, `Metric must be one of ${list(METRICS)}.`),
+    baseline: choice(BASELINES, `Baseline must be one of ${list(BASELINES)}.`),
+    direction: choice(['drop', 'rise'] as const, 'Direction must be drop or rise.'),
+    dropPercent: optionalNumber('Drop', '%'),
+    riseFactor: optionalNumber('Rise', '× the baseline'),
+    ...windowFields,
+    minSamples,
+    groupBy,
+  })
+  .superRefine((v, ctx) => {
+    if (v.direction === 'drop' && (v.dropPercent === undefined || v.dropPercent <= 0 || v.dropPercent > 100))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dropPercent'],
+        message: 'Drop must be more than 0% and at most 100% (20 = a 20% drop).',
+      });
+    if (v.direction === 'rise' && (v.riseFactor === undefined || v.riseFactor <= 1 || v.riseFactor > 1000))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['riseFactor'],
+        message: 'Rise must be more than 1× and at most 1000× the baseline (2 = twice the baseline).',
+      });
+    checkWindow(ctx, v);
+    checkFor(ctx, v);
+  });
+
+const budgetForm = z
+  .object({
+    kind: z.literal('budget'),
+    ...baseFields,
+    dailyBudgetUsd: optionalNumber('Daily budget', 'USD'),
+    thresholdPercent: number('Alert at', '% of the daily budget'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.dailyBudgetUsd !== undefined && (v.dailyBudgetUsd <= 0 || v.dailyBudgetUsd > 10_000_000))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dailyBudgetUsd'],
+        message:
+          "Daily budget must be more than $0 (and at most $10,000,000), or blank to use the project's budget.",
+      });
+    if (v.thresholdPercent < 1 || v.thresholdPercent > 1000)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholdPercent'],
+        message: 'Alert at must be between 1% and 1000% of the daily budget (150 = 50% over).',
+      });
+    checkFor(ctx, v);
+  });
+
+const healthForm = z
+  .object({
+    kind: z.literal('health'),
+    ...baseFields,
+    dependency: choice(
+      ['any', ...DEPENDENCIES] as const,
+      `Dependency must be any, or one of ${list(DEPENDENCIES)}.`,
+    ),
+    failures: wholeNumber('Failed checks in a row', 1, 100),
+  })
+  .superRefine((v, ctx) => checkFor(ctx, v));
+
+type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** Everything the editor sets; `toRule` adds the key, the enabled flag and fields the form does not show. */
+export type RuleFields = Without<Rule, 'key' | 'enabled' | 'minBaselineCoverage' | 'minElapsedFraction'>;
+
+type FormOutput = z.output<typeof ruleFormUnion>;
+
+const ruleFormUnion = z.discriminatedUnion(
+  'kind',
+  [thresholdForm, consecutiveForm, changeForm, budgetForm, healthForm],
+  {
+    error: `Pick a rule kind: ${list(RULE_KINDS)}.`,
+  },
+);
+
+export const ruleFormSchema = ruleFormUnion.transform(toFields);
+
+function toFields(v: FormOutput): RuleFields {
+  const base = {
+    name: v.name,
+    description: v.description,
+    severity: v.severity,
+    category: v.category ?? DEFAULT_CATEGORY[v.kind],
+    forMs: msOf(v.forAmount ?? 0, v.forUnit),
+  };
+  const grouped = <G>(g: G | undefined) => (g === undefined ? {} : { groupBy: g });
+  switch (v.kind) {
+    case 'threshold':
+      return {
+        ...base,
+        kind: 'threshold',
+        metric: v.metric,
+        operator: v.operator,
+        value: METRIC_UNITS[v.metric] === 'percent' ? toFraction(v.value) : v.value,
+        windowMs: msOf(v.windowAmount, v.windowUnit),
+        minSamples: v.minSamples,
+        ...grouped(v.groupBy),
+      };
+    case 'consecutive':
+      return {
+        ...base,
+        kind: 'consecutive',
+        event: v.event,
+        count: v.count,
+        withinMs: msOf(v.withinAmount, v.withinUnit),
+        ...grouped(v.groupBy),
+      };
+    case 'change':
+      return {
+        ...base,
+        kind: 'change',
+        metric: v.metric,
+        baseline: v.baseline,
+        ...(v.direction === 'drop'
+          ? { direction: 'drop' as const, ratio: toFraction(v.dropPercent!) }
+          : { direction: 'rise' as const, factor: v.riseFactor! }),
+        windowMs: msOf(v.windowAmount, v.windowUnit),
+        minSamples: v.minSamples,
+        ...grouped(v.groupBy),
+      };
+    case 'budget':
+      return {
+        ...base,
+        kind: 'budget',
+        dailyBudgetUsd: v.dailyBudgetUsd ?? null,
+        thresholdRatio: toFraction(v.thresholdPercent),
+      };
+    case 'health':
+      return { ...base, kind: 'health', dependency: v.dependency, failures: v.failures };
+  }
+}
+
+/**
+ * The stored rule for edited fields. Fields the editor does not show (a change rule's baseline coverage,
+ * a budget rule's minimum elapsed fraction) are kept from `previous` when it has the same kind.
+ */
+export function toRule(fields: RuleFields, key: string, enabled: boolean, previous?: Rule): Rule {
+  const same = previous?.kind === fields.kind ? previous : undefined;
+  switch (fields.kind) {
+    case 'change': {
+      const coverage = same?.kind === 'change' ? same.minBaselineCoverage : undefined;
+      return {
+        ...fields,
+        key,
+        enabled,
+        ...(coverage === undefined ? {} : { minBaselineCoverage: coverage }),
+      };
+    }
+    case 'budget':
+      return {
+        ...fields,
+        key,
+        enabled,
+        minElapsedFraction: same?.kind === 'budget' ? same.minElapsedFraction : DEFAULT_MIN_ELAPSED_FRACTION,
+      };
+    default:
+      return { ...fields, key, enabled };
+  }
+}
+
+const uuid = (what: string) => z.uuid({ error: `Pick the ${what} first.` });
+export const projectIdSchema = z.object({ projectId: uuid('project') });
+export const ruleRefSchema = z.object({ projectId: uuid('project'), ruleId: uuid('rule') });
+const nested = ruleFormSchema.transform((fields) => ({ fields }));
+export const createRuleSchema = projectIdSchema.and(nested);
+export const updateRuleSchema = ruleRefSchema.and(nested);
+export const setRuleEnabledSchema = ruleRefSchema.extend({
+  enabled: z
+    .enum(['true', 'false'], { error: 'Say whether the rule is enabled.' })
+    .transform((v) => v === 'true'),
+});
+
+// ---- durations ----
+
+export function msOf(amount: number, unit: DurationUnit): number {
+  return Math.round(amount * UNIT_MS[unit]);
+}
+
+/** The largest unit that divides `ms` evenly: 300000 -> { amount: 5, unit: 'm' }. */
+export function splitDuration(ms: number): { amount: number; unit: DurationUnit } {
+  for (const unit of ['d', 'h', 'm'] as const) {
+    if (ms > 0 && ms % UNIT_MS[unit] === 0) return { amount: ms / UNIT_MS[unit], unit };
+  }
+  return ms > 0 && ms % 1000 === 0
+    ? { amount: ms / 1000, unit: 's' }
+    : { amount: clean(ms / 1000), unit: 's' };
+}
+
+/** "1 minute", "7 days": for messages. */
+export function describeMs(ms: number): string {
+  const { amount, unit } = splitDuration(ms);
+  const word = UNIT_LABELS[unit];
+  return `${amount} ${amount === 1 ? word.slice(0, -1) : word}`;
+}
+
+// ---- the other direction: a stored rule as form values ----
+
+export type RuleFormValues = Record<string, string>;
+
+/** The editor's field values for a rule (the inverse of `ruleFormSchema`). */
+export function ruleFormValues(rule: Rule): RuleFormValues {
+  const forParts = splitDuration(rule.forMs);
+  const base: RuleFormValues = {
+    kind: rule.kind,
+    name: rule.name,
+    description: rule.description,
+    severity: rule.severity,
+    category: rule.category,
+    forAmount: String(rule.forMs === 0 ? 0 : forParts.amount),
+    forUnit: rule.forMs === 0 ? 'm' : forParts.unit,
+  };
+  const window = (ms: number, prefix: 'window' | 'within') => {
+    const { amount, unit } = splitDuration(ms);
+    return { [`${prefix}Amount`]: String(amount), [`${prefix}Unit`]: unit };
+  };
+  switch (rule.kind) {
+    case 'threshold':
+      return {
+        ...base,
+        metric: rule.metric,
+        operator: rule.operator,
+        value: String(METRIC_UNITS[rule.metric] === 'percent' ? toPercent(rule.value) : rule.value),
+        ...window(rule.windowMs, 'window'),
+        minSamples: String(rule.minSamples),
+        groupBy: rule.groupBy ?? '',
+      };
+    case 'consecutive':
+      return {
+        ...base,
+        event: rule.event,
+        count: String(rule.count),
+        ...window(rule.withinMs, 'within'),
+        groupBy: rule.groupBy ?? '',
+      };
+    case 'change':
+      return {
+        ...base,
+        metric: rule.metric,
+        baseline: rule.baseline,
+        direction: rule.direction,
+        dropPercent: rule.direction === 'drop' ? String(toPercent(rule.ratio)) : '20',
+        riseFactor: rule.direction === 'rise' ? String(rule.factor) : '2',
+        ...window(rule.windowMs, 'window'),
+        minSamples: String(rule.minSamples),
+        groupBy: rule.groupBy ?? '',
+      };
+    case 'budget':
+      return {
+        ...base,
+        dailyBudgetUsd: rule.dailyBudgetUsd === null ? '' : String(rule.dailyBudgetUsd),
+        thresholdPercent: String(toPercent(rule.thresholdRatio)),
+      };
+    case 'health':
+      return { ...base, dependency: rule.dependency, failures: String(rule.failures) };
+  }
+}
+
+// ---- keys and audit diffs ----
+
+/** `custom-<slug of the name>`, with -2, -3, ... when the project already has that key. */
+export function customRuleKey(name: string, taken: ReadonlySet<string>): string {
+  const stem = `custom-${slugify(name).slice(0, 48).replace(/-+$/, '') || 'rule'}`;
+  if (!taken.has(stem)) return stem;
+  for (let n = 2; ; n++) if (!taken.has(`${stem}-${n}`)) return `${stem}-${n}`;
+}
+
+export type RuleChange = { before: Record<string, unknown>; after: Record<string, unknown> };
+
+/** Only the fields that differ, for the audit log. */
+export function diffRules(before: Rule, after: Rule): RuleChange {
+  const out: RuleChange = { before: {}, after: {} };
+  const b = before as Record<string, unknown>;
+  const a = after as Record<string, unknown>;
+  for (const field of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (JSON.stringify(b[field]) === JSON.stringify(a[field])) continue;
+    out.before[field] = b[field] ?? null;
+    out.after[field] = a[field] ?? null;
+  }
+  return out;
+}
+
+export const hasChanges = (change: RuleChange) => Object.keys(change.after).length > 0;
+
+/** Starting values of the "add rule" form per kind: the first default rule of that kind, unnamed. */
+export function ruleTemplates(): Record<RuleKind, RuleFormValues> {
+  const entries = RULE_KINDS.map((kind) => {
+    const model = DEFAULT_RULES.find((r) => r.kind === kind)!;
+    const values: RuleFormValues = { ...ruleFormValues(model), name: '', description: '' };
+    return [kind, values] as const;
+  });
+  return Object.fromEntries(entries) as Record<RuleKind, RuleFormValues>;
+}

@@ -1,0 +1,114 @@
+/** One-line, human descriptions of alert rules for lists and audit views. Pure. */
+import type {
+  Baseline,
+  ConsecutiveEvent,
+  Dependency,
+  Metric,
+  Operator,
+  Rule,
+  RuleKind,
+} from './engine/types';
+import { METRIC_UNITS, splitDuration, toPercent } from './rule-schema';
+
+export const METRIC_LABELS: Record<Metric, string> = {
+  error_rate: 'error rate',
+  p95_response_ms: 'p95 response time',
+  cache_hit_rate: 'cache hit rate',
+  availability: 'availability',
+  ai_error_rate: 'AI error rate',
+  failed_logins: 'failed logins',
+  active_users: 'active users',
+  request_count: 'requests',
+};
+
+export const EVENT_LABELS: Record<ConsecutiveEvent, string> = {
+  ai_call_failed: 'failed AI calls',
+  request_failed: 'failed requests',
+  login_failed: 'failed logins',
+};
+
+export const BASELINE_LABELS: Record<Baseline, string> = {
+  previous_day: 'previous day',
+  same_hour_last_week: 'same hour last week',
+  '7d_average': '7-day average',
+};
+
+export const DEPENDENCY_LABELS: Record<Dependency | 'any', string> = {
+  any: 'any dependency',
+  database: 'database',
+  cache: 'cache',
+  ai: 'AI provider',
+  auth: 'auth provider',
+};
+
+export const KIND_LABELS: Record<RuleKind, string> = {
+  threshold: 'Threshold',
+  consecutive: 'Consecutive',
+  change: 'Change',
+  budget: 'Budget',
+  health: 'Health',
+};
+
+export const OPERATOR_SYMBOLS: Record<Operator, string> = { '>': '>', '>=': '≥', '<': '<', '<=': '≤' };
+
+/** "5 m", "1 h", "1 d", "90 s". */
+export function formatDuration(ms: number): string {
+  const { amount, unit } = splitDuration(ms);
+  return `${amount} ${unit}`;
+}
+
+/** When a breach fires, from the rule's `for` duration: 0 fires on the first breaching evaluation. */
+export function formatFor(ms: number): string {
+  return ms <= 0 ? 'at once' : `after ${formatDuration(ms)}`;
+}
+
+/** A metric's threshold in the unit it is entered in: "1%", "2 s", "450 ms", "5". */
+export function formatMetricValue(metric: Metric, value: number): string {
+  switch (METRIC_UNITS[metric]) {
+    case 'percent':
+      return `${toPercent(value)}%`;
+    case 'ms':
+      return value >= 1000 ? `${Number((value / 1000).toFixed(3))} s` : `${value} ms`;
+    case 'count':
+      return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  }
+}
+
+function usd(amount: number): string {
+  return `$${amount.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+}
+
+const per = (groupBy: string | undefined) => (groupBy ? `, per ${groupBy}` : '');
+
+/**
+ * "error rate > 1% over 5 m", "3 consecutive failed AI calls within 1 m, per model",
+ * "active users −20% vs previous day over 1 d", "spend ≥ 150% of daily budget",
+ * "any dependency fails 3 checks in a row".
+ */
+export function summarizeRule(rule: Rule): string {
+  switch (rule.kind) {
+    case 'threshold':
+      return (
+        `${METRIC_LABELS[rule.metric]} ${OPERATOR_SYMBOLS[rule.operator]} ` +
+        `${formatMetricValue(rule.metric, rule.value)} over ${formatDuration(rule.windowMs)}${per(rule.groupBy)}`
+      );
+    case 'consecutive':
+      return `${rule.count} consecutive ${EVENT_LABELS[rule.event]} within ${formatDuration(rule.withinMs)}${per(rule.groupBy)}`;
+    case 'change': {
+      const change = rule.direction === 'drop' ? `−${toPercent(rule.ratio)}%` : `${rule.factor}×`;
+      return (
+        `${METRIC_LABELS[rule.metric]} ${change} vs ${BASELINE_LABELS[rule.baseline]} ` +
+        `over ${formatDuration(rule.windowMs)}${per(rule.groupBy)}`
+      );
+    }
+    case 'budget': {
+      const budget =
+        rule.dailyBudgetUsd === null ? 'daily budget' : `${usd(rule.dailyBudgetUsd)} daily budget`;
+      return `spend ≥ ${toPercent(rule.thresholdRatio)}% of ${budget}`;
+    }
+    case 'health': {
+      const checks = rule.failures === 1 ? '1 check' : `${rule.failures} checks in a row`;
+      return `${DEPENDENCY_LABELS[rule.dependency]} fails ${checks}`;
+    }
+  }
+}

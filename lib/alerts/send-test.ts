@@ -1,0 +1,104 @@
+import 'server-only';
+import type { Viewer } from '@/lib/auth/viewer';
+import { getDb } from '@/db/client';
+import { env } from '@/lib/env';
+import { AppError } from '@/lib/http/errors';
+import { getProjectById } from '@/lib/projects/queries';
+import { assertChannelAdmin, auditChannel, findChannelRow } from './channel-admin';
+import { deliver, type AlertNotification, type ChannelConfig, type DeliveryOptions } from './channels';
+import { channelsFromEnv } from './channels-from-env';
+import { SEVERITIES, type Severity } from './engine/types';
+
+export type TestOutcome = {
+  channelName: string;
+  ok: boolean;
+  status?: number;
+  error?: string;
+  durationMs: number;
+};
+
+type TestTarget = { id: string; name: string; config: ChannelConfig; severities: readonly Severity[] };
+
+/**
+ * A notification of kind `test`: at the least severe level the channel receives (it reaches the
+ * receiver like a real alert, with the least noise), with a dedup key of its own so it never merges
+ * into a real incident.
+ */
+export function testNotification(
+  project: { slug: string; name: string },
+  channel: Pick<TestTarget, 'id' | 'severities'>,
+  now: Date,
+  publicUrl: string,
+): AlertNotification {
+  const severity = [...SEVERITIES].reverse().find((s) => channel.severities.includes(s)) ?? 'P4';
+  const dashboard = new URL('/', publicUrl);
+  dashboard.searchParams.set('project', project.slug);
+  const channels = new URL('/alerts/channels', publicUrl);
+  channels.searchParams.set('project', project.slug);
+  return {
+    kind: 'test',
+    ruleKey: 'chatwatch-test',
+    ruleName: 'Test notification from ChatWatch',
+    severity,
+    state: 'firing',
+    value: null,
+    threshold: null,
+    window: null,
+    group: null,
+    startedAt: now.toISOString(),
+    dedupKey: `chatwatch-test:${project.slug}:${channel.id}:${now.getTime()}`,
+    links: { dashboard: dashboard.toString(), alert: channels.toString() },
+    project: { slug: project.slug, name: project.name },
+  };
+}
+
+async function resolveTarget(projectId: string, channelId: string): Promise<TestTarget> {
+  if (channelId.startsWith('env:')) {
+    const channel = channelsFromEnv().find((c) => c.id === channelId);
+    if (!channel) throw new AppError('not_found', 'This channel is no longer configured in the environment.');
+    return {
+      id: channel.id,
+      name: channel.name,
+      config: channel.config,
+      severities: channel.severities ?? [],
+    };
+  }
+  const row = await findChannelRow(await getDb(), projectId, channelId);
+  if (!row) throw new AppError('not_found', 'This project has no such channel; it may have been deleted.');
+  return { id: `db:${row.id}`, name: row.name, config: row.config, severities: row.severities };
+}
+
+/**
+ * Sends one test notification now and answers the outcome; never retried, never stored as a delivery.
+ * Disabled channels can be tested too (to check them before enabling). Audited as `channel.tested`.
+ */
+export async function sendTestNotification(
+  viewer: Viewer | null,
+  projectId: string,
+  channelId: string,
+  opts: DeliveryOptions = {},
+): Promise<TestOutcome> {
+  assertChannelAdmin(viewer, 'send test notifications');
+  const project = await getProjectById(projectId);
+  if (!project) throw new AppError('not_found', 'This project no longer exists; pick another project.');
+  const target = await resolveTarget(projectId, channelId);
+  const result = await deliver(
+    target.config,
+    testNotification(project, target, new Date(), env.PUBLIC_URL),
+    opts,
+  );
+  const outcome: TestOutcome = {
+    channelName: target.name,
+    ok: result.ok,
+    ...(result.status !== undefined ? { status: result.status } : {}),
+    ...(result.error !== undefined ? { error: result.error } : {}),
+    durationMs: result.durationMs,
+  };
+  await auditChannel(await getDb(), viewer, projectId, 'channel.tested', target.name, {
+    channel: target.id,
+    ok: outcome.ok,
+    status: outcome.status ?? null,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  });
+  return outcome;
+}
