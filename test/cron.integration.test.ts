@@ -344,14 +344,12 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
 
   it('a silence holds back its rule only, and the alert is sent once the silence ends', async () => {
     const db = await getDb();
-    await db
-      .insert(schema.silences)
-      .values({
-        projectId: p.id,
-        ruleId: errorRuleId,
-        endsAt: new Date(A2.getTime() + 10 * MIN),
-        reason: 'deploy',
-      });
+    await db.insert(schema.silences).values({
+      projectId: p.id,
+      ruleId: errorRuleId,
+      endsAt: new Date(A2.getTime() + 10 * MIN),
+      reason: 'deploy',
+    });
     await requests(A2, 30, 10);
     const logins = Array.from({ length: 6 }, (_, i) => ({
       type: 'auth.attempt',
@@ -453,5 +451,35 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
         (r) => r.kind === 'firing' && r.status === 'failed' && r.lastError?.startsWith('superseded'),
       ),
     ).toBe(true);
+  });
+
+  it('an alert whose rule is disabled while firing resolves, and is not evaluated again', async () => {
+    const A6 = new Date(dayStart + 14 * HOUR);
+    const logins = Array.from({ length: 5 }, (_, i) => ({
+      type: 'auth.attempt',
+      outcome: 'failure',
+      timestamp: A6.getTime() - 30 * SEC + i * SEC,
+    }));
+    expect((await ingestBatch(p.id, { events: logins })).body.accepted).toBe(5);
+    const before = kinds('/hook', 'failed-logins').length;
+    await runHere(A6);
+    expect(kinds('/hook', 'failed-logins').slice(before)).toEqual(['firing']);
+    const db = await getDb();
+    await db
+      .update(schema.alertRules)
+      .set({ enabled: false })
+      .where(and(eq(schema.alertRules.projectId, p.id), eq(schema.alertRules.key, 'failed-logins')));
+    await runHere(new Date(A6.getTime() + 20 * SEC));
+    await runHere(new Date(A6.getTime() + 40 * SEC));
+    expect(kinds('/hook', 'failed-logins').slice(before)).toEqual(['firing', 'resolved']);
+    const [rule] = await db
+      .select()
+      .from(schema.alertRules)
+      .where(and(eq(schema.alertRules.projectId, p.id), eq(schema.alertRules.key, 'failed-logins')));
+    const [instance] = await db
+      .select()
+      .from(schema.alertInstances)
+      .where(and(eq(schema.alertInstances.projectId, p.id), eq(schema.alertInstances.ruleId, rule!.id)));
+    expect(instance).toMatchObject({ state: 'resolved', lastEvaluatedAt: new Date(A6.getTime() + 20 * SEC) });
   });
 });

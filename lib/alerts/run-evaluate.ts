@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { alertInstances, alertTransitions, notificationDeliveries } from '@/db/schema';
+import { alertInstances, alertRules, alertTransitions, notificationDeliveries } from '@/db/schema';
 import type { ConfiguredChannel } from './channels-from-env';
 import { evaluateRule } from './engine/evaluate';
 import { channelsFor } from './engine/routing';
@@ -9,8 +9,8 @@ import { isNotifiable, nextInstanceState, type Transition } from './engine/state
 import type { Rule, Verdict } from './engine/types';
 import { loadRuleInput } from './inputs';
 import { instanceKey, isSilenced } from './queries';
-import { projectChannels, type RunContext } from './run-context';
-import type { StoredRule } from './rules';
+import { inRun, projectChannels, type RunContext } from './run-context';
+import { toStoredRule, type StoredRule } from './rules';
 
 /** Rule inputs loaded at once across the run (each is one SQL statement). */
 const INPUT_CONCURRENCY = 4;
@@ -54,6 +54,8 @@ export async function evaluateAll(
     if (list) list.push(o);
     else byProject.set(o.rule.projectId, [o]);
   }
+  for (const [projectId, list] of await retiredRules(ctx))
+    byProject.set(projectId, [...(byProject.get(projectId) ?? []), ...list]);
   for (const [projectId, list] of byProject) {
     const evaluated = list as { rule: StoredRule; verdicts: Verdict[] }[];
     try {
@@ -65,6 +67,44 @@ export async function evaluateAll(
     }
   }
   return summary;
+}
+
+/**
+ * Alerts of rules an admin disabled while they were firing or pending: evaluated as ok one last time, so a
+ * firing one resolves (and its channels, PagerDuty included, hear so) instead of firing forever unseen.
+ */
+async function retiredRules(ctx: RunContext): Promise<Map<string, Outcome[]>> {
+  const open = [...ctx.instances.values()].filter(
+    (i) =>
+      (i.state === 'firing' || i.state === 'pending') &&
+      !ctx.rulesById.has(i.ruleId) &&
+      inRun(ctx, i.projectId),
+  );
+  const out = new Map<string, Outcome[]>();
+  if (open.length === 0) return out;
+  const db = await getDb();
+  const rows = await db
+    .select()
+    .from(alertRules)
+    .where(inArray(alertRules.id, [...new Set(open.map((i) => i.ruleId))]));
+  const rules = new Map(rows.map((r) => [r.id, toStoredRule(r)]));
+  for (const instance of open) {
+    const rule = rules.get(instance.ruleId);
+    if (!rule) continue; // deleted: its instances went with it
+    const verdict: Verdict = {
+      group: instance.groupKey === '' ? null : instance.groupKey,
+      state: 'ok',
+      value: null,
+      threshold: instance.threshold ?? 0,
+      detail: 'rule disabled',
+    };
+    const list = out.get(instance.projectId) ?? [];
+    const same = list.find((o) => o.rule.id === rule.id);
+    if (same && 'verdicts' in same) same.verdicts.push(verdict);
+    else list.push({ rule, verdicts: [verdict] });
+    out.set(instance.projectId, list);
+  }
+  return out;
 }
 
 type Change = {
