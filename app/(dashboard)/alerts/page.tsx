@@ -1,0 +1,68 @@
+import type { Metadata } from 'next';
+import { z } from 'zod';
+import { PanelAlertDetail } from '@/components/alerts/panel-alert-detail';
+import { RefreshLive } from '@/components/alerts/refresh-live';
+import { TabsAlerts } from '@/components/alerts/tabs-alerts';
+import { ViewAlertsOverview } from '@/components/alerts/view-alerts-overview';
+import { NoProject } from '@/components/dashboard/frame-dashboard';
+import { PageHeader } from '@/components/dashboard/live-stats';
+import { loadAlertDetailView, loadAlertsOverview } from '@/lib/alerts/alerts-queries';
+import { getViewer } from '@/lib/auth/viewer';
+import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
+
+export const metadata: Metadata = { title: 'Alerts' };
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+/** A `datetime-local` value in UTC. */
+const localUtc = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+const BAD_LINK =
+  'This alert link names no rule of this project (the rule may have been deleted); showing every alert instead.';
+
+/** `?rule=<id>&group=<key>` (the link notifications carry) shows that alert's detail; otherwise the overview. */
+export default async function AlertsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const now = new Date();
+  const [ctx, viewer] = await Promise.all([loadDashboardContext(params, now), getViewer()]);
+  const project = ctx.project;
+  const ruleParam = first(params.rule);
+  const ruleId = ruleParam !== undefined && z.uuid().safeParse(ruleParam).success ? ruleParam : null;
+  const detail =
+    project && ruleId ? await loadAlertDetailView(project.id, ruleId, first(params.group) ?? '', now) : null;
+  const overview = project && !detail ? await loadAlertsOverview(project.id, now) : null;
+  const problem = ctx.problem ?? (ruleParam !== undefined && !detail ? BAD_LINK : null);
+  const shared = {
+    isAdmin: viewer?.isAdmin ?? false,
+    now,
+    endBounds: {
+      minEnd: localUtc(now.getTime() + 60_000),
+      maxEnd: localUtc(now.getTime() + 30 * 86_400_000),
+    },
+  };
+
+  return (
+    <div className="space-y-6">
+      <TabsAlerts />
+      <PageHeader
+        title="Alerts"
+        description={
+          project
+            ? `${project.name}: what is firing now, silences and the alert history of the last 7 days.`
+            : 'Alerts of a project.'
+        }
+      >
+        <RefreshLive renderedAt={now.toISOString()} />
+      </PageHeader>
+      {problem ? (
+        <p
+          role="alert"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+        >
+          {problem}
+        </p>
+      ) : null}
+      {!project ? <NoProject /> : null}
+      {project && detail ? <PanelAlertDetail project={project} {...detail} {...shared} /> : null}
+      {project && overview ? <ViewAlertsOverview project={project} {...overview} {...shared} /> : null}
+    </div>
+  );
+}

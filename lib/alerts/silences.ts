@@ -1,0 +1,112 @@
+import 'server-only';
+import { and, eq, gt } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { alertRules, silences, type SilenceRow } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
+import type { Viewer } from '@/lib/auth/viewer';
+import { AppError } from '@/lib/http/errors';
+import { requireProject } from '@/lib/settings/require-project';
+import { actorOf } from './acknowledge';
+import { SILENCE_REASON_MAX } from './schema';
+import { silenceScopeText } from './view/silence';
+
+export const MAX_SILENCE_MS = 30 * 86_400_000;
+
+export type NewSilence = { ruleId: string | null; groupKey: string | null; endsAt: Date; reason: string };
+
+function requireAdminViewer(viewer: Viewer, what: string): void {
+  if (!viewer.isAdmin) throw new AppError('forbidden', `Only admins can ${what}; ask an admin to do it.`);
+}
+
+/** Mutes notifications of a rule (or every rule) and a group (or every group) until `endsAt`. Admins only. */
+export async function createSilence(
+  projectId: string,
+  input: NewSilence,
+  viewer: Viewer,
+  now: Date = new Date(),
+): Promise<{ silence: SilenceRow; scope: string }> {
+  requireAdminViewer(viewer, 'create silences');
+  if (input.endsAt.getTime() <= now.getTime())
+    throw new AppError('bad_request', 'The end time has already passed; pick a time in the future.');
+  if (input.endsAt.getTime() - now.getTime() > MAX_SILENCE_MS)
+    throw new AppError('bad_request', 'A silence lasts at most 30 days; pick an earlier end time.');
+  const reason = input.reason.trim();
+  if (reason.length > SILENCE_REASON_MAX)
+    throw new AppError('bad_request', `Keep the reason to ${SILENCE_REASON_MAX} characters.`);
+  const db = await getDb();
+  await requireProject(db, projectId);
+  let ruleName: string | null = null;
+  if (input.ruleId) {
+    const [rule] = await db
+      .select({ name: alertRules.name })
+      .from(alertRules)
+      .where(and(eq(alertRules.projectId, projectId), eq(alertRules.id, input.ruleId)));
+    if (!rule)
+      throw new AppError(
+        'not_found',
+        'This project has no such rule; it may have been deleted. Reload and pick another.',
+      );
+    ruleName = rule.name;
+  }
+  const actor = actorOf(viewer);
+  const [silence] = await db
+    .insert(silences)
+    .values({
+      projectId,
+      ruleId: input.ruleId,
+      groupKey: input.groupKey,
+      endsAt: input.endsAt,
+      createdBy: actor,
+      reason,
+    })
+    .returning();
+  const scope = silenceScopeText(input, ruleName);
+  await recordAudit({
+    projectId,
+    actor,
+    action: 'silence.created',
+    target: scope,
+    details: {
+      silenceId: silence!.id,
+      ruleId: input.ruleId,
+      groupKey: input.groupKey,
+      endsAt: input.endsAt.toISOString(),
+      reason,
+    },
+  });
+  return { silence: silence!, scope };
+}
+
+/** Ends a silence now (its row stays, as history). Admins only. */
+export async function endSilence(
+  projectId: string,
+  silenceId: string,
+  viewer: Viewer,
+  now: Date = new Date(),
+): Promise<{ silence: SilenceRow; scope: string }> {
+  requireAdminViewer(viewer, 'end silences');
+  const db = await getDb();
+  const [silence] = await db
+    .update(silences)
+    .set({ endsAt: now })
+    .where(and(eq(silences.projectId, projectId), eq(silences.id, silenceId), gt(silences.endsAt, now)))
+    .returning();
+  if (!silence) throw new AppError('not_found', 'This silence has already ended or does not exist.');
+  let ruleName: string | null = null;
+  if (silence.ruleId) {
+    const [rule] = await db
+      .select({ name: alertRules.name })
+      .from(alertRules)
+      .where(and(eq(alertRules.projectId, projectId), eq(alertRules.id, silence.ruleId)));
+    ruleName = rule?.name ?? null;
+  }
+  const scope = silenceScopeText(silence, ruleName);
+  await recordAudit({
+    projectId,
+    actor: actorOf(viewer),
+    action: 'silence.ended',
+    target: scope,
+    details: { silenceId, ruleId: silence.ruleId, groupKey: silence.groupKey, reason: silence.reason },
+  });
+  return { silence, scope };
+}
