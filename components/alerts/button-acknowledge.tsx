@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { acknowledgeAlertAction } from '@/app/(dashboard)/alerts/actions';
-import { Button, FormMessage } from '@/app/(dashboard)/settings/_components/form-parts';
+import { Button, FormMessage } from '@/components/ui/form-parts';
 
 type Props = { projectId: string; ruleId: string; groupKey: string };
 

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { endSilenceAction } from '@/app/(dashboard)/alerts/actions';
-import { Button, FormMessage } from '@/app/(dashboard)/settings/_components/form-parts';
+import { Button, FormMessage } from '@/components/ui/form-parts';
 
 /** Ends a silence at once; notifications of what it covered resume on the next cron run. */
 export function ButtonEndSilence({ projectId, silenceId }: { projectId: string; silenceId: string }) {

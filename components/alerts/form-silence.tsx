@@ -8,7 +8,7 @@ import {
   Field,
   FormMessage,
   INPUT_CLASS,
-} from '@/app/(dashboard)/settings/_components/form-parts';
+} from '@/components/ui/form-parts';
 import type { RuleOption } from '@/lib/alerts/alerts-queries';
 import { SILENCE_DURATIONS, SILENCE_REASON_MAX, type SilenceDuration } from '@/lib/alerts/schema';
 

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { TimeUtc } from '@/app/(dashboard)/settings/_components/time-utc';
+import { TimeUtc } from '@/components/ui/time-utc';
 import type { ActiveAlert } from '@/lib/alerts/alerts-queries';
 import {
   alertHref,

@@ -1,4 +1,4 @@
-import { TimeUtc } from '@/app/(dashboard)/settings/_components/time-utc';
+import { TimeUtc } from '@/components/ui/time-utc';
 import type { AlertDetail } from '@/lib/alerts/alerts-queries';
 import type { Rule } from '@/lib/alerts/engine/types';
 import { formatAlertThreshold, formatAlertValue } from '@/lib/alerts/view/format';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { TimeUtc } from '@/app/(dashboard)/settings/_components/time-utc';
+import { TimeUtc } from '@/components/ui/time-utc';
 import { CardPanel, EmptyPanel } from '@/components/dashboard/card-panel';
 import type { AlertDetail } from '@/lib/alerts/alerts-queries';
 import type { MetricSeries } from '@/lib/alerts/metric-series';

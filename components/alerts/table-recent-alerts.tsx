@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { TimeUtc } from '@/app/(dashboard)/settings/_components/time-utc';
+import { TimeUtc } from '@/components/ui/time-utc';
 import { TableSimple, type Column } from '@/components/dashboard/table-simple';
 import type { TransitionView } from '@/lib/alerts/alerts-queries';
 import { alertHref, formatAlertThreshold, formatAlertValue, groupLabel } from '@/lib/alerts/view/format';

@@ -1,4 +1,4 @@
-import { TimeUtc } from '@/app/(dashboard)/settings/_components/time-utc';
+import { TimeUtc } from '@/components/ui/time-utc';
 import { TableSimple, type Column } from '@/components/dashboard/table-simple';
 import type { SilenceView } from '@/lib/alerts/alerts-queries';
 import { formatDuration } from '@/lib/alerts/view/format';

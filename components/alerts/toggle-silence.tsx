@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type ComponentProps } from 'react';
-import { Button } from '@/app/(dashboard)/settings/_components/form-parts';
+import { Button } from '@/components/ui/form-parts';
 import { FormSilence } from './form-silence';
 
 /** A "Silence" button that opens the silence form of one alert in place, on a row of its own in a flex-wrap parent. */

@@ -1,4 +1,4 @@
-import { AdminNote } from '@/app/(dashboard)/settings/_components/form-parts';
+import { AdminNote } from '@/components/ui/form-parts';
 import { CardPanel } from '@/components/dashboard/card-panel';
 import type { AlertsOverview } from '@/lib/alerts/alerts-queries';
 import { FormSilence } from './form-silence';

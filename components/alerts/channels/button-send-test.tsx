@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { testChannelAction } from '@/app/(dashboard)/alerts/channels/actions';
-import { Button } from '@/app/(dashboard)/settings/_components/form-parts';
+import { Button } from '@/components/ui/form-parts';
 
 /**
  * Sends a test notification now. Renders the button and, on a line of its own in a flex-wrap parent,

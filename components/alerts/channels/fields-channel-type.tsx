@@ -1,6 +1,6 @@
 'use client';
 
-import { Field, INPUT_CLASS } from '@/app/(dashboard)/settings/_components/form-parts';
+import { Field, INPUT_CLASS } from '@/components/ui/form-parts';
 import type { ChannelKind } from '@/lib/alerts/engine/types';
 
 type Props = {

@@ -9,7 +9,7 @@ import {
   Field,
   FormMessage,
   INPUT_CLASS,
-} from '@/app/(dashboard)/settings/_components/form-parts';
+} from '@/components/ui/form-parts';
 import { SelectField } from '@/components/alerts/rules/field-parts';
 import { DEFAULT_CHANNEL_SEVERITIES } from '@/lib/alerts/engine/routing';
 import { CHANNEL_KINDS, SEVERITIES, type ChannelKind } from '@/lib/alerts/engine/types';

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { deleteChannelAction, setChannelEnabledAction } from '@/app/(dashboard)/alerts/channels/actions';
-import { ButtonConfirmAction } from '@/app/(dashboard)/settings/_components/button-confirm-action';
+import { ButtonConfirmAction } from '@/components/ui/button-confirm-action';
 import { BadgeSeverity } from '@/components/alerts/badge-severity';
 import { BadgeEnabled, SwitchEnabled } from '@/components/alerts/rules/switch-enabled';
 import type { AdminChannel } from '@/lib/alerts/channel-admin';

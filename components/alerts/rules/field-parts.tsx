@@ -1,7 +1,7 @@
 'use client';
 
 import type { ReactNode } from 'react';
-import { Field, INPUT_CLASS } from '@/app/(dashboard)/settings/_components/form-parts';
+import { Field, INPUT_CLASS } from '@/components/ui/form-parts';
 import { DURATION_UNITS, UNIT_LABELS } from '@/lib/alerts/rule-schema';
 
 export type Values = Record<string, string | undefined>;

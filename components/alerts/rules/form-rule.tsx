@@ -9,7 +9,7 @@ import {
   Field,
   FormMessage,
   INPUT_CLASS,
-} from '@/app/(dashboard)/settings/_components/form-parts';
+} from '@/components/ui/form-parts';
 import { RULE_KINDS, type RuleKind } from '@/lib/alerts/engine/types';
 import type { RuleFormValues } from '@/lib/alerts/rule-schema';
 import { KIND_LABELS } from '@/lib/alerts/rule-summary';

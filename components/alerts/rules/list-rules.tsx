@@ -4,7 +4,7 @@ import {
   resetRuleAction,
   setRuleEnabledAction,
 } from '@/app/(dashboard)/alerts/rules/actions';
-import { ButtonConfirmAction } from '@/app/(dashboard)/settings/_components/button-confirm-action';
+import { ButtonConfirmAction } from '@/components/ui/button-confirm-action';
 import { BadgeSeverity } from '@/components/alerts/badge-severity';
 import type { AdminRule } from '@/lib/alerts/rule-admin';
 import { formatFor, KIND_LABELS, summarizeRule } from '@/lib/alerts/rule-summary';

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { AdminNote } from '@/app/(dashboard)/settings/_components/form-parts';
+import { AdminNote } from '@/components/ui/form-parts';
 import { FormChannel } from '@/components/alerts/channels/form-channel';
 import { ListChannels } from '@/components/alerts/channels/list-channels';
 import { first, Notice } from '@/components/alerts/rules/page-parts';

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { AdminNote } from '@/app/(dashboard)/settings/_components/form-parts';
+import { AdminNote } from '@/components/ui/form-parts';
 import { ListRules } from '@/components/alerts/rules/list-rules';
 import { first, LinkButton, Notice } from '@/components/alerts/rules/page-parts';
 import { TabsAlerts } from '@/components/alerts/tabs-alerts';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRef, useState } from 'react';
-import { Button } from './form-parts';
+import { Button } from '@/components/ui/form-parts';
 
 /** The one and only display of a new key's secret. */
 export function BoxNewKey({

@@ -4,7 +4,7 @@ import { useActionState, useState } from 'react';
 import type { ApiKeyScope } from '@/db/schema';
 import { createApiKeyAction } from '../actions';
 import { BoxNewKey } from './box-new-key';
-import { Button, echoed, echoedText, Field, FormMessage, INPUT_CLASS } from './form-parts';
+import { Button, echoed, echoedText, Field, FormMessage, INPUT_CLASS } from '@/components/ui/form-parts';
 
 const SCOPE_HINTS: Record<ApiKeyScope, string> = {
   ingest: 'send events (POST /api/v1/events)',

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { slugify } from '@/lib/settings/slug';
 import { createProjectAction } from '../actions';
-import { Button, echoedText, Field, FormMessage, INPUT_CLASS } from './form-parts';
+import { Button, echoedText, Field, FormMessage, INPUT_CLASS } from '@/components/ui/form-parts';
 
 export function FormCreateProject() {
   const [state, formAction, pending] = useActionState(createProjectAction, null);

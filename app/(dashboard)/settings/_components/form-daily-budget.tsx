@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { setDailyBudgetAction } from '../actions';
-import { Button, echoedText, Field, FormMessage, INPUT_CLASS } from './form-parts';
+import { Button, echoedText, Field, FormMessage, INPUT_CLASS } from '@/components/ui/form-parts';
 
 export function FormDailyBudget({ projectId, current }: { projectId: string; current: number | null }) {
   const [state, formAction, pending] = useActionState(setDailyBudgetAction, null);

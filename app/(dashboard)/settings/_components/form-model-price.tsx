@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { upsertModelPriceAction } from '../actions';
-import { Button, echoedText, Field, FormMessage, INPUT_CLASS } from './form-parts';
+import { Button, echoedText, Field, FormMessage, INPUT_CLASS } from '@/components/ui/form-parts';
 
 const PRICE_FIELDS = [
   { name: 'inputPerMTok', label: 'Input', required: true, placeholder: '3' },

@@ -3,10 +3,10 @@ import { TableSimple, type Column } from '@/components/dashboard/table-simple';
 import { API_KEY_SCOPES } from '@/db/schema';
 import type { ApiKeyRow } from '@/lib/settings/queries';
 import { revokeApiKeyAction } from '../actions';
-import { ButtonConfirmAction } from './button-confirm-action';
+import { ButtonConfirmAction } from '@/components/ui/button-confirm-action';
 import { FormCreateApiKey } from './form-create-api-key';
-import { AdminNote } from './form-parts';
-import { TimeUtc } from './time-utc';
+import { AdminNote } from '@/components/ui/form-parts';
+import { TimeUtc } from '@/components/ui/time-utc';
 
 const BADGE = 'rounded px-1.5 py-0.5 text-[11px] font-medium';
 

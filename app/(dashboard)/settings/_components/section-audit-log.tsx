@@ -1,7 +1,7 @@
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { TableSimple, type Column } from '@/components/dashboard/table-simple';
 import { AUDIT_PAGE_SIZE, type AuditRow } from '@/lib/settings/queries';
-import { TimeUtc } from './time-utc';
+import { TimeUtc } from '@/components/ui/time-utc';
 
 function columnsFor(rows: AuditRow[]): Column<AuditRow>[] {
   const columns: Column<AuditRow>[] = [

@@ -2,7 +2,7 @@ import { CardPanel } from '@/components/dashboard/card-panel';
 import { formatUsd } from '@/lib/format';
 import { getDailyBudget } from '@/lib/settings/queries';
 import { FormDailyBudget } from './form-daily-budget';
-import { AdminNote } from './form-parts';
+import { AdminNote } from '@/components/ui/form-parts';
 
 type Props = { project: { id: string; name: string }; isAdmin: boolean };
 

@@ -3,10 +3,10 @@ import { TableSimple, type Column } from '@/components/dashboard/table-simple';
 import type { ModelPrice as ModelPriceRow } from '@/db/schema';
 import { CLAUDE_PRICES, type ModelPrice } from '@/lib/ingest/pricing';
 import { deleteModelPriceAction } from '../actions';
-import { ButtonConfirmAction } from './button-confirm-action';
+import { ButtonConfirmAction } from '@/components/ui/button-confirm-action';
 import { FormModelPrice } from './form-model-price';
-import { AdminNote } from './form-parts';
-import { TimeUtc } from './time-utc';
+import { AdminNote } from '@/components/ui/form-parts';
+import { TimeUtc } from '@/components/ui/time-utc';
 
 /** USD per million tokens: cents by default, more digits only when the price has them. */
 function perMTok(usd: number): string {

@@ -3,8 +3,8 @@ import { CardPanel } from '@/components/dashboard/card-panel';
 import { TableSimple, type Column } from '@/components/dashboard/table-simple';
 import type { ProjectRow } from '@/lib/settings/queries';
 import { FormCreateProject } from './form-create-project';
-import { AdminNote } from './form-parts';
-import { TimeUtc } from './time-utc';
+import { AdminNote } from '@/components/ui/form-parts';
+import { TimeUtc } from '@/components/ui/time-utc';
 
 export function SectionProjects({
   projects,

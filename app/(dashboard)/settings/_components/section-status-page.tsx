@@ -2,8 +2,8 @@ import { CardPanel } from '@/components/dashboard/card-panel';
 import { env } from '@/lib/env';
 import { getStatusPageEnabled } from '@/lib/status/queries';
 import { setStatusPageAction } from '../actions';
-import { ButtonConfirmAction } from './button-confirm-action';
-import { AdminNote } from './form-parts';
+import { ButtonConfirmAction } from '@/components/ui/button-confirm-action';
+import { AdminNote } from '@/components/ui/form-parts';
 
 const BADGE = 'rounded px-1.5 py-0.5 text-[11px] font-medium';
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { AdminNote } from '@/app/(dashboard)/settings/_components/form-parts';
+import { AdminNote } from '@/components/ui/form-parts';
 import { FormChannel } from '@/components/alerts/channels/form-channel';
 import { isUuid, Notice } from '@/components/alerts/rules/page-parts';
 import { TabsAlerts } from '@/components/alerts/tabs-alerts';

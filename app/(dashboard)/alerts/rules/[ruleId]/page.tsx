@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { AdminNote } from '@/app/(dashboard)/settings/_components/form-parts';
+import { AdminNote } from '@/components/ui/form-parts';
 import { BadgeSeverity } from '@/components/alerts/badge-severity';
 import { FormRule } from '@/components/alerts/rules/form-rule';
 import { isUuid, Notice } from '@/components/alerts/rules/page-parts';
