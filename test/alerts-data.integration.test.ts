@@ -345,56 +345,6 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
   });
 });
 
-describe('alert queries', () => {
-  it('loads instances by rule and group, active silences and recent transitions', async () => {
-    const { loadInstances, activeSilences, isSilenced, recentTransitions, instanceKey } =
-      await import('@/lib/alerts/queries');
-    const project = await newProject();
-    await seedDefaultRules(project.id);
-    const [r] = await rulesOf(project.id);
-    const db = await getDb();
-    await db.insert(schema.alertInstances).values([
-      {
-        projectId: project.id,
-        ruleId: r!.id,
-        groupKey: '',
-        state: 'firing',
-        since: NOW,
-        lastEvaluatedAt: NOW,
-      },
-      {
-        projectId: project.id,
-        ruleId: r!.id,
-        groupKey: 'claude',
-        state: 'ok',
-        since: NOW,
-        lastEvaluatedAt: NOW,
-      },
-    ]);
-    const instances = await loadInstances(project.id);
-    expect(instances.size).toBe(2);
-    expect(instances.get(instanceKey(r!.id, null))?.state).toBe('firing');
-    await db.insert(schema.silences).values([
-      { projectId: project.id, ruleId: r!.id, endsAt: new Date(NOW.getTime() + MIN) },
-      { projectId: project.id, endsAt: new Date(NOW.getTime() - MIN) },
-    ]);
-    const active = await activeSilences(project.id, NOW);
-    expect(active).toHaveLength(1);
-    expect(isSilenced(active, r!.id, 'claude', NOW)).toBe(true);
-    await db.insert(schema.alertTransitions).values([
-      {
-        projectId: project.id,
-        ruleId: r!.id,
-        fromState: 'ok',
-        toState: 'firing',
-        at: new Date(NOW.getTime() - MIN),
-      },
-      { projectId: project.id, ruleId: r!.id, fromState: 'firing', toState: 'resolved', at: NOW },
-    ]);
-    expect((await recentTransitions(project.id)).map((t) => t.toState)).toEqual(['resolved', 'firing']);
-  });
-});
-
 describe('bootstrap and default rules', () => {
   it('gives every project without rules the defaults, and leaves projects that have rules alone', async () => {
     const db = await getDb();

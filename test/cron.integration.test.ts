@@ -482,4 +482,51 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
       .where(and(eq(schema.alertInstances.projectId, p.id), eq(schema.alertInstances.ruleId, rule!.id)));
     expect(instance).toMatchObject({ state: 'resolved', lastEvaluatedAt: new Date(A6.getTime() + 20 * SEC) });
   });
+
+  it('a model gone from the data has no data: an ok alert says so, a firing one keeps firing', async () => {
+    const B0 = new Date(dayStart + 16 * HOUR);
+    const call = (model: string, ok: boolean, secondsAgo: number) => ({
+      type: 'ai.call',
+      model,
+      durationMs: 300,
+      ...(ok ? {} : { status: 'error', errorType: 'overloaded' }),
+      timestamp: B0.getTime() - secondsAgo * SEC,
+    });
+    const events = [
+      call('m-x', false, 30),
+      call('m-x', false, 20),
+      call('m-x', false, 10),
+      call('m-y', true, 10),
+    ];
+    expect((await ingestBatch(p.id, { events })).body.accepted).toBe(4);
+    await runHere(B0);
+    const db = await getDb();
+    const [rule] = await db
+      .select()
+      .from(schema.alertRules)
+      .where(
+        and(eq(schema.alertRules.projectId, p.id), eq(schema.alertRules.key, 'ai-consecutive-failures')),
+      );
+    const states = async () =>
+      Object.fromEntries(
+        (
+          await db
+            .select()
+            .from(schema.alertInstances)
+            .where(and(eq(schema.alertInstances.projectId, p.id), eq(schema.alertInstances.ruleId, rule!.id)))
+        )
+          .filter((i) => i.groupKey.startsWith('m-'))
+          .map((i) => [i.groupKey, [i.state, i.lastEvaluatedAt.getTime()]]),
+      );
+    expect(await states()).toEqual({ 'm-x': ['firing', B0.getTime()], 'm-y': ['ok', B0.getTime()] });
+    // Still within the hour: the streak stays open without traffic.
+    await runHere(new Date(B0.getTime() + 30 * MIN));
+    expect((await states())['m-x']![0]).toBe('firing');
+    const later = new Date(B0.getTime() + 2 * HOUR);
+    await runHere(later);
+    expect(await states()).toEqual({
+      'm-x': ['firing', later.getTime()],
+      'm-y': ['no_data', later.getTime()],
+    });
+  });
 });

@@ -76,22 +76,29 @@ describe('the demo outage end to end', { timeout: 180_000 }, () => {
   });
   afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
-  it('is quiet before, fires the outage rules once during it, and resolves each once after', async () => {
+  it('is quiet before, fires the outage rules during it, and resolves every one of them after', async () => {
     await run(at(-1));
     expect(summary()).toEqual([]);
     await run(at(3));
     await run(at(4));
     const fired = summary();
-    expect(fired).toContain('firing error-rate');
+    expect(fired.filter((s) => s === 'firing error-rate')).toHaveLength(1);
+    // 92% of AI calls fail in the outage: the rare success in between may resolve and re-fire this one.
     expect(fired.some((s) => s.startsWith('firing ai-consecutive-failures '))).toBe(true);
-    expect(fired.every((s) => s.startsWith('firing '))).toBe(true);
     // Well after the outage: every window holds only healthy traffic again.
     await run(at(17));
     await run(at(18));
-    const all = summary();
-    const firing = all.filter((s) => s.startsWith('firing ')).map((s) => s.slice('firing '.length));
-    const resolved = all.filter((s) => s.startsWith('resolved ')).map((s) => s.slice('resolved '.length));
-    expect(firing).toEqual(fired.map((s) => s.slice('firing '.length)));
-    expect(resolved).toEqual(firing);
+    const count = (prefix: string) => {
+      const out = new Map<string, number>();
+      for (const s of summary().filter((s) => s.startsWith(prefix))) {
+        const key = s.slice(prefix.length);
+        out.set(key, (out.get(key) ?? 0) + 1);
+      }
+      return Object.fromEntries([...out].sort());
+    };
+    // Each incident ends: as many resolved notifications as firing ones, per rule and group.
+    expect(count('resolved ')).toEqual(count('firing '));
+    expect(count('firing ')['error-rate']).toBe(1);
+    expect(summary().every((s) => s.startsWith('firing ') || s.startsWith('resolved '))).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ import type { InstanceState, Rule, Severity } from './engine/types';
 import { loadMetricSeries, type MetricSeries } from './metric-series';
 import { toStoredRule, type StoredRule } from './rules';
 import { alertChartWindow, type ChartWindow } from './view/chart-range';
-import { silencedUntil } from './view/silence';
+import { silencedUntil } from './engine/silence';
 
 /** Reads of the alerts page. Every read filters on the project; any dashboard user may see any project. */
 

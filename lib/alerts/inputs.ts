@@ -22,6 +22,7 @@ import type {
   ThresholdInput,
   ThresholdRule,
 } from './engine/types';
+import { consecutiveLookbackMs } from './engine/evaluate';
 import { DEPENDENCIES } from './engine/types';
 
 /**
@@ -122,7 +123,8 @@ export function metricSql(metric: Metric): MetricSql {
   }
 }
 
-const GROUP_COLUMNS: Record<GroupBy, SQL> = {
+/** The events column each grouping reads. */
+export const GROUP_COLUMNS: Record<GroupBy, SQL> = {
   model: sql`e.model`,
   route: sql`e.route`,
   service: sql`e.service`,
@@ -212,7 +214,7 @@ async function loadChange(db: Db, projectId: string, rule: ChangeRule, now: Date
 }
 
 /** What each consecutive event matches: the event type, the matching condition and its group column. */
-const CONSECUTIVE: Record<ConsecutiveEvent, { type: string; matched: SQL }> = {
+export const CONSECUTIVE_MATCH: Record<ConsecutiveEvent, { type: string; matched: SQL }> = {
   ai_call_failed: { type: 'ai.call', matched: sql`e.status = 'error'` },
   request_failed: { type: 'http.request', matched: sql`e.http_status >= 500` },
   login_failed: { type: 'auth.attempt', matched: sql`e.outcome = 'failure'` },
@@ -227,7 +229,7 @@ async function loadConsecutive(
   rule: ConsecutiveRule,
   now: Date,
 ): Promise<ConsecutiveInput> {
-  const c = CONSECUTIVE[rule.event];
+  const c = CONSECUTIVE_MATCH[rule.event];
   const to = now.getTime();
   const group = rule.groupBy ? GROUP_COLUMNS[rule.groupBy] : sql`null::text`;
   const rows = await rawRows<{ grp: string | null; at_ms: number | string; matched: boolean }>(
@@ -238,7 +240,7 @@ async function loadConsecutive(
           from events e
           where e.project_id = ${projectId} and e.type = ${c.type}
             ${rule.groupBy ? sql`and ${group} is not null` : sql``}
-            and e.ts >= ${iso(to - rule.withinMs)}::timestamptz and e.ts <= ${iso(to)}::timestamptz
+            and e.ts >= ${iso(to - consecutiveLookbackMs(rule))}::timestamptz and e.ts <= ${iso(to)}::timestamptz
         ) x where rn <= ${MAX_OUTCOMES} order by grp, at_ms desc`,
   );
   const groups = new Map<string | null, ConsecutiveInput['groups'][number]>();

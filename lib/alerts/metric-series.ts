@@ -5,12 +5,11 @@ import type {
   BudgetRule,
   ChangeRule,
   ConsecutiveRule,
-  GroupBy,
   HealthRule,
   Rule,
   ThresholdRule,
 } from './engine/types';
-import { metricSql } from './inputs';
+import { CONSECUTIVE_MATCH, GROUP_COLUMNS, metricSql } from './inputs';
 import { chooseBucketMs, maxPointsForWindow, pointTimes } from './view/chart-range';
 import { EVENT_LABELS } from './rule-summary';
 import { formatDuration } from './view/format';
@@ -29,19 +28,6 @@ export type MetricSeries = {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const HEALTH_LOOKBACK_MS = 3_600_000;
-
-const GROUP_COLUMNS: Record<GroupBy, SQL> = {
-  model: sql`e.model`,
-  route: sql`e.route`,
-  service: sql`e.service`,
-};
-
-/** The same per-event matches as the engine's consecutive rules. */
-const CONSECUTIVE_MATCH: Record<ConsecutiveRule['event'], { type: string; matched: SQL }> = {
-  ai_call_failed: { type: 'ai.call', matched: sql`e.status = 'error'` },
-  request_failed: { type: 'http.request', matched: sql`e.http_status >= 500` },
-  login_failed: { type: 'auth.attempt', matched: sql`e.outcome = 'failure'` },
-};
 
 /**
  * The rule's metric between two times, for the alert chart, computed from the same SQL as the engine's input.

@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { alertInstances, projects, silences, type AlertInstanceRow, type SilenceRow } from '@/db/schema';
 import { loadEnabledChannelsByProject } from './channel-store';
 import { channelsFromEnv, type ConfiguredChannel } from './channels-from-env';
-import { instanceKey } from './queries';
+import { instanceKey } from './engine/silence';
 import { listEnabledRules, type StoredRule } from './rules';
 
 export type ProjectInfo = { id: string; slug: string; name: string };
@@ -19,6 +19,7 @@ export type RunContext = {
   rulesById: Map<string, StoredRule>;
   /** Keyed by instanceKey(ruleId, groupKey); rule ids are unique across projects. */
   instances: Map<string, AlertInstanceRow>;
+  instancesByRule: Map<string, AlertInstanceRow[]>;
   silencesByProject: Map<string, SilenceRow[]>;
   envChannels: ConfiguredChannel[];
   dbChannels: Map<string, ConfiguredChannel[]>;
@@ -41,6 +42,8 @@ export async function loadRunContext(
   const rules = only ? allRules.filter((r) => only.has(r.projectId)) : allRules;
   const rulesByProject = new Map<string, StoredRule[]>();
   for (const rule of rules) push(rulesByProject, rule.projectId, rule);
+  const instancesByRule = new Map<string, AlertInstanceRow[]>();
+  for (const i of instances) push(instancesByRule, i.ruleId, i);
   const silencesByProject = new Map<string, SilenceRow[]>();
   for (const s of active) push(silencesByProject, s.projectId, s);
   return {
@@ -50,6 +53,7 @@ export async function loadRunContext(
     rulesByProject,
     rulesById: new Map(rules.map((r) => [r.id, r])),
     instances: new Map(instances.map((i) => [instanceKey(i.ruleId, i.groupKey), i])),
+    instancesByRule,
     silencesByProject,
     envChannels,
     dbChannels,

@@ -8,7 +8,7 @@ import { channelsFor } from './engine/routing';
 import { isNotifiable, nextInstanceState, type Transition } from './engine/state-machine';
 import type { Rule, Verdict } from './engine/types';
 import { loadRuleInput } from './inputs';
-import { instanceKey, isSilenced } from './queries';
+import { instanceKey, isSilenced } from './engine/silence';
 import { inRun, projectChannels, type RunContext } from './run-context';
 import { toStoredRule, type StoredRule } from './rules';
 
@@ -33,7 +33,7 @@ export async function evaluateAll(
   const outcomes = await mapLimit(rules, INPUT_CONCURRENCY, async (rule): Promise<Outcome> => {
     try {
       const input = await loadRuleInput<Rule>(rule.projectId, rule, ctx.now);
-      return { rule, verdicts: evaluateRule<Rule>(rule, input, ctx.now) };
+      return { rule, verdicts: withVanishedGroups(ctx, rule, evaluateRule<Rule>(rule, input, ctx.now)) };
     } catch (error) {
       return { rule, error };
     }
@@ -67,6 +67,30 @@ export async function evaluateAll(
     }
   }
   return summary;
+}
+
+/**
+ * A grouped rule answers only for the groups (models, routes, services) its window saw. A group that had an
+ * alert and is gone from the data has no data now: its instance says so (a firing one keeps firing, as no
+ * data never resolves an alert) rather than keeping a stale state forever.
+ */
+function withVanishedGroups(ctx: RunContext, rule: StoredRule, verdicts: Verdict[]): Verdict[] {
+  if (!('groupBy' in rule) || !rule.groupBy) return verdicts;
+  const seen = new Set(verdicts.map((v) => v.group ?? ''));
+  const gone = (ctx.instancesByRule.get(rule.id) ?? []).filter(
+    (i) => !seen.has(i.groupKey) && i.state !== 'no_data',
+  );
+  if (gone.length === 0) return verdicts;
+  return [
+    ...verdicts,
+    ...gone.map((i): Verdict => ({
+      group: i.groupKey === '' ? null : i.groupKey,
+      state: 'no_data',
+      value: null,
+      threshold: i.threshold ?? verdicts[0]?.threshold ?? 0,
+      detail: `no ${rule.groupBy} ${i.groupKey} in the window`,
+    })),
+  ];
 }
 
 /**

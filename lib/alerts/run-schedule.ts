@@ -6,7 +6,7 @@ import { env } from '@/lib/env';
 import { DIGEST_CHANNEL_KINDS } from './channels';
 import { channelsFor } from './engine/routing';
 import { digestDayDue, dueNotification, utcDayBounds } from './engine/schedule';
-import { isSilenced } from './queries';
+import { isSilenced } from './engine/silence';
 import { inRun, projectChannels, type RunContext } from './run-context';
 
 type FiringRow = {

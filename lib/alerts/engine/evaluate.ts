@@ -64,7 +64,13 @@ export function evaluateThreshold(rule: ThresholdRule, input: ThresholdInput): V
   return groups.map((g) => {
     const threshold = rule.value;
     if (g.value === null || !Number.isFinite(g.value)) {
-      return { group: g.group, state: 'no_data', value: null, threshold, detail: `no ${rule.metric} in the window` };
+      return {
+        group: g.group,
+        state: 'no_data',
+        value: null,
+        threshold,
+        detail: `no ${rule.metric} in the window`,
+      };
     }
     if (!usable(g, rule.minSamples)) {
       return {
@@ -86,24 +92,40 @@ export function evaluateThreshold(rule: ThresholdRule, input: ThresholdInput): V
   });
 }
 
+/** How far back a consecutive rule looks for outcomes: a streak stays open until a success ends it. */
+export const CONSECUTIVE_LOOKBACK_MS = 3_600_000;
+
+export function consecutiveLookbackMs(rule: Pick<ConsecutiveRule, 'withinMs'>): number {
+  return Math.max(rule.withinMs, CONSECUTIVE_LOOKBACK_MS);
+}
+
 /**
- * The run is the newest outcomes inside [now - withinMs, now] that matched, stopped by the first
- * non-matching one. No outcome in that window = no data; a run shorter than N = ok.
+ * The run is the newest outcomes that matched, stopped by the first one that did not, counting those within
+ * `withinMs` of the newest: N failures in a row inside a minute breach, and the alert stays breaching until
+ * an outcome that does not match (a success) arrives, even when the model gets no traffic for a while.
+ * No outcome in the lookback (an hour, or withinMs if longer) = no data; a run shorter than N = ok.
  */
 export function evaluateConsecutive(rule: ConsecutiveRule, input: ConsecutiveInput, now: Date): Verdict[] {
   const threshold = rule.count;
-  const since = now.getTime() - rule.withinMs;
+  const since = now.getTime() - consecutiveLookbackMs(rule);
   const groups = input.groups.length > 0 ? input.groups : [{ group: null, outcomes: [] }];
   return groups.map((g) => {
     const recent = g.outcomes.filter((o) => o.at.getTime() >= since && o.at.getTime() <= now.getTime());
     if (recent.length === 0) {
-      return { group: g.group, state: 'no_data', value: null, threshold, detail: `no ${rule.event} outcomes in the window` };
+      return {
+        group: g.group,
+        state: 'no_data',
+        value: null,
+        threshold,
+        detail: `no ${rule.event} outcomes in the last ${fmtMs(now.getTime() - since)}`,
+      };
     }
     // Sort defensively: the contract is newest first, but a run must never be counted out of order.
     recent.sort((a, b) => b.at.getTime() - a.at.getTime());
+    const start = recent[0]!.at.getTime() - rule.withinMs;
     let run = 0;
     for (const o of recent) {
-      if (!o.matched) break;
+      if (!o.matched || o.at.getTime() < start) break;
       run++;
     }
     const breaching = run >= rule.count;
@@ -125,21 +147,37 @@ export function evaluateConsecutive(rule: ConsecutiveRule, input: ConsecutiveInp
 export function evaluateChange(rule: ChangeRule, input: ChangeInput): Verdict[] {
   const expected = BASELINE_BUCKETS[rule.baseline];
   const minCoverage = rule.minBaselineCoverage ?? DEFAULT_MIN_BASELINE_COVERAGE;
-  const groups = input.groups.length > 0 ? input.groups : [{ group: null, current: { value: null, samples: 0 }, baseline: null }];
+  const groups =
+    input.groups.length > 0
+      ? input.groups
+      : [{ group: null, current: { value: null, samples: 0 }, baseline: null }];
   return groups.map((g) => {
     const buckets = (g.baseline ?? []).slice(0, expected).filter((b) => usable(b, rule.minSamples));
     const coverage = buckets.length / expected;
     // Without a baseline there is no absolute threshold: report the rule's own ratio / factor instead.
     const relative = rule.direction === 'drop' ? rule.ratio : rule.factor;
-    const noData = (value: number | null, detail: string): Verdict => ({ group: g.group, state: 'no_data', value, threshold: relative, detail });
+    const noData = (value: number | null, detail: string): Verdict => ({
+      group: g.group,
+      state: 'no_data',
+      value,
+      threshold: relative,
+      detail,
+    });
     if (!usable(g.current, rule.minSamples)) {
-      return noData(g.current.value, `current ${rule.metric}: ${g.current.samples} samples, ${rule.minSamples} required`);
+      return noData(
+        g.current.value,
+        `current ${rule.metric}: ${g.current.samples} samples, ${rule.minSamples} required`,
+      );
     }
     if (buckets.length === 0 || coverage < minCoverage) {
-      return noData(g.current.value, `baseline ${rule.baseline}: ${buckets.length}/${expected} usable buckets`);
+      return noData(
+        g.current.value,
+        `baseline ${rule.baseline}: ${buckets.length}/${expected} usable buckets`,
+      );
     }
     const baseline = buckets.reduce((sum, b) => sum + (b.value ?? 0), 0) / buckets.length;
-    if (!(baseline > 0)) return noData(g.current.value, `baseline ${rule.baseline} is ${baseline}, change undefined`);
+    if (!(baseline > 0))
+      return noData(g.current.value, `baseline ${rule.baseline} is ${baseline}, change undefined`);
     const current = g.current.value;
     const threshold = rule.direction === 'drop' ? baseline * (1 - rule.ratio) : baseline * rule.factor;
     // Inclusive: exactly -20% (or exactly 2x) counts as the change the rule describes.
@@ -170,7 +208,13 @@ export function evaluateBudget(rule: BudgetRule, input: BudgetInput, now: Date):
   const budget = rule.dailyBudgetUsd ?? input.projectDailyBudgetUsd;
   if (budget === null || !(budget > 0)) {
     // No budget, no absolute threshold: report the ratio.
-    return { group: null, state: 'no_data', value: input.spentUsd, threshold: rule.thresholdRatio, detail: 'no daily budget set' };
+    return {
+      group: null,
+      state: 'no_data',
+      value: input.spentUsd,
+      threshold: rule.thresholdRatio,
+      detail: 'no daily budget set',
+    };
   }
   const threshold = budget * rule.thresholdRatio;
   if (input.spentUsd === null || !Number.isFinite(input.spentUsd)) {
@@ -193,14 +237,19 @@ export function evaluateBudget(rule: BudgetRule, input: BudgetInput, now: Date):
  * skipped. A dependency the rule names but the input lacks is no data. Group = the dependency name.
  */
 export function evaluateHealth(rule: HealthRule, input: HealthInput): Verdict[] {
-  const wanted = rule.dependency === 'any' ? input.dependencies : input.dependencies.filter((d) => d.dependency === rule.dependency);
+  const wanted =
+    rule.dependency === 'any'
+      ? input.dependencies
+      : input.dependencies.filter((d) => d.dependency === rule.dependency);
   const deps = wanted.length > 0 ? wanted : [{ dependency: rule.dependency, checks: [] as HealthCheck[] }];
   return deps.map((d) => healthVerdict(rule, d.dependency, d.checks));
 }
 
 function healthVerdict(rule: HealthRule, dependency: string, all: HealthCheck[]): Verdict {
   const threshold = rule.failures;
-  const checks = all.filter((c) => c.state !== 'not_configured').sort((a, b) => b.at.getTime() - a.at.getTime());
+  const checks = all
+    .filter((c) => c.state !== 'not_configured')
+    .sort((a, b) => b.at.getTime() - a.at.getTime());
   if (checks.length === 0) {
     return { group: dependency, state: 'no_data', value: null, threshold, detail: `no ${dependency} checks` };
   }

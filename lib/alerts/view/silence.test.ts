@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { silencedUntil, silenceScopeText } from './silence';
+import { silencedUntil } from '../engine/silence';
+import { silenceScopeText } from './silence';
 
 const NOW = new Date('2030-01-01T12:00:00Z');
 const at = (h: number) => new Date(NOW.getTime() + h * 3_600_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SilenceRow } from '@/db/schema';
-import { instanceKey, isSilenced } from './queries';
+import { instanceKey, isSilenced } from './silence';
 
 const now = new Date('2026-01-01T12:00:00Z');
 const silence = (over: Partial<SilenceRow>): SilenceRow => ({
