@@ -11,7 +11,7 @@ const VIEWER: SessionOptions = { userId: 'user_viewer', email: 'vera@chatwatch.t
 const ROLE_ADMIN: SessionOptions = { userId: 'user_role_admin', email: 'rita@chatwatch.test', name: 'Rita Role', role: 'admin' };
 const EMAIL_ADMIN: SessionOptions = { userId: 'user_email_admin', email: E2E_ADMIN_EMAIL, name: 'Eddie Email' };
 const STATS = '/api/v1/stats/overview';
-const DASHBOARD_LINKS = ['Overview', 'User Experience', 'AI Performance', 'System Status', 'Logs', 'Settings'];
+const DASHBOARD_LINKS = ['Overview', 'User Experience', 'AI Performance', 'System Status', 'Alerts', 'Logs', 'Settings'];
 
 /** clerk-js and everything else off this server would try the network: only the server under test answers. */
 async function offline(context: BrowserContext, server: Server) {

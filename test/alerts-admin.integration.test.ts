@@ -263,6 +263,15 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
         }),
       ),
     ).rejects.toMatchObject({ code: 'bad_request' });
+    // Firing: deleting would leave its pages open; the admin is told to disable it first.
+    await expect(ruleAdmin.deleteRule(admin, project.id, first.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('disable the rule first'),
+    });
+    await db
+      .update(schema.alertInstances)
+      .set({ state: 'resolved' })
+      .where(eq(schema.alertInstances.ruleId, first.id));
     expect((await ruleAdmin.deleteRule(admin, project.id, first.id)).key).toBe('custom-checkout-failures');
 
     const byProject = <T extends { projectId: unknown }>(table: T) =>

@@ -530,3 +530,49 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
     });
   });
 });
+
+describe('two runs that overlap without the KV lock', () => {
+  it('move an instance once and queue its notifications once', async () => {
+    const { loadRunContext } = await import('@/lib/alerts/run-context');
+    const { evaluateAll } = await import('@/lib/alerts/run-evaluate');
+    const db = await getDb();
+    const [p] = await db
+      .insert(schema.projects)
+      .values({ slug: `race-${randomUUID().slice(0, 12)}`, name: 'race test' })
+      .returning();
+    await seedDefaultRules(p!.id);
+    const R0 = new Date(Math.floor((Date.now() - 5 * 60 * MIN) / MIN) * MIN);
+    const events = Array.from({ length: 30 }, (_, i) => ({
+      type: 'http.request',
+      route: '/api/chat',
+      status: i < 10 ? 502 : 200,
+      durationMs: 40,
+      timestamp: R0.getTime() - 100 * SEC + i * SEC,
+    }));
+    expect((await ingestBatch(p!.id, { events })).body.accepted).toBe(30);
+    // Both read the instances before either writes, as two runs would when the lock is gone.
+    const [a, b] = await Promise.all([
+      loadRunContext(R0, undefined, [p!.id]),
+      loadRunContext(new Date(R0.getTime() + SEC), undefined, [p!.id]),
+    ]);
+    const log = () => {};
+    const [ra, rb] = await Promise.all([evaluateAll(a, log), evaluateAll(b, log)]);
+    expect(ra.rulesFailed + rb.rulesFailed).toBe(0);
+    const transitions = await db
+      .select()
+      .from(schema.alertTransitions)
+      .where(
+        and(eq(schema.alertTransitions.projectId, p!.id), eq(schema.alertTransitions.toState, 'firing')),
+      );
+    // error-rate and api-availability (and the installation-wide dependency rule if other files' health rows
+    // trip it), each once.
+    expect(transitions.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(transitions.map((t) => t.ruleId)).size).toBe(transitions.length);
+    const deliveries = await db
+      .select()
+      .from(schema.notificationDeliveries)
+      .where(eq(schema.notificationDeliveries.projectId, p!.id));
+    // One per firing transition, to the env webhook.
+    expect(deliveries.map((d) => d.transitionId).sort()).toEqual(transitions.map((t) => t.id).sort());
+  });
+});

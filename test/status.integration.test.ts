@@ -127,6 +127,8 @@ describe(`public status page against ${process.env.DATABASE_URL ? 'Postgres' : '
     const aiFailures = await ruleId(enabled.id, 'ai-consecutive-failures');
     const p95 = await ruleId(enabled.id, 'p95-response-time');
     const cacheHits = await ruleId(enabled.id, 'cache-hit-rate');
+    const spend = await ruleId(enabled.id, 'daily-spend');
+    const logins = await ruleId(enabled.id, 'failed-logins');
     await db
       .update(schema.alertRules)
       .set({ enabled: false })
@@ -148,6 +150,9 @@ describe(`public status page against ${process.env.DATABASE_URL ? 'Postgres' : '
       instance(p95, '', 'ok', ago(2 * HOUR)),
       // A disabled rule's leftover instance is not an open incident.
       instance(cacheHits, '', 'firing', ago(HOUR)),
+      // Cost and security alerts are internal.
+      instance(spend, '', 'firing', ago(HOUR)),
+      instance(logins, '', 'firing', ago(HOUR)),
     ]);
     const transition = (
       rule: string,
@@ -172,6 +177,8 @@ describe(`public status page against ${process.env.DATABASE_URL ? 'Postgres' : '
         transition(p95, 'ok', 'firing', ago(9 * DAY)),
         transition(p95, 'firing', 'resolved', ago(8 * DAY)),
         transition(errorRate, 'ok', 'firing', ago(5 * MIN)),
+        transition(spend, 'ok', 'firing', ago(3 * HOUR)),
+        transition(spend, 'firing', 'resolved', ago(2 * HOUR)),
       ]);
     clearStatusCache();
   });
@@ -253,7 +260,9 @@ describe(`public status page against ${process.env.DATABASE_URL ? 'Postgres' : '
       .update(schema.alertRules)
       .set({ definition: { ...row!.definition, value: 0.3 } as NonNullable<typeof row>['definition'] })
       .where(and(eq(schema.alertRules.projectId, enabled.id), eq(schema.alertRules.id, errorRate)));
-    const page = await getPublicStatus(enabled.slug, NOW);
+    // The figures are cached for 30 s: the next minute sees the new threshold.
+    expect((await getPublicStatus(enabled.slug, NOW))!.app.state).not.toBe('operational');
+    const page = await getPublicStatus(enabled.slug, new Date(NOW.getTime() + 31_000));
     expect(page!.app.state).toBe('operational');
     await db
       .update(schema.alertRules)

@@ -65,6 +65,8 @@ export const alertInstances = pgTable(
     value: doublePrecision('value'),
     threshold: doublePrecision('threshold'),
     lastEvaluatedAt: timestamp('last_evaluated_at', { withTimezone: true }).notNull(),
+    /** The last evaluation that had data (breaching or ok): a firing alert without data for a day resolves. */
+    dataAt: timestamp('data_at', { withTimezone: true }),
     lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true }),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     acknowledgedBy: text('acknowledged_by'),

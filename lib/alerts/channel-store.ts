@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { notificationChannels, type NotificationChannelRow } from '@/db/schema';
 import type { ConfiguredChannel } from './channels-from-env';
@@ -44,18 +44,4 @@ export async function listProjectChannels(projectId: string): Promise<Notificati
     .from(notificationChannels)
     .where(eq(notificationChannels.projectId, projectId))
     .orderBy(asc(notificationChannels.createdAt));
-}
-
-/** One channel of a project, or null. */
-export async function findProjectChannel(
-  projectId: string,
-  id: string,
-): Promise<NotificationChannelRow | null> {
-  const db = await getDb();
-  const [row] = await db
-    .select()
-    .from(notificationChannels)
-    .where(and(eq(notificationChannels.projectId, projectId), eq(notificationChannels.id, id)))
-    .limit(1);
-  return row ?? null;
 }

@@ -232,6 +232,23 @@ export async function deleteRule(viewer: Viewer | null, projectId: string, ruleI
         'bad_request',
         'Default rules cannot be deleted; disable it, or reset it to default.',
       );
+    const [firing] = await tx
+      .select({ groupKey: alertInstances.groupKey })
+      .from(alertInstances)
+      .where(
+        and(
+          eq(alertInstances.projectId, projectId),
+          eq(alertInstances.ruleId, ruleId),
+          eq(alertInstances.state, 'firing'),
+        ),
+      )
+      .limit(1);
+    // Deleting it now would leave its pages (PagerDuty incidents included) open for good.
+    if (firing)
+      throw new AppError(
+        'conflict',
+        'This rule has an alert firing: disable the rule first (the next cron run resolves the alert and tells its channels), then delete it.',
+      );
     const before = definitionOf(row);
     await tx.delete(alertRules).where(and(eq(alertRules.projectId, projectId), eq(alertRules.id, ruleId)));
     const instances = await tx

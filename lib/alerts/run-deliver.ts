@@ -169,7 +169,8 @@ async function sendOne(
   }
   const giveUp = shouldGiveUp({
     kind,
-    firstAttemptAt: row.at ?? row.createdAt,
+    // Counted from when this delivery was queued: a repeat a day into an incident gets its own 24 h.
+    firstAttemptAt: row.createdAt,
     now,
     retryable: result.retryable,
   });

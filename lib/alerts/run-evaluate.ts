@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb, type Db } from '@/db/client';
 import { alertInstances, alertRules, alertTransitions, notificationDeliveries } from '@/db/schema';
 import type { ConfiguredChannel } from './channels-from-env';
 import { evaluateRule } from './engine/evaluate';
@@ -139,6 +139,14 @@ type Change = {
   previousSince: Date | null;
 };
 
+/** A database or the transaction handed to `db.transaction`'s callback. */
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Writes one project's evaluation in one transaction, under a per-project advisory lock: instance states are
+ * computed from the rows as they are inside the lock, so two runs that overlap (KV lock lost or expired)
+ * cannot both move an instance and both notify; and a failure leaves nothing half written.
+ */
 async function storeProject(
   ctx: RunContext,
   projectId: string,
@@ -146,103 +154,131 @@ async function storeProject(
 ): Promise<number> {
   const db = await getDb();
   const now = ctx.now;
-  const rows: (typeof alertInstances.$inferInsert)[] = [];
-  const changes: Change[] = [];
-  for (const { rule, verdicts } of evaluated) {
-    for (const verdict of verdicts) {
-      const groupKey = verdict.group ?? '';
-      const previous = ctx.instances.get(instanceKey(rule.id, groupKey));
-      const next = nextInstanceState(
-        previous ? { state: previous.state, since: previous.since } : null,
-        verdict,
-        rule.forMs,
-        now,
-      );
-      rows.push({
-        projectId,
-        ruleId: rule.id,
-        groupKey,
-        state: next.state,
-        since: next.since,
-        value: verdict.value,
-        threshold: verdict.threshold,
-        lastEvaluatedAt: now,
-      });
-      if (next.transition)
-        changes.push({
-          rule,
-          groupKey,
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`alerts:${projectId}`}))`);
+    const current = new Map(
+      (await tx.select().from(alertInstances).where(eq(alertInstances.projectId, projectId))).map((i) => [
+        instanceKey(i.ruleId, i.groupKey),
+        i,
+      ]),
+    );
+    const rows: (typeof alertInstances.$inferInsert)[] = [];
+    const changes: Change[] = [];
+    for (const { rule, verdicts } of evaluated) {
+      for (const verdict of verdicts) {
+        const groupKey = verdict.group ?? '';
+        const previous = current.get(instanceKey(rule.id, groupKey));
+        const dataAt = verdict.state === 'no_data' ? (previous?.dataAt ?? null) : now;
+        const next = nextInstanceState(
+          previous ? { state: previous.state, since: previous.since } : null,
           verdict,
-          transition: next.transition,
-          previousSince: previous?.since ?? null,
+          rule.forMs,
+          now,
+          { dataAt },
+        );
+        rows.push({
+          projectId,
+          ruleId: rule.id,
+          groupKey,
+          state: next.state,
+          since: next.since,
+          value: verdict.value,
+          threshold: verdict.threshold,
+          lastEvaluatedAt: now,
+          dataAt,
         });
+        if (next.transition)
+          changes.push({
+            rule,
+            groupKey,
+            verdict,
+            transition: next.transition,
+            previousSince: previous?.since ?? null,
+          });
+      }
     }
-  }
-  if (rows.length === 0) return 0;
-  await db
-    .insert(alertInstances)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [alertInstances.projectId, alertInstances.ruleId, alertInstances.groupKey],
-      set: {
-        state: sql`excluded.state`,
-        since: sql`excluded.since`,
-        value: sql`excluded.value`,
-        threshold: sql`excluded.threshold`,
-        lastEvaluatedAt: sql`excluded.last_evaluated_at`,
-        // An alert that fires again starts unacknowledged (an ack is for one incident).
-        acknowledgedAt: sql`case when excluded.state = 'firing' and ${alertInstances.state} <> 'firing' then null else ${alertInstances.acknowledgedAt} end`,
-        acknowledgedBy: sql`case when excluded.state = 'firing' and ${alertInstances.state} <> 'firing' then null else ${alertInstances.acknowledgedBy} end`,
-      },
-    });
-  if (changes.length === 0) return 0;
-
-  const recorded = await db
-    .insert(alertTransitions)
-    .values(
-      changes.map((c) => ({
-        projectId,
-        ruleId: c.rule.id,
-        groupKey: c.groupKey,
-        fromState: c.transition.from,
-        toState: c.transition.to,
-        at: now,
-        value: c.verdict.value,
-        threshold: c.verdict.threshold,
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({
-      id: alertTransitions.id,
-      ruleId: alertTransitions.ruleId,
-      groupKey: alertTransitions.groupKey,
-      toState: alertTransitions.toState,
-    });
-  // Absent from `recorded`: another run already recorded this transition (and queued its notifications).
-  const ids = new Map(recorded.map((r) => [`${instanceKey(r.ruleId, r.groupKey)}\u0000${r.toState}`, r.id]));
-  const channels = projectChannels(ctx, projectId);
-  const silenced = ctx.silencesByProject.get(projectId) ?? [];
-  const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
-  for (const c of changes) {
-    const id = ids.get(`${instanceKey(c.rule.id, c.groupKey)}\u0000${c.transition.to}`);
-    if (id === undefined || !isNotifiable(c.transition) || isSilenced(silenced, c.rule.id, c.groupKey, now))
-      continue;
-    const targets =
-      c.transition.to === 'firing'
-        ? channelsFor(c.rule.severity, channels).channels
-        : await resolvedTargets(projectId, c, channels);
-    for (const channel of targets)
-      deliveries.push({
-        projectId,
-        transitionId: id,
-        kind: c.transition.to === 'firing' ? 'firing' : 'resolved',
-        channel: channel.id,
-        status: 'pending',
-        nextAttemptAt: now,
+    if (rows.length === 0) return 0;
+    await tx
+      .insert(alertInstances)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [alertInstances.projectId, alertInstances.ruleId, alertInstances.groupKey],
+        set: {
+          state: sql`excluded.state`,
+          since: sql`excluded.since`,
+          value: sql`excluded.value`,
+          threshold: sql`excluded.threshold`,
+          lastEvaluatedAt: sql`excluded.last_evaluated_at`,
+          dataAt: sql`excluded.data_at`,
+          // An alert that fires again starts unacknowledged (an ack is for one incident).
+          acknowledgedAt: sql`case when excluded.state = 'firing' and ${alertInstances.state} <> 'firing' then null else ${alertInstances.acknowledgedAt} end`,
+          acknowledgedBy: sql`case when excluded.state = 'firing' and ${alertInstances.state} <> 'firing' then null else ${alertInstances.acknowledgedBy} end`,
+        },
       });
-  }
-  if (deliveries.length > 0) await db.insert(notificationDeliveries).values(deliveries).onConflictDoNothing();
-  return recorded.length;
+    if (changes.length === 0) return 0;
+
+    const recorded = await tx
+      .insert(alertTransitions)
+      .values(
+        changes.map((c) => ({
+          projectId,
+          ruleId: c.rule.id,
+          groupKey: c.groupKey,
+          fromState: c.transition.from,
+          toState: c.transition.to,
+          at: now,
+          value: c.verdict.value,
+          threshold: c.verdict.threshold,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({
+        id: alertTransitions.id,
+        ruleId: alertTransitions.ruleId,
+        groupKey: alertTransitions.groupKey,
+        toState: alertTransitions.toState,
+      });
+    // Absent from `recorded`: a run at the same instant already recorded it (and queued its notifications).
+    const ids = new Map(
+      recorded.map((r) => [`${instanceKey(r.ruleId, r.groupKey)}\u0000${r.toState}`, r.id]),
+    );
+    const channels = projectChannels(ctx, projectId);
+    const silenced = ctx.silencesByProject.get(projectId) ?? [];
+    const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
+    for (const c of changes) {
+      const id = ids.get(`${instanceKey(c.rule.id, c.groupKey)}\u0000${c.transition.to}`);
+      if (id === undefined || !isNotifiable(c.transition)) continue;
+      if (c.transition.to === 'firing') {
+        // A silence holds back firing notifications; queueRepeats sends it if the alert outlives the silence.
+        if (isSilenced(silenced, c.rule.id, c.groupKey, now)) continue;
+        for (const channel of channelsFor(c.rule.severity, channels))
+          deliveries.push({
+            projectId,
+            transitionId: id,
+            kind: 'firing',
+            channel: channel.id,
+            status: 'pending',
+            nextAttemptAt: now,
+            createdAt: now,
+          });
+      } else {
+        // Resolved goes to whoever was told it fired, silence or not: a page someone got must be closed.
+        for (const channel of await resolvedTargets(tx, projectId, c, channels))
+          deliveries.push({
+            projectId,
+            transitionId: id,
+            kind: 'resolved',
+            channel: channel.id,
+            status: 'pending',
+            nextAttemptAt: now,
+            createdAt: now,
+          });
+      }
+    }
+    if (deliveries.length > 0)
+      await tx.insert(notificationDeliveries).values(deliveries).onConflictDoNothing();
+    return recorded.length;
+  });
 }
 
 /**
@@ -250,12 +286,12 @@ async function storeProject(
  * never-queued firing gets no resolved either), when they are still configured and `send resolved` is on.
  */
 async function resolvedTargets(
+  db: Tx,
   projectId: string,
   c: Change,
   channels: ConfiguredChannel[],
 ): Promise<ConfiguredChannel[]> {
   if (c.previousSince === null) return [];
-  const db = await getDb();
   const told = await db
     .selectDistinct({ channel: notificationDeliveries.channel })
     .from(notificationDeliveries)

@@ -52,7 +52,7 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
       now: ctx.now,
     });
     if (!due) continue;
-    for (const channel of channelsFor(rule.severity, projectChannels(ctx, row.project_id)).channels)
+    for (const channel of channelsFor(rule.severity, projectChannels(ctx, row.project_id)))
       deliveries.push({
         projectId: row.project_id,
         transitionId: Number(row.transition_id),
@@ -61,6 +61,7 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
         channel: channel.id,
         status: 'pending',
         nextAttemptAt: ctx.now,
+        createdAt: ctx.now,
       });
   }
   if (deliveries.length === 0) return 0;
@@ -113,6 +114,7 @@ export async function queueDigests(
         channel: channel.id,
         status: 'pending',
         nextAttemptAt: ctx.now,
+        createdAt: ctx.now,
       });
     }
   }

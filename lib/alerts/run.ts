@@ -10,7 +10,8 @@ import { loadRunContext, projectChannels } from './run-context';
 import { queueDigests, queueRepeats } from './run-schedule';
 
 export const ALERTS_LOCK_KEY = 'alerts:cron:lock';
-const LOCK_TTL_SECONDS = 55;
+/** As long as the route may run (maxDuration), so a slow run keeps its lock to the end. */
+const LOCK_TTL_SECONDS = 60;
 
 export type AlertRunSummary = {
   skipped?: 'locked';
@@ -42,8 +43,10 @@ export type RunAlertsOptions = {
  * One cron run: probe health (stored as history), evaluate every enabled rule of every project, record
  * instance states and transitions, queue a delivery per routed channel for each notifiable transition, queue
  * repeats and the daily digest, then send the deliveries that are due (new ones and retries). Overlapping
- * runs are kept apart by a KV lock; the unique keys on transitions and deliveries and an atomic claim before
- * each send keep a repeated or concurrent run from notifying twice even without it.
+ * runs are kept apart by a KV lock. Without it (KV down, or one in-process KV per server), each project's
+ * states are written under a Postgres advisory lock from the rows as they are then, deliveries have unique
+ * keys (transition, channel, repeat number; digest day) and each send is claimed atomically: a repeated or
+ * concurrent run notifies nothing twice.
  */
 export async function runAlerts(at?: Date, options: RunAlertsOptions = {}): Promise<AlertRunSummary> {
   const started = performance.now();
@@ -111,7 +114,8 @@ async function acquireLock(): Promise<Lock> {
     });
     return acquired ? { token } : 'locked';
   } catch (error) {
-    // KV down: run without the lock; the unique keys and the delivery claim still prevent duplicates.
+    // KV down: run without the lock; the per-project advisory lock, the unique keys and the delivery claim
+    // still prevent duplicates.
     log('alerts_lock_unavailable', { error: String(error) });
     return null;
   }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
 import { alertInstances, alertRules, projects } from '@/db/schema';
 import { metricSql } from '@/lib/alerts/inputs';
@@ -47,7 +47,22 @@ export async function getStatusPageEnabled(projectId: string): Promise<boolean |
   return row ? row.enabled : null;
 }
 
-/** The public status of the project `slug`, or null when there is no such project or its page is off. */
+/**
+ * Categories and severities a status page shows: what the public feels (the service failing, slow, or a
+ * dependency down). Cost, security and usage alerts, and P4, are internal.
+ */
+export const PUBLIC_CATEGORIES = ['reliability', 'performance', 'dependency'] as const;
+export const PUBLIC_SEVERITIES = ['P1', 'P2', 'P3'] as const;
+
+const PAGE_TTL_MS = 30_000;
+type CachedPage = { page: StatusPage; expires: number };
+// Anonymous traffic cannot make the database compute a page more than once per project per 30 s (per
+// process). Whether the page is on is checked on every request: turning it off takes effect at once.
+const pageCache = ((globalThis as unknown as Record<symbol, Map<string, CachedPage> | undefined>)[
+  Symbol.for('chatwatch.statusPageCache')
+] ??= new Map<string, CachedPage>());
+
+/** The public status of `slug` (its figures cached for 30 s); null when there is no such project or its page is off. */
 export async function getPublicStatus(slug: string, now = new Date()): Promise<StatusPage | null> {
   const db = await getDb();
   const [project] = await db
@@ -55,6 +70,19 @@ export async function getPublicStatus(slug: string, now = new Date()): Promise<S
     .from(projects)
     .where(and(eq(projects.slug, slug), eq(projects.statusPageEnabled, true)));
   if (!project) return null;
+  const hit = pageCache.get(project.id);
+  if (hit && hit.expires > now.getTime()) return hit.page;
+  const page = await computeStatusPage(db, project, now);
+  if (pageCache.size > 1000) pageCache.clear();
+  pageCache.set(project.id, { page, expires: now.getTime() + PAGE_TTL_MS });
+  return page;
+}
+
+async function computeStatusPage(
+  db: Db,
+  project: { id: string; slug: string; name: string },
+  now: Date,
+): Promise<StatusPage> {
   const [latest, dayCounts, metrics, rules, firing, resolved] = await Promise.all([
     latestChecks(db, now),
     cachedDayCounts(db, now),
@@ -158,6 +186,7 @@ function cachedDayCounts(db: Db, now: Date): Promise<DayCount[]> {
 /** Forgets the cached 90-day aggregate (tests that write checks and read them back in the same minute). */
 export function clearStatusCache(): void {
   dayCountsCache = null;
+  pageCache.clear();
 }
 
 /** Error rate and p95 response time of the chat app over (now - APP_WINDOW_MS, now], as the alert rules define them. */
@@ -203,6 +232,8 @@ export async function firingIncidents(db: Db, projectId: string): Promise<Firing
         eq(alertInstances.projectId, projectId),
         eq(alertInstances.state, 'firing'),
         eq(alertRules.enabled, true),
+        inArray(alertRules.severity, [...PUBLIC_SEVERITIES]),
+        inArray(sql`${alertRules.definition}->>'category'`, [...PUBLIC_CATEGORIES]),
       ),
     );
 }
@@ -224,7 +255,9 @@ export async function resolvedIncidents(db: Db, projectId: string, now: Date): P
                    and f.to_state = 'firing' and f.at <= t.at) as started_at
         from alert_transitions t
         join alert_rules r on r.project_id = t.project_id and r.id = t.rule_id
-        where t.project_id = ${projectId} and t.to_state = 'resolved'
+        where t.project_id = ${projectId} and t.to_state = 'resolved' and r.enabled
+          and r.severity in ${sql.raw(`(${PUBLIC_SEVERITIES.map((s) => `'${s}'`).join(', ')})`)}
+          and r.definition->>'category' in ${sql.raw(`(${PUBLIC_CATEGORIES.map((c) => `'${c}'`).join(', ')})`)}
           and t.at > ${iso(to - RESOLVED_LOOKBACK_MS)}::timestamptz and t.at <= ${iso(to)}::timestamptz
         order by t.at desc
         limit 500`,

@@ -1,0 +1,1 @@
+ALTER TABLE "alert_instances" ADD COLUMN "data_at" timestamp with time zone;
