@@ -3,14 +3,10 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { alertInstances, alertRules } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import type { Viewer } from '@/lib/auth/viewer';
+import { actorOf, type Viewer } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 
 export type Acknowledged = { ruleName: string; acknowledgedAt: Date; acknowledgedBy: string };
-
-/** Who a viewer is in the alert history and the audit log. */
-export const actorOf = (viewer: Pick<Viewer, 'email' | 'name' | 'userId'>) =>
-  viewer.email ?? viewer.name ?? viewer.userId;
 
 /**
  * Acknowledges a firing alert: it keeps firing and still resolves, but repeats stop. Any signed-in user may.

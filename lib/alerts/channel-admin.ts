@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
 import { auditLog, notificationChannels, type NotificationChannelRow } from '@/db/schema';
-import type { Viewer } from '@/lib/auth/viewer';
+import { actorOf, assertAdmin, type Viewer } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
 import { listProjectChannels } from './channel-store';
@@ -77,18 +77,7 @@ export async function getChannel(projectId: string, channelId: string): Promise<
   return row ? toAdminChannel(row) : null;
 }
 
-function assertAdmin(viewer: Viewer | null, what: string): asserts viewer is Viewer {
-  if (!viewer) throw new AppError('unauthorized', 'Sign in to continue.');
-  if (!viewer.isAdmin)
-    throw new AppError(
-      'forbidden',
-      `Only admins can ${what}; ask an admin to do it, or to make you an admin.`,
-    );
-}
-
-export const actorOf = (viewer: Viewer) => viewer.email ?? viewer.userId;
-
-/** What the audit log keeps of a channel: no secret, only what `channelView` shows. */
+export /** What the audit log keeps of a channel: no secret, only what `channelView` shows. */
 function auditView(
   row: Pick<NotificationChannelRow, 'name' | 'type' | 'config' | 'severities' | 'sendResolved' | 'enabled'>,
 ) {

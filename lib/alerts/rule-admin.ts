@@ -10,7 +10,7 @@ import {
   silences,
   type AlertRuleRow,
 } from '@/db/schema';
-import type { Viewer } from '@/lib/auth/viewer';
+import { actorOf, assertAdmin, type Viewer } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
 import { DEFAULT_RULES } from './default-rules';
@@ -42,17 +42,6 @@ function definitionOf(row: AlertRuleRow): Rule {
 function toAdminRule(row: AlertRuleRow): AdminRule {
   return { id: row.id, isDefault: isDefaultKey(row.key), rule: definitionOf(row), updatedAt: row.updatedAt };
 }
-
-function assertAdmin(viewer: Viewer | null, what: string): asserts viewer is Viewer {
-  if (!viewer) throw new AppError('unauthorized', 'Sign in to continue.');
-  if (!viewer.isAdmin)
-    throw new AppError(
-      'forbidden',
-      `Only admins can ${what}; ask an admin to do it, or to make you an admin.`,
-    );
-}
-
-const actorOf = (viewer: Viewer) => viewer.email ?? viewer.userId;
 
 async function audit(
   db: Db,

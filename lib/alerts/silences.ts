@@ -3,20 +3,15 @@ import { and, eq, gt } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { alertRules, silences, type SilenceRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import type { Viewer } from '@/lib/auth/viewer';
+import { actorOf, assertAdmin, type Viewer } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
-import { actorOf } from './acknowledge';
 import { SILENCE_REASON_MAX } from './schema';
 import { silenceScopeText } from './view/silence';
 
 export const MAX_SILENCE_MS = 30 * 86_400_000;
 
 export type NewSilence = { ruleId: string | null; groupKey: string | null; endsAt: Date; reason: string };
-
-function requireAdminViewer(viewer: Viewer, what: string): void {
-  if (!viewer.isAdmin) throw new AppError('forbidden', `Only admins can ${what}; ask an admin to do it.`);
-}
 
 /** Mutes notifications of a rule (or every rule) and a group (or every group) until `endsAt`. Admins only. */
 export async function createSilence(
@@ -25,7 +20,7 @@ export async function createSilence(
   viewer: Viewer,
   now: Date = new Date(),
 ): Promise<{ silence: SilenceRow; scope: string }> {
-  requireAdminViewer(viewer, 'create silences');
+  assertAdmin(viewer, 'create silences');
   if (input.endsAt.getTime() <= now.getTime())
     throw new AppError('bad_request', 'The end time has already passed; pick a time in the future.');
   if (input.endsAt.getTime() - now.getTime() > MAX_SILENCE_MS)
@@ -84,7 +79,7 @@ export async function endSilence(
   viewer: Viewer,
   now: Date = new Date(),
 ): Promise<{ silence: SilenceRow; scope: string }> {
-  requireAdminViewer(viewer, 'end silences');
+  assertAdmin(viewer, 'end silences');
   const db = await getDb();
   const [silence] = await db
     .update(silences)

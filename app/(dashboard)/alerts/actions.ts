@@ -5,26 +5,13 @@ import { acknowledgeAlert } from '@/lib/alerts/acknowledge';
 import { acknowledgeSchema, createSilenceSchema, endSilenceSchema, silenceEnd } from '@/lib/alerts/schema';
 import { createSilence, endSilence } from '@/lib/alerts/silences';
 import { validatedAction } from '@/lib/actions/validated-action';
-import { getViewer, requireAdmin, type Viewer } from '@/lib/auth/viewer';
+import { getViewer, requireAdminTo, type Viewer } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 
 async function signedIn(): Promise<Viewer> {
   const viewer = await getViewer();
   if (!viewer) throw new AppError('unauthorized', 'Your session has ended; sign in again.');
   return viewer;
-}
-
-async function requireAdminTo(what: string): Promise<Viewer> {
-  try {
-    return await requireAdmin();
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'forbidden')
-      throw new AppError(
-        'forbidden',
-        `Only admins can ${what}; ask an admin to do it, or to make you an admin.`,
-      );
-    throw error;
-  }
 }
 
 export const acknowledgeAlertAction = validatedAction(

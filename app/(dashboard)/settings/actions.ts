@@ -4,8 +4,7 @@ import { revalidatePath } from 'next/cache';
 import type { ModelPrice } from '@/db/schema';
 import { validatedAction } from '@/lib/actions/validated-action';
 import { recordAudit } from '@/lib/audit/record';
-import { requireAdmin, type Viewer } from '@/lib/auth/viewer';
-import { AppError } from '@/lib/http/errors';
+import { actorOf, requireAdminTo } from '@/lib/auth/viewer';
 import { createApiKey } from '@/lib/settings/create-api-key';
 import { createProject } from '@/lib/settings/create-project';
 import { deleteModelPrice } from '@/lib/settings/delete-model-price';
@@ -22,22 +21,6 @@ import {
 import { setDailyBudget } from '@/lib/settings/set-daily-budget';
 import { setStatusPage } from '@/lib/settings/set-status-page';
 import { upsertModelPrice } from '@/lib/settings/upsert-model-price';
-
-async function requireAdminTo(what: string): Promise<Viewer> {
-  try {
-    return await requireAdmin();
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'forbidden') {
-      throw new AppError(
-        'forbidden',
-        `Only admins can ${what}; ask an admin to do it, or to make you an admin.`,
-      );
-    }
-    throw error;
-  }
-}
-
-const actorOf = (viewer: Viewer) => viewer.email ?? viewer.userId;
 
 const pricesOf = (p: ModelPrice) => ({
   input: p.inputPerMTok,
