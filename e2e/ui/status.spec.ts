@@ -127,9 +127,12 @@ test.describe.serial('public status page', () => {
     });
     expect(ingested.status).toBe(200);
 
-    await page.reload();
+    // The page's figures are cached for 10 s.
     const app = page.getByTestId('status-app');
-    await expect(app.locator('[data-state]')).toHaveAttribute('data-state', 'degraded');
+    await expect(async () => {
+      await page.reload();
+      await expect(app.locator('[data-state]')).toHaveAttribute('data-state', 'degraded', { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
     await expect(app).toContainText('Error rate 25.0%');
     await expect(app).toContainText('Response time (p95) 300 ms');
     await expect(page.getByTestId('status-overall')).toHaveText(/Degraded performance|Major outage/);

@@ -54,15 +54,15 @@ export async function getStatusPageEnabled(projectId: string): Promise<boolean |
 export const PUBLIC_CATEGORIES = ['reliability', 'performance', 'dependency'] as const;
 export const PUBLIC_SEVERITIES = ['P1', 'P2', 'P3'] as const;
 
-const PAGE_TTL_MS = 30_000;
+const PAGE_TTL_MS = 10_000;
 type CachedPage = { page: StatusPage; expires: number };
-// Anonymous traffic cannot make the database compute a page more than once per project per 30 s (per
+// Anonymous traffic cannot make the database compute a page more than once per project per 10 s (per
 // process). Whether the page is on is checked on every request: turning it off takes effect at once.
 const pageCache = ((globalThis as unknown as Record<symbol, Map<string, CachedPage> | undefined>)[
   Symbol.for('chatwatch.statusPageCache')
 ] ??= new Map<string, CachedPage>());
 
-/** The public status of `slug` (its figures cached for 30 s); null when there is no such project or its page is off. */
+/** The public status of `slug` (its figures cached for 10 s); null when there is no such project or its page is off. */
 export async function getPublicStatus(slug: string, now = new Date()): Promise<StatusPage | null> {
   const db = await getDb();
   const [project] = await db
