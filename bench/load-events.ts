@@ -65,9 +65,15 @@ export async function loadEvents(
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.days * DAY);
   const outages = scheduleOutages({ from, to, everyMinutes: 2 * 24 * 60, durationMinutes: 6, seed: 7 });
-  const usersPerDay = calibrateUsers(options.events / options.days, to, outages);
-  const traffic = () => generateTraffic({ from, to, seed: 7, usersPerDay, outages });
-  const generated = count(traffic());
+  let usersPerDay = calibrateUsers(options.events / options.days, to, outages);
+  let traffic = () => generateTraffic({ from, to, seed: 7, usersPerDay, outages });
+  let generated = count(traffic());
+  // The calibration samples a week; other spans (weekends, outages) can fall a little short: scale up.
+  for (let tries = 0; generated < options.events && tries < 3; tries++) {
+    usersPerDay = Math.ceil(usersPerDay * (options.events / generated) * 1.01);
+    traffic = () => generateTraffic({ from, to, seed: 7, usersPerDay, outages });
+    generated = count(traffic());
+  }
   if (generated < options.events) {
     console.warn(`generated ${generated} events, fewer than the ${options.events} asked for`);
   }

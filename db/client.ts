@@ -34,7 +34,15 @@ export function openDb(options: { url?: string; dir?: string } = {}): DbHandle {
   const key = url ?? `pglite:${dir}`;
   const existing = registry.get(key);
   if (existing) return existing;
-  const handle = url ? openPostgres(url) : openPglite(dir);
+  const opened = url ? openPostgres(url) : openPglite(dir);
+  // A closed handle leaves the registry, so the next openDb of the same database opens a new one.
+  const handle: DbHandle = {
+    ...opened,
+    close: () => {
+      if (registry.get(key) === handle) registry.delete(key);
+      return opened.close();
+    },
+  };
   registry.set(key, handle);
   handle.db.catch(() => registry.delete(key));
   return handle;
@@ -49,7 +57,12 @@ export function dbDriver(): DbDriver {
 }
 
 function openPostgres(url: string): DbHandle {
-  const client = postgres(url, { max: env.DATABASE_POOL_SIZE, connect_timeout: 5, idle_timeout: 60, onnotice: () => {} });
+  const client = postgres(url, {
+    max: env.DATABASE_POOL_SIZE,
+    connect_timeout: 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+  });
   const db = drizzlePg(client, { schema, casing: 'snake_case', logger: queryCounter });
   return {
     driver: 'postgres',
