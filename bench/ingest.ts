@@ -2,8 +2,10 @@
  * Ingest benchmark: a production server on the machine's Postgres (and Redis when REDIS_URL is set),
  * concurrent clients POSTing batches of 100 events for DURATION seconds, then the same number of rows
  * inserted directly with the driver as the ceiling. Usage: npm run bench:ingest [-- --seconds 20 --clients 8]
+ * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
  */
 import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import postgres from 'postgres';
 import { ensureBuild, machine, percentile, startNext, watchPeakRss } from './lib';
 
@@ -22,16 +24,97 @@ function makeEvent(run: string, n: number, t: number) {
   const user = `u${n % 5000}`;
   switch (n % 5) {
     case 0:
-      return { type: 'ai.call', id: `${run}-${n}`, timestamp: t, userId: user, model: 'claude-sonnet-4-5', durationMs: 800 + (n % 900), timeToFirstTokenMs: 200 + (n % 300), inputTokens: 900 + (n % 500), outputTokens: 200 + (n % 400), cacheReadTokens: n % 3 ? 4000 : 0, status: n % 97 ? 'ok' : 'error' };
+      return {
+        type: 'ai.call',
+        id: `${run}-${n}`,
+        timestamp: t,
+        userId: user,
+        model: 'claude-sonnet-4-5',
+        durationMs: 800 + (n % 900),
+        timeToFirstTokenMs: 200 + (n % 300),
+        inputTokens: 900 + (n % 500),
+        outputTokens: 200 + (n % 400),
+        cacheReadTokens: n % 3 ? 4000 : 0,
+        status: n % 97 ? 'ok' : 'error',
+      };
     case 1:
-      return { type: 'response.sent', id: `${run}-${n}`, timestamp: t, userId: user, durationMs: 1000 + (n % 1200), timeToFirstTokenMs: 250 + (n % 300), responseLength: 600 + (n % 900), streamed: true };
+      return {
+        type: 'response.sent',
+        id: `${run}-${n}`,
+        timestamp: t,
+        userId: user,
+        durationMs: 1000 + (n % 1200),
+        timeToFirstTokenMs: 250 + (n % 300),
+        responseLength: 600 + (n % 900),
+        streamed: true,
+      };
     case 2:
-      return { type: 'http.request', id: `${run}-${n}`, timestamp: t, userId: user, route: '/api/chat', method: 'POST', status: n % 50 ? 200 : 503, durationMs: 40 + (n % 200) };
+      return {
+        type: 'http.request',
+        id: `${run}-${n}`,
+        timestamp: t,
+        userId: user,
+        route: '/api/chat',
+        method: 'POST',
+        status: n % 50 ? 200 : 503,
+        durationMs: 40 + (n % 200),
+      };
     case 3:
-      return { type: 'cache', id: `${run}-${n}`, timestamp: t, userId: user, operation: 'get', cache: 'llm', hit: n % 7 !== 0, durationMs: 2 };
+      return {
+        type: 'cache',
+        id: `${run}-${n}`,
+        timestamp: t,
+        userId: user,
+        operation: 'get',
+        cache: 'llm',
+        hit: n % 7 !== 0,
+        durationMs: 2,
+      };
     default:
-      return { type: 'log', id: `${run}-${n}`, timestamp: t, userId: user, level: 'info', event: 'chat.turn', message: 'turn completed', data: { n } };
+      return {
+        type: 'log',
+        id: `${run}-${n}`,
+        timestamp: t,
+        userId: user,
+        level: 'info',
+        event: 'chat.turn',
+        message: 'turn completed',
+        data: { n },
+      };
   }
+}
+
+/**
+ * The load generator shares the two cores with the server and Postgres, so it should cost as little as a
+ * real client on its own machine: node:http over kept-alive sockets (undici's fetch costs several times more
+ * CPU per request, which the server under test then does not get).
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+function post(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          Authorization: `Bearer ${API_KEY}`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 async function main() {
@@ -69,12 +152,8 @@ async function main() {
         const now = Date.now();
         const events = Array.from({ length: BATCH }, (_, i) => makeEvent(run, first + i, now));
         const t0 = performance.now();
-        const res = await fetch(`${server.url}/api/v1/events`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${API_KEY}` },
-          body: JSON.stringify({ events }),
-        });
-        const body = (await res.json()) as { accepted?: number };
+        const res = await post(`${server.url}/api/v1/events`, JSON.stringify({ events }));
+        const body = JSON.parse(res.body) as { accepted?: number };
         latencies.push(performance.now() - t0);
         if (res.status === 200) sent += body.accepted ?? 0;
         else failures[res.status] = (failures[res.status] ?? 0) + 1;
@@ -87,11 +166,19 @@ async function main() {
   server.stop();
 
   const sql = postgres(dbUrl.toString(), { max: CLIENTS, onnotice: () => {} });
-  const [{ stored }] = (await sql`select count(*)::int as stored from events`) as unknown as [{ stored: number }];
-  const [{ distinct }] = (await sql`select count(distinct event_id)::int as distinct from events`) as unknown as [{ distinct: number }];
+  const [{ stored }] = (await sql`select count(*)::int as stored from events`) as unknown as [
+    { stored: number },
+  ];
+  const [{ distinct }] =
+    (await sql`select count(distinct event_id)::int as distinct from events`) as unknown as [
+      { distinct: number },
+    ];
 
   // Ceiling: the same number of rows, as the server builds them, inserted with the driver at the same concurrency.
-  const [{ projectId }] = (await sql`select id as "projectId" from projects where slug = 'bench'`) as unknown as [{ projectId: string }];
+  const [{ projectId }] =
+    (await sql`select id as "projectId" from projects where slug = 'bench'`) as unknown as [
+      { projectId: string },
+    ];
   const ceilingRun = randomUUID().slice(0, 8);
   const total = next;
   let cursor = 0;
@@ -102,7 +189,9 @@ async function main() {
         const first = cursor;
         cursor += BATCH;
         const now = new Date();
-        const rows = Array.from({ length: BATCH }, (_, i) => toRow(projectId, makeEvent(ceilingRun, first + i, now.getTime()), now));
+        const rows = Array.from({ length: BATCH }, (_, i) =>
+          toRow(projectId, makeEvent(ceilingRun, first + i, now.getTime()), now),
+        );
         await sql`insert into events ${sql(rows as unknown as Record<string, string>[])} on conflict do nothing`;
       }
     }),

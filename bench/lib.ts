@@ -28,17 +28,26 @@ export async function ensureBuild(): Promise<void> {
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: 'inherit', env });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 
 /** `next start` as a direct node child, so its pid is the server's and its memory can be read. */
-export async function startNext(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
+export async function startNext(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, 'node_modules/next/dist/bin/next', 'start', '-p', String(port)],
+    {
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -59,7 +68,10 @@ export function watchPeakRss(pid: number) {
   const tree = (root: number): number[] => {
     const out = [root];
     try {
-      for (const c of readFileSync(`/proc/${root}/task/${root}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+      for (const c of readFileSync(`/proc/${root}/task/${root}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)) {
         out.push(...tree(Number(c)));
       }
     } catch {
