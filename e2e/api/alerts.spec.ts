@@ -568,11 +568,12 @@ test.describe(`alert incidents through real receivers (${backends})`, () => {
     expectNotes(await step(), []);
   });
 
-  test('failed logins: fire while 5 sit in the 5-minute window, resolve once they age out; a failing Slack gets its retry', async () => {
-    test.setTimeout(90_000);
-    const inWindowMs = 42 * SEC;
+  test('failed logins: fire while 5 sit in the 5-minute window, resolve once they age out; Slack failing twice still gets the alert', async () => {
+    test.setTimeout(150_000);
+    const inWindowMs = 110 * SEC;
     const now = Date.now();
-    // Timestamped so that they leave the 5-minute window 42 s from now: after Slack's retry (30 s).
+    // Timestamped so that they leave the 5-minute window 110 s from now: after Slack's two retries (30 s, then
+    // 60 s more).
     await ingest(
       times(5, (i) => ({
         type: 'auth.attempt',
@@ -584,7 +585,7 @@ test.describe(`alert incidents through real receivers (${backends})`, () => {
     );
     receiver.failNext(
       '/slack',
-      1,
+      2,
       (r) => r.raw.includes(`project=${slug}`) && r.raw.includes('failed logins'),
     );
     let summary: Summary | undefined;
@@ -604,8 +605,13 @@ test.describe(`alert incidents through real receivers (${backends})`, () => {
     // The failed Slack delivery waits for its retry (30 s); the other channels are done.
     expectNotes(await step(), []);
 
-    // Still firing when the retry is due: Slack gets its firing notification, late but once.
+    // The first retry (30 s later) fails again; the second (60 s after that) gets through, while the alert
+    // still fires: Slack gets its firing notification, late but once.
     await sleep(firedAt + 30 * SEC + 500 - Date.now());
+    expectNotes(await step(), ['slack failed-logins firing (answered 500)']);
+    const retriedAt = Date.now(); // after the run: its next attempt is due at most 60 s from here
+    expectNotes(await step(), []);
+    await sleep(retriedAt + 60 * SEC + 500 - Date.now());
     expect(Date.now()).toBeLessThan(now + inWindowMs - 2 * SEC);
     expectNotes(await step(), ['slack failed-logins firing']);
     await sleep(now + inWindowMs + SEC - Date.now());
