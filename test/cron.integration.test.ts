@@ -529,6 +529,40 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
       'm-y': ['no_data', later.getTime()],
     });
   });
+
+  it("the next day's digest lists the alerts still firing from the day before", async () => {
+    const B0 = new Date(dayStart + 16 * HOUR); // the m-x streak of the test above, never ended by a success
+    const nextDay = new Date(dayStart + 24 * HOUR).toISOString().slice(0, 10);
+    const digests = () =>
+      received.filter(
+        (r) =>
+          r.status === 200 &&
+          r.body.kind === 'digest' &&
+          r.body.project?.slug === p.slug &&
+          (r.body as { day?: string }).day === nextDay,
+      );
+    await runHere(new Date(dayStart + 56 * HOUR));
+    expect(
+      digests()
+        .map((d) => d.path)
+        .sort(),
+    ).toEqual(['/db-hook', '/hook']);
+    const body = digests()[0]!.body as unknown as {
+      incidents: { ruleKey: string; group: string | null; startedAt: string; resolvedAt: string | null }[];
+    };
+    expect(body.incidents).toContainEqual({
+      ruleKey: 'ai-consecutive-failures',
+      ruleName: '3 consecutive AI failures',
+      severity: 'P1',
+      group: 'm-x',
+      startedAt: B0.toISOString(),
+      resolvedAt: null,
+    });
+    // Nothing that ended before the day began.
+    expect(
+      body.incidents.every((i) => i.resolvedAt === null || i.resolvedAt >= `${nextDay}T00:00:00.000Z`),
+    ).toBe(true);
+  });
 });
 
 describe('two runs that overlap without the KV lock', () => {

@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { getDb, rawRows } from '@/db/client';
 import { alertInstances, alertRules, alertTransitions, notificationDeliveries, projects } from '@/db/schema';
 import { env } from '@/lib/env';
 import {
@@ -256,52 +256,65 @@ async function firingStart(
   return last?.at ?? null;
 }
 
-/** The alerts of a project that fired during a UTC day, P4 apart, each with when it resolved. */
+type DigestRow = {
+  project_id: string;
+  key: string;
+  name: string;
+  severity: DigestItem['severity'];
+  group_key: string;
+  at: string | Date;
+  resolved_at: string | Date | null;
+};
+
+/** How far back an alert may have started and still be active on a digest's day. */
+const DIGEST_LOOKBACK_MS = 30 * 86_400_000;
+
+/**
+ * The alerts active during a UTC day, per project: fired that day, or fired before and not yet resolved
+ * when it began. `resolvedAt` is null when the alert was still firing at the end of the day.
+ */
+export async function digestItems(day: string, projectId?: string): Promise<Map<string, DigestItem[]>> {
+  const db = await getDb();
+  const { start, end } = utcDayBounds(day);
+  const rows = await rawRows<DigestRow>(
+    db,
+    sql`select t.project_id, r.key, r.name, r.severity, t.group_key, t.at,
+          (select min(x.at) from alert_transitions x
+            where x.project_id = t.project_id and x.rule_id = t.rule_id and x.group_key = t.group_key
+              and x.to_state = 'resolved' and x.at > t.at) as resolved_at
+        from alert_transitions t
+        join alert_rules r on r.project_id = t.project_id and r.id = t.rule_id
+        where t.to_state = 'firing' and t.at < ${end.toISOString()}
+          and t.at >= ${new Date(start.getTime() - DIGEST_LOOKBACK_MS).toISOString()}
+          ${projectId ? sql`and t.project_id = ${projectId}` : sql``}
+        order by t.at`,
+  );
+  const out = new Map<string, DigestItem[]>();
+  for (const r of rows) {
+    const resolvedAt = r.resolved_at === null ? null : new Date(r.resolved_at);
+    if (resolvedAt !== null && resolvedAt < start) continue;
+    const item: DigestItem = {
+      ruleKey: r.key,
+      ruleName: r.name,
+      severity: r.severity,
+      group: r.group_key === '' ? null : r.group_key,
+      startedAt: new Date(r.at).toISOString(),
+      resolvedAt: resolvedAt === null || resolvedAt >= end ? null : resolvedAt.toISOString(),
+    };
+    const list = out.get(r.project_id);
+    if (list) list.push(item);
+    else out.set(r.project_id, [item]);
+  }
+  return out;
+}
+
+/** A project's digest of a UTC day: its incidents (P1-P3) and its P4 alerts, active that day. */
 export async function buildDigest(
   projectId: string,
   day: string,
   project: { slug: string; name: string },
 ): Promise<DigestNotification> {
-  const db = await getDb();
-  const { start, end } = utcDayBounds(day);
-  const resolved = db
-    .select({ at: sql<Date>`min(r.at)` })
-    .from(sql`alert_transitions r`)
-    .where(
-      sql`r.project_id = ${alertTransitions.projectId} and r.rule_id = ${alertTransitions.ruleId} and r.group_key = ${alertTransitions.groupKey}
-          and r.to_state = 'resolved' and r.at > ${alertTransitions.at}`,
-    );
-  const rows = await db
-    .select({
-      ruleKey: alertRules.key,
-      ruleName: alertRules.name,
-      severity: alertRules.severity,
-      groupKey: alertTransitions.groupKey,
-      at: alertTransitions.at,
-      resolvedAt: sql<string | null>`(${resolved})`,
-    })
-    .from(alertTransitions)
-    .innerJoin(
-      alertRules,
-      and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)),
-    )
-    .where(
-      and(
-        eq(alertTransitions.projectId, projectId),
-        eq(alertTransitions.toState, 'firing'),
-        gte(alertTransitions.at, start),
-        lt(alertTransitions.at, end),
-      ),
-    )
-    .orderBy(asc(alertTransitions.at));
-  const items: DigestItem[] = rows.map((r) => ({
-    ruleKey: r.ruleKey,
-    ruleName: r.ruleName,
-    severity: r.severity,
-    group: r.groupKey === '' ? null : r.groupKey,
-    startedAt: r.at.toISOString(),
-    resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt).toISOString(),
-  }));
+  const items = (await digestItems(day, projectId)).get(projectId) ?? [];
   const alerts = new URL('/alerts', new URL(env.PUBLIC_URL));
   alerts.searchParams.set('project', project.slug);
   return {

@@ -1,12 +1,13 @@
 import 'server-only';
-import { and, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { getDb, rawRows } from '@/db/client';
-import { alertTransitions, notificationDeliveries } from '@/db/schema';
+import { notificationDeliveries } from '@/db/schema';
 import { env } from '@/lib/env';
 import { DIGEST_CHANNEL_KINDS } from './channels';
 import { channelsFor } from './engine/routing';
-import { digestDayDue, dueNotification, utcDayBounds } from './engine/schedule';
+import { digestDayDue, dueNotification } from './engine/schedule';
 import { isSilenced } from './engine/silence';
+import { digestItems } from './run-deliver';
 import { inRun, projectChannels, type RunContext } from './run-context';
 
 type FiringRow = {
@@ -74,8 +75,8 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
 }
 
 /**
- * From ALERT_DIGEST_HOUR_UTC on, queues yesterday's digest for every project that had alerts firing that
- * day, once per channel (webhook, Slack, email; every severity: the digest is where P4 alerts are read).
+ * From ALERT_DIGEST_HOUR_UTC on, queues yesterday's digest for every project that had alerts active that
+ * day (fired that day, or still firing from before), once per channel (webhook, Slack, email; every severity: the digest is where P4 alerts are read).
  */
 export async function queueDigests(
   ctx: RunContext,
@@ -84,23 +85,14 @@ export async function queueDigests(
   const day = digestDayDue(ctx.now, hourUtc);
   if (!day) return 0;
   const db = await getDb();
-  const { start, end } = utcDayBounds(day);
-  const [active, done] = await Promise.all([
-    db
-      .selectDistinct({ projectId: alertTransitions.projectId })
-      .from(alertTransitions)
-      .where(
-        and(
-          eq(alertTransitions.toState, 'firing'),
-          gte(alertTransitions.at, start),
-          lt(alertTransitions.at, end),
-        ),
-      ),
+  const [items, done] = await Promise.all([
+    digestItems(day),
     db
       .selectDistinct({ projectId: notificationDeliveries.projectId })
       .from(notificationDeliveries)
       .where(and(isNotNull(notificationDeliveries.digestDay), eq(notificationDeliveries.digestDay, day))),
   ]);
+  const active = [...items.keys()].map((projectId) => ({ projectId }));
   const sent = new Set(done.map((d) => d.projectId));
   const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
   for (const { projectId } of active) {
