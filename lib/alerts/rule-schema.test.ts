@@ -103,6 +103,23 @@ describe('ruleFormSchema', () => {
     expect(ruleFormSchema.parse({ ...threshold, forAmount: '' })).toMatchObject({ forMs: 0 });
   });
 
+  it('stores a repeat interval other than the 4 h default, 0 for never, between 5 minutes and 7 days', () => {
+    expect(ruleFormSchema.parse({ ...threshold, repeatAmount: '30', repeatUnit: 'm' })).toMatchObject({
+      repeatIntervalMs: 1_800_000,
+    });
+    expect(ruleFormSchema.parse({ ...threshold, repeatAmount: '0' })).toMatchObject({ repeatIntervalMs: 0 });
+    expect(ruleFormSchema.parse({ ...threshold, repeatAmount: '4', repeatUnit: 'h' })).not.toHaveProperty(
+      'repeatIntervalMs',
+    );
+    expect(ruleFormSchema.parse({ ...threshold, repeatAmount: '' })).not.toHaveProperty('repeatIntervalMs');
+    expect(firstMessage({ ...threshold, repeatAmount: '1', repeatUnit: 'm' })).toBe(
+      'Repeat every must be between 5 minutes and 7 days, or 0 for never.',
+    );
+    const rule = { ...defaultRule('error-rate'), repeatIntervalMs: 3_600_000 };
+    expect(ruleFormValues(rule)).toMatchObject({ repeatAmount: '1', repeatUnit: 'h' });
+    expect(ruleFormValues(defaultRule('error-rate'))).toMatchObject({ repeatAmount: '4', repeatUnit: 'h' });
+  });
+
   it('asks for a known kind and severity', () => {
     expect(firstMessage({ ...threshold, kind: 'anomaly' })).toBe(
       'Pick a rule kind: threshold, consecutive, change, budget, health.',

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { slugify } from '@/lib/settings/slug';
 import { DEFAULT_RULES } from './default-rules';
+import { DEFAULT_REPEAT_INTERVAL_MS } from './engine/routing';
 import {
   BASELINES,
   CONSECUTIVE_EVENTS,
@@ -57,6 +58,9 @@ const DAY = 86_400_000;
 export const WINDOW_MIN_MS = MINUTE;
 export const WINDOW_MAX_MS = 7 * DAY;
 export const FOR_MAX_MS = 7 * DAY;
+/** Repeat notifications of a firing, unacknowledged alert: 0 (never), or between these. */
+export const REPEAT_MIN_MS = 5 * 60_000;
+export const REPEAT_MAX_MS = 7 * DAY;
 const MAX_MS_THRESHOLD = 600_000;
 const DEFAULT_MIN_ELAPSED_FRACTION = 1 / 24;
 
@@ -108,6 +112,8 @@ const baseFields = {
   category: optionalChoice(RULE_CATEGORIES, `Category must be one of ${list(RULE_CATEGORIES)}.`),
   forAmount: optionalNumber('For', 'a duration'),
   forUnit: unit('For').default('m'),
+  repeatAmount: optionalNumber('Repeat every', 'a duration'),
+  repeatUnit: unit('Repeat every').default('h'),
 };
 
 const windowFields = { windowAmount: number('Window', 'a duration'), windowUnit: unit('Window') };
@@ -128,8 +134,25 @@ function checkDuration(ctx: Ctx, field: string, label: string, ms: number, minMs
     });
 }
 
-function checkFor(ctx: Ctx, v: { forAmount?: number | undefined; forUnit: DurationUnit }) {
+function checkFor(
+  ctx: Ctx,
+  v: {
+    forAmount?: number | undefined;
+    forUnit: DurationUnit;
+    repeatAmount?: number | undefined;
+    repeatUnit: DurationUnit;
+  },
+) {
   checkDuration(ctx, 'forAmount', 'For', msOf(v.forAmount ?? 0, v.forUnit), 0, FOR_MAX_MS);
+  if (v.repeatAmount !== undefined) {
+    const ms = msOf(v.repeatAmount, v.repeatUnit);
+    if (ms !== 0 && (ms < REPEAT_MIN_MS || ms > REPEAT_MAX_MS))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['repeatAmount'],
+        message: `Repeat every must be between ${describeMs(REPEAT_MIN_MS)} and ${describeMs(REPEAT_MAX_MS)}, or 0 for never.`,
+      });
+  }
 }
 
 function checkWindow(ctx: Ctx, v: { windowAmount: number; windowUnit: DurationUnit }) {
@@ -286,6 +309,10 @@ function toFields(v: FormOutput): RuleFields {
     severity: v.severity,
     category: v.category ?? DEFAULT_CATEGORY[v.kind],
     forMs: msOf(v.forAmount ?? 0, v.forUnit),
+    // The default (4 h) is not stored, so a rule left at it follows the default.
+    ...(v.repeatAmount === undefined || msOf(v.repeatAmount, v.repeatUnit) === DEFAULT_REPEAT_INTERVAL_MS
+      ? {}
+      : { repeatIntervalMs: msOf(v.repeatAmount, v.repeatUnit) }),
   };
   const grouped = <G>(g: G | undefined) => (g === undefined ? {} : { groupBy: g });
   switch (v.kind) {
@@ -399,6 +426,12 @@ export function describeMs(ms: number): string {
 
 // ---- the other direction: a stored rule as form values ----
 
+function repeatValues(ms: number): { repeatAmount: string; repeatUnit: DurationUnit } {
+  if (ms === 0) return { repeatAmount: '0', repeatUnit: 'h' };
+  const { amount, unit } = splitDuration(ms);
+  return { repeatAmount: String(amount), repeatUnit: unit };
+}
+
 export type RuleFormValues = Record<string, string>;
 
 /** The editor's field values for a rule (the inverse of `ruleFormSchema`). */
@@ -412,6 +445,7 @@ export function ruleFormValues(rule: Rule): RuleFormValues {
     category: rule.category,
     forAmount: String(rule.forMs === 0 ? 0 : forParts.amount),
     forUnit: rule.forMs === 0 ? 'm' : forParts.unit,
+    ...repeatValues(rule.repeatIntervalMs ?? DEFAULT_REPEAT_INTERVAL_MS),
   };
   const window = (ms: number, prefix: 'window' | 'within') => {
     const { amount, unit } = splitDuration(ms);

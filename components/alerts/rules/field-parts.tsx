@@ -88,7 +88,7 @@ export function DurationField({
   required = true,
 }: {
   label: string;
-  prefix: 'window' | 'within' | 'for';
+  prefix: 'window' | 'within' | 'for' | 'repeat';
   values: Values;
   hint?: ReactNode;
   required?: boolean;

@@ -3,13 +3,7 @@
 import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { createRuleAction, updateRuleAction } from '@/app/(dashboard)/alerts/rules/actions';
-import {
-  Button,
-  echoed,
-  Field,
-  FormMessage,
-  INPUT_CLASS,
-} from '@/components/ui/form-parts';
+import { Button, echoed, Field, FormMessage, INPUT_CLASS } from '@/components/ui/form-parts';
 import { RULE_KINDS, type RuleKind } from '@/lib/alerts/engine/types';
 import type { RuleFormValues } from '@/lib/alerts/rule-schema';
 import { KIND_LABELS } from '@/lib/alerts/rule-summary';
@@ -115,13 +109,20 @@ export function FormRule(props: Props) {
           <legend className="px-1 text-xs font-medium text-zinc-500">Condition</legend>
           <KindFields kind={kind} values={values} />
         </fieldset>
-        <div className="max-w-sm">
+        <div className="grid max-w-2xl gap-4 sm:grid-cols-2">
           <DurationField
             label="For"
             prefix="for"
             values={values}
             required={false}
             hint="How long the condition must hold before the alert fires; 0 fires on the first breach."
+          />
+          <DurationField
+            label="Repeat every"
+            prefix="repeat"
+            values={values}
+            required={false}
+            hint="While it fires unacknowledged, notify again this often (default 4 h); 0 never repeats."
           />
         </div>
       </div>
