@@ -7,6 +7,7 @@ import { evaluateRule } from './engine/evaluate';
 import { channelsFor } from './engine/routing';
 import { isNotifiable, nextInstanceState, type Transition } from './engine/state-machine';
 import type { Rule, Verdict } from './engine/types';
+import { queueDeliveries, type DeliveryToQueue } from './delivery-queue';
 import { loadRuleInput } from './inputs';
 import { instanceKey, isSilenced } from './engine/silence';
 import { inRun, projectChannels, type RunContext } from './run-context';
@@ -244,7 +245,7 @@ async function storeProject(
     );
     const channels = projectChannels(ctx, projectId);
     const silenced = ctx.silencesByProject.get(projectId) ?? [];
-    const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
+    const deliveries: DeliveryToQueue[] = [];
     for (const c of changes) {
       const id = ids.get(`${instanceKey(c.rule.id, c.groupKey)}\u0000${c.transition.to}`);
       if (id === undefined || !isNotifiable(c.transition)) continue;
@@ -252,31 +253,14 @@ async function storeProject(
         // A silence holds back firing notifications; queueRepeats sends it if the alert outlives the silence.
         if (isSilenced(silenced, c.rule.id, c.groupKey, now)) continue;
         for (const channel of channelsFor(c.rule.severity, channels))
-          deliveries.push({
-            projectId,
-            transitionId: id,
-            kind: 'firing',
-            channel: channel.id,
-            status: 'pending',
-            nextAttemptAt: now,
-            createdAt: now,
-          });
+          deliveries.push({ projectId, transitionId: id, kind: 'firing', channel: channel.id });
       } else {
         // Resolved goes to whoever was told it fired, silence or not: a page someone got must be closed.
         for (const channel of await resolvedTargets(tx, projectId, c, channels))
-          deliveries.push({
-            projectId,
-            transitionId: id,
-            kind: 'resolved',
-            channel: channel.id,
-            status: 'pending',
-            nextAttemptAt: now,
-            createdAt: now,
-          });
+          deliveries.push({ projectId, transitionId: id, kind: 'resolved', channel: channel.id });
       }
     }
-    if (deliveries.length > 0)
-      await tx.insert(notificationDeliveries).values(deliveries).onConflictDoNothing();
+    await queueDeliveries(tx, deliveries, now);
     return recorded.length;
   });
 }

@@ -7,6 +7,7 @@ import { DIGEST_CHANNEL_KINDS } from './channels';
 import { channelsFor } from './engine/routing';
 import { digestDayDue, dueNotification } from './engine/schedule';
 import { isSilenced } from './engine/silence';
+import { queueDeliveries, type DeliveryToQueue } from './delivery-queue';
 import { digestItems } from './run-deliver';
 import { inRun, projectChannels, type RunContext } from './run-context';
 
@@ -38,7 +39,7 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
         where i.state = 'firing' and i.acknowledged_at is null and i.since <= ${ctx.now.toISOString()}
         group by i.project_id, i.rule_id, i.group_key, i.since, t.id`,
   );
-  const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
+  const deliveries: DeliveryToQueue[] = [];
   for (const row of rows) {
     if (!inRun(ctx, row.project_id)) continue;
     const rule = ctx.rulesById.get(row.rule_id);
@@ -60,30 +61,29 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
         kind: due.kind,
         seq: due.seq,
         channel: channel.id,
-        status: 'pending',
-        nextAttemptAt: ctx.now,
-        createdAt: ctx.now,
       });
   }
-  if (deliveries.length === 0) return 0;
-  const queued = await db
-    .insert(notificationDeliveries)
-    .values(deliveries)
-    .onConflictDoNothing()
-    .returning({ id: notificationDeliveries.id });
-  return queued.length;
+  return queueDeliveries(db, deliveries, ctx.now);
 }
 
 /**
  * From ALERT_DIGEST_HOUR_UTC on, queues yesterday's digest for every project that had alerts active that
  * day (fired that day, or still firing from before), once per channel (webhook, Slack, email; every severity: the digest is where P4 alerts are read).
  */
+// Yesterday's digest is settled once a run has queued it (or found it queued): later runs of the same day,
+// in this process, skip the 30-day scan. Keyed by day and the run's project scope.
+const DIGEST_DONE = Symbol.for('chatwatch.alerts.digestDone');
+const digestDone = ((globalThis as unknown as Record<symbol, Set<string> | undefined>)[DIGEST_DONE] ??=
+  new Set());
+
 export async function queueDigests(
   ctx: RunContext,
   hourUtc: number = env.ALERT_DIGEST_HOUR_UTC,
 ): Promise<number> {
   const day = digestDayDue(ctx.now, hourUtc);
   if (!day) return 0;
+  const memo = `${day}|${ctx.only ? [...ctx.only].sort().join(',') : '*'}`;
+  if (digestDone.has(memo)) return 0;
   const db = await getDb();
   const [items, done] = await Promise.all([
     digestItems(day),
@@ -92,29 +92,17 @@ export async function queueDigests(
       .from(notificationDeliveries)
       .where(and(isNotNull(notificationDeliveries.digestDay), eq(notificationDeliveries.digestDay, day))),
   ]);
-  const active = [...items.keys()].map((projectId) => ({ projectId }));
   const sent = new Set(done.map((d) => d.projectId));
-  const deliveries: (typeof notificationDeliveries.$inferInsert)[] = [];
-  for (const { projectId } of active) {
+  const deliveries: DeliveryToQueue[] = [];
+  for (const projectId of items.keys()) {
     if (sent.has(projectId) || !ctx.projects.has(projectId) || !inRun(ctx, projectId)) continue;
     for (const channel of projectChannels(ctx, projectId)) {
       if (!(DIGEST_CHANNEL_KINDS as readonly string[]).includes(channel.kind)) continue;
-      deliveries.push({
-        projectId,
-        kind: 'digest',
-        digestDay: day,
-        channel: channel.id,
-        status: 'pending',
-        nextAttemptAt: ctx.now,
-        createdAt: ctx.now,
-      });
+      deliveries.push({ projectId, kind: 'digest', digestDay: day, channel: channel.id });
     }
   }
-  if (deliveries.length === 0) return 0;
-  const queued = await db
-    .insert(notificationDeliveries)
-    .values(deliveries)
-    .onConflictDoNothing()
-    .returning({ id: notificationDeliveries.id });
-  return queued.length;
+  const queued = await queueDeliveries(db, deliveries, ctx.now);
+  if (digestDone.size > 100) digestDone.clear();
+  digestDone.add(memo);
+  return queued;
 }
