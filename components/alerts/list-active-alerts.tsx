@@ -64,6 +64,12 @@ export function ListActiveAlerts({ alerts, project, isAdmin, now, endBounds }: P
                 <p className="text-xs text-zinc-500">
                   {a.state === 'firing' ? 'Firing' : 'Pending'} for{' '}
                   {formatDuration(now.getTime() - a.since.getTime())}, since <TimeUtc date={a.since} /> UTC
+                  {a.lastNotifiedAt ? (
+                    <>
+                      {' '}
+                      · last notified <TimeUtc date={a.lastNotifiedAt} /> UTC
+                    </>
+                  ) : null}
                 </p>
                 {a.acknowledgedAt ? (
                   <p
