@@ -21,7 +21,9 @@ test.describe('POST /api/v1/events', () => {
     expect(await retry.json()).toEqual({ accepted: 0, duplicates: 14, rejected: 0 });
   });
 
-  test('a partially valid batch stores the valid events and answers 207 with per-event errors', async ({ request }) => {
+  test('a partially valid batch stores the valid events and answers 207 with per-event errors', async ({
+    request,
+  }) => {
     const id = runId();
     const events = [
       { type: 'page.view', id: `${id}-ok`, path: '/' },
@@ -40,6 +42,32 @@ test.describe('POST /api/v1/events', () => {
     expect(await again.json()).toEqual({ accepted: 0, duplicates: 1, rejected: 0 });
   });
 
+  test('an event with text Postgres cannot hold (NUL, unpaired surrogate) is refused alone; the rest is stored', async ({
+    request,
+  }) => {
+    const id = runId();
+    // Written by hand: the escapes must reach the server as they are.
+    const body =
+      `{"events": [{"type": "page.view", "id": "${id}-ok", "path": "/"},` +
+      `{"type": "log", "id": "${id}-nul", "level": "info", "event": "x", "message": "a\\u0000b"},` +
+      `{"type": "page.view", "id": "${id}-sur", "path": "/", "metadata": {"note": "\\ud800"}}]}`;
+    const res = await request.post('/api/v1/events', { headers: json, data: Buffer.from(body) });
+    expect(res.status()).toBe(207);
+    expect(await res.json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: 2,
+      errors: [
+        { index: 1, id: `${id}-nul`, message: expect.stringContaining('message: contains a NUL character') },
+        {
+          index: 2,
+          id: `${id}-sur`,
+          message: expect.stringContaining('metadata.note: is not valid Unicode'),
+        },
+      ],
+    });
+  });
+
   test('accepts a gzip-compressed body', async ({ request }) => {
     const events = oneOfEach(runId());
     const res = await request.post('/api/v1/events', {
@@ -54,7 +82,11 @@ test.describe('POST /api/v1/events', () => {
     ['not JSON', '{"events": [', 'not valid JSON'],
     ['not of the {events} shape', '[1,2]', '{"events": [ ... ]}'],
     ['an empty batch', '{"events": []}', 'empty'],
-    ['over 1000 events', JSON.stringify({ events: Array.from({ length: 1001 }, () => ({ type: 'page.view', path: '/' })) }), 'at most 1000'],
+    [
+      'over 1000 events',
+      JSON.stringify({ events: Array.from({ length: 1001 }, () => ({ type: 'page.view', path: '/' })) }),
+      'at most 1000',
+    ],
   ] as const) {
     test(`400 for ${name}`, async ({ request }) => {
       // A Buffer, so Playwright sends the bytes as they are instead of JSON-encoding the string.
@@ -94,21 +126,32 @@ test.describe('POST /api/v1/events', () => {
   });
 
   test('413 for a body over 4 MiB, plain or as a small gzip that inflates past it', async ({ request }) => {
-    const big = JSON.stringify({ events: [{ type: 'page.view', path: '/', metadata: { x: 'y'.repeat(4.5 * 1024 * 1024) } }] });
+    const big = JSON.stringify({
+      events: [{ type: 'page.view', path: '/', metadata: { x: 'y'.repeat(4.5 * 1024 * 1024) } }],
+    });
     const plain = await request.post('/api/v1/events', { headers: json, data: big });
     expect(plain.status()).toBe(413);
     const bomb = gzipSync(big);
     expect(bomb.byteLength).toBeLessThan(64 * 1024);
-    const gz = await request.post('/api/v1/events', { headers: { ...json, 'Content-Encoding': 'gzip' }, data: bomb });
+    const gz = await request.post('/api/v1/events', {
+      headers: { ...json, 'Content-Encoding': 'gzip' },
+      data: bomb,
+    });
     expect(gz.status()).toBe(413);
     expect((await gz.json()).error.message).toContain('4 MiB');
   });
 
   test('415 for a body that is not JSON or an unknown encoding', async ({ request }) => {
-    const text = await request.post('/api/v1/events', { headers: { 'Content-Type': 'text/plain' }, data: 'hello' });
+    const text = await request.post('/api/v1/events', {
+      headers: { 'Content-Type': 'text/plain' },
+      data: 'hello',
+    });
     expect(text.status()).toBe(415);
     expect((await text.json()).error.message).toContain('application/json');
-    const br = await request.post('/api/v1/events', { headers: { ...json, 'Content-Encoding': 'br' }, data: '{}' });
+    const br = await request.post('/api/v1/events', {
+      headers: { ...json, 'Content-Encoding': 'br' },
+      data: '{}',
+    });
     expect(br.status()).toBe(415);
   });
 

@@ -27,7 +27,12 @@ export const MINIMAL_EVENTS = {
 
 describe('prepareBatch', () => {
   it('accepts one event of each of the 14 types and maps typed columns', () => {
-    const events = EVENT_TYPES.map((type, i) => ({ type, id: `e${i}`, userId: 'u1', ...MINIMAL_EVENTS[type] }));
+    const events = EVENT_TYPES.map((type, i) => ({
+      type,
+      id: `e${i}`,
+      userId: 'u1',
+      ...MINIMAL_EVENTS[type],
+    }));
     const batch = prepareBatch({ events }, project, options);
     expect(batch.errors).toEqual([]);
     expect(batch.rows).toHaveLength(14);
@@ -36,20 +41,32 @@ describe('prepareBatch', () => {
     expect(byType['ai.call']?.costUsd).toBeCloseTo((1000 * 3 + 200 * 15) / 1e6, 12);
     expect(byType['http.request']).toMatchObject({ httpStatus: 200, route: '/api/chat', method: 'POST' });
     expect(byType['error']).toMatchObject({ httpStatus: 504, source: 'ai', message: 'upstream timed out' });
-    expect(byType['log']).toMatchObject({ level: 'warn', name: 'slow_query', attributes: { data: { table: 'messages' } } });
+    expect(byType['log']).toMatchObject({
+      level: 'warn',
+      name: 'slow_query',
+      attributes: { data: { table: 'messages' } },
+    });
     expect(byType['cache']).toMatchObject({ operation: 'get', cacheName: 'llm', hit: true });
     expect(byType['response.sent']).toMatchObject({ length: 900, ttftMs: 300, streamed: true });
     expect(byType['auth.attempt']).toMatchObject({ outcome: 'failure' });
     expect(byType['auth.attempt']?.method).toBeUndefined();
     expect(byType['auth.attempt']?.attributes).toEqual({ method: 'password', reason: 'bad password' });
-    expect(byType['metric']).toMatchObject({ name: 'cpu', value: 0.42, attributes: { labels: { host: 'a' } } });
+    expect(byType['metric']).toMatchObject({
+      name: 'cpu',
+      value: 0.42,
+      attributes: { labels: { host: 'a' } },
+    });
     expect(byType['feedback']).toMatchObject({ score: 5, attributes: { messageId: 'm1', comment: 'great' } });
     for (const row of batch.rows) expect(row).toMatchObject({ projectId: project, service: 'app', ts: now });
   });
 
   it('keeps the client cost over the computed one', () => {
     const batch = prepareBatch(
-      { events: [{ type: 'ai.call', model: 'claude-opus-4-1', durationMs: 5, inputTokens: 1e6, costUsd: 0.5 }] },
+      {
+        events: [
+          { type: 'ai.call', model: 'claude-opus-4-1', durationMs: 5, inputTokens: 1e6, costUsd: 0.5 },
+        ],
+      },
       project,
       options,
     );
@@ -137,7 +154,34 @@ describe('prepareBatch', () => {
   });
 
   it('keeps unknown fields in attributes instead of dropping them', () => {
-    const batch = prepareBatch({ events: [{ type: 'page.view', path: '/', referrer: 'x.com' }] }, project, options);
+    const batch = prepareBatch(
+      { events: [{ type: 'page.view', path: '/', referrer: 'x.com' }] },
+      project,
+      options,
+    );
     expect(batch.rows[0]?.attributes).toEqual({ referrer: 'x.com' });
+  });
+
+  it('refuses an event whose text Postgres cannot store, naming the field, and keeps the others', () => {
+    const batch = prepareBatch(
+      {
+        events: [
+          { type: 'log', id: 'nul', level: 'info', event: 'x', message: 'a\u0000b' },
+          { type: 'page.view', id: 'deep', path: '/', metadata: { tags: ['ok', 'x\u0000'] } },
+          { type: 'page.view', id: 'key', path: '/', metadata: { ['k\u0000']: 1 } },
+          { type: 'page.view', id: 'lone', path: '/', referrer: '\ud800' },
+          { type: 'page.view', id: 'pair', path: '/emoji-\ud83d\ude00' },
+        ],
+      },
+      project,
+      options,
+    );
+    expect(batch.errors).toEqual([
+      { index: 0, id: 'nul', message: expect.stringMatching(/^message: contains a NUL character/) },
+      { index: 1, id: 'deep', message: expect.stringMatching(/^metadata\.tags\[1\]: contains a NUL/) },
+      { index: 2, id: 'key', message: expect.stringMatching(/^metadata\.k\u0000: contains a NUL/) },
+      { index: 3, id: 'lone', message: expect.stringMatching(/^referrer: is not valid Unicode/) },
+    ]);
+    expect(batch.rows.map((r) => r.path)).toEqual(['/emoji-\u{1F600}']);
   });
 });

@@ -165,10 +165,18 @@ export function parseEvent(
   }
   const record = raw as Record<string, unknown>;
   const rawId = typeof record.id === 'string' ? record.id : undefined;
-  const fail = (message: string) => ({ ok: false as const, error: { index, ...(rawId ? { id: rawId } : {}), message } });
+  const fail = (message: string) => ({
+    ok: false as const,
+    error: { index, ...(rawId ? { id: rawId } : {}), message },
+  });
   if (typeof record.type !== 'string') return fail('type: required; one of ' + EVENT_TYPES.join(', '));
   const schema = eventSchemas[record.type as EventType] as z.ZodType<IngestEvent> | undefined;
-  if (!schema) return fail(`type: unknown type "${record.type.slice(0, 64)}"; expected one of ${EVENT_TYPES.join(', ')}`);
+  if (!schema)
+    return fail(
+      `type: unknown type "${record.type.slice(0, 64)}"; expected one of ${EVENT_TYPES.join(', ')}`,
+    );
+  const unstorable = findUnstorableText(record, '');
+  if (unstorable) return fail(unstorable);
   const result = schema.safeParse(raw);
   if (!result.success) return fail(formatIssues(result.error.issues));
   const ts = result.data.timestamp === undefined ? now : new Date(result.data.timestamp);
@@ -180,6 +188,36 @@ export function parseEvent(
     return fail(`timestamp: older than the ${retentionDays}-day retention window`);
   }
   return { ok: true, value: { index, event: result.data, ts } };
+}
+
+/**
+ * Postgres text and JSON cannot hold NUL characters or unpaired UTF-16 surrogates (JSON allows both as escapes):
+ * such an event is refused with the path to fix, instead of failing the whole batch at the database.
+ */
+export function findUnstorableText(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') {
+    if (value.includes('\0'))
+      return `${path || 'event'}: contains a NUL character (\\u0000), which cannot be stored; remove it`;
+    if (!value.isWellFormed()) {
+      return `${path || 'event'}: is not valid Unicode (an unpaired surrogate such as \\ud800); send well-formed UTF-8 text`;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnstorableText(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    const at = path ? `${path}.${key}` : key;
+    const found =
+      findUnstorableText(key, at) ?? findUnstorableText((value as Record<string, unknown>)[key], at);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function formatIssues(issues: z.core.$ZodIssue[]): string {
