@@ -26,3 +26,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A thrown value for a log line. Drizzle's failed-query error carries every parameter (a whole batch of
+ * events, up to megabytes of user data): log the database's own error and the start of the statement instead.
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof Error && error.message.startsWith('Failed query:') && error.cause !== undefined) {
+    const cause = error.cause as { message?: unknown; code?: unknown };
+    const query = (error as { query?: unknown }).query;
+    const statement = typeof query === 'string' ? query.slice(0, 80) : '';
+    return `${typeof cause.code === 'string' ? `${cause.code} ` : ''}${String(cause.message ?? cause)} (statement: ${statement}...)`;
+  }
+  return String(error);
+}

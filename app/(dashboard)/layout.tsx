@@ -3,6 +3,7 @@ import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { AppShell } from '@/components/layout/app-shell';
 import { PageAuthNotConfigured } from '@/components/layout/page-auth-not-configured';
+import { describeError } from '@/db/errors';
 import { getAuthConfig, getViewer } from '@/lib/auth/viewer';
 import { listProjects, type ProjectSummary } from '@/lib/projects/queries';
 
@@ -25,7 +26,9 @@ async function projectsOrNull(): Promise<ProjectSummary[] | null> {
   try {
     return await listProjects();
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', event: 'shell_projects_failed', error: String(error) }));
+    console.error(
+      JSON.stringify({ level: 'error', event: 'shell_projects_failed', error: describeError(error) }),
+    );
     return null;
   }
 }

@@ -1,6 +1,6 @@
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
-import { isDatabaseUnavailable } from '@/db/errors';
+import { describeError, isDatabaseUnavailable } from '@/db/errors';
 import { AppError } from '@/lib/http/errors';
 
 /** The submitted text fields; a field sent more than once (checkboxes) becomes an array. */
@@ -45,7 +45,9 @@ export function validatedAction<S extends z.ZodType, T extends object>(
       unstable_rethrow(error);
       if (error instanceof AppError) return { error: error.message, values };
       if (isDatabaseUnavailable(error)) return { error: UNAVAILABLE_MESSAGE, values };
-      console.error(JSON.stringify({ level: 'error', event: 'server_action_failed', error: String(error) }));
+      console.error(
+        JSON.stringify({ level: 'error', event: 'server_action_failed', error: describeError(error) }),
+      );
       return { error: INTERNAL_MESSAGE, values };
     }
   };

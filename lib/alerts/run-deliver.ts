@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { getDb, rawRows } from '@/db/client';
+import { describeError } from '@/db/errors';
 import { alertInstances, alertRules, alertTransitions, notificationDeliveries, projects } from '@/db/schema';
 import { env } from '@/lib/env';
 import {
@@ -92,7 +93,11 @@ export async function sendDue(
       else if (outcome === 'failed') summary.notificationsFailed++;
     } catch (error) {
       summary.notificationsFailed++;
-      log('alerts_delivery_error', { projectId: row.projectId, deliveryId: row.id, error: String(error) });
+      log('alerts_delivery_error', {
+        projectId: row.projectId,
+        deliveryId: row.id,
+        error: describeError(error),
+      });
     }
   });
   return summary;

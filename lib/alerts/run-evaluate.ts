@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
+import { describeError } from '@/db/errors';
 import { alertInstances, alertRules, alertTransitions, notificationDeliveries } from '@/db/schema';
 import type { ConfiguredChannel } from './channels-from-env';
 import { evaluateRule } from './engine/evaluate';
@@ -64,7 +65,7 @@ export async function evaluateAll(
       summary.rulesEvaluated += evaluated.length;
     } catch (error) {
       summary.rulesFailed += evaluated.length;
-      log('alerts_project_failed', { projectId, error: String(error) });
+      log('alerts_project_failed', { projectId, error: describeError(error) });
     }
   }
   return summary;

@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { dbQueryCount } from '@/db/client';
+import { describeError } from '@/db/errors';
 import { runScheduledHealthChecks } from '@/lib/health/run-health-checks';
 import { getKv } from '@/lib/kv';
 import type { ConfiguredChannel } from './channels-from-env';
@@ -73,7 +74,7 @@ export async function runAlerts(at?: Date, options: RunAlertsOptions = {}): Prom
     try {
       await runScheduledHealthChecks();
     } catch (error) {
-      log('alerts_health_failed', { error: String(error) });
+      log('alerts_health_failed', { error: describeError(error) });
     }
     // Evaluated after the probe, so the health rule sees the check this run just recorded.
     const now = at ?? new Date();
@@ -96,7 +97,7 @@ async function step(event: string, fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (error) {
-    log(event, { error: String(error) });
+    log(event, { error: describeError(error) });
     return 0;
   }
 }
@@ -116,7 +117,7 @@ async function acquireLock(): Promise<Lock> {
   } catch (error) {
     // KV down: run without the lock; the per-project advisory lock, the unique keys and the delivery claim
     // still prevent duplicates.
-    log('alerts_lock_unavailable', { error: String(error) });
+    log('alerts_lock_unavailable', { error: describeError(error) });
     return null;
   }
 }
@@ -128,7 +129,7 @@ async function releaseLock(lock: Lock): Promise<void> {
     // Only release our own lock (it may have expired and been taken by another run).
     if ((await kv.get(ALERTS_LOCK_KEY)) === lock.token) await kv.del(ALERTS_LOCK_KEY);
   } catch (error) {
-    log('alerts_lock_release_failed', { error: String(error) });
+    log('alerts_lock_release_failed', { error: describeError(error) });
   }
 }
 

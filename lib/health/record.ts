@@ -1,6 +1,6 @@
 import 'server-only';
 import { getDb } from '@/db/client';
-import { isDatabaseUnavailable } from '@/db/errors';
+import { describeError, isDatabaseUnavailable } from '@/db/errors';
 import { healthChecks, type NewHealthCheck } from '@/db/schema';
 import { getKv } from '@/lib/kv';
 import { CHECK_NAMES, type HealthReport } from './status';
@@ -15,13 +15,17 @@ let lastLocalMinute: number | undefined;
  * caller to claim `health:recorded:<minute>` records (`everyCall`: the cron, which records each run). Never throws. A failing database cannot store its
  * own failure, so such a report is skipped.
  */
-export async function recordHealthReport(report: HealthReport, options: { everyCall?: boolean } = {}): Promise<boolean> {
+export async function recordHealthReport(
+  report: HealthReport,
+  options: { everyCall?: boolean } = {},
+): Promise<boolean> {
   if (report.details.database.state === 'fail') return false;
   const checkedAt = new Date(report.timestamp);
   const minute = Math.floor(checkedAt.getTime() / MINUTE_MS);
   // A KV that just failed its probe may hang: go straight to the in-process check.
   const claimed =
-    options.everyCall || (report.details.cache.state === 'fail' ? claimLocally(minute) : await claimMinute(minute));
+    options.everyCall ||
+    (report.details.cache.state === 'fail' ? claimLocally(minute) : await claimMinute(minute));
   if (!claimed) return false;
   const rows: NewHealthCheck[] = CHECK_NAMES.map((dependency) => ({
     checkedAt,
@@ -59,5 +63,5 @@ function claimLocally(minute: number): boolean {
 }
 
 function log(event: string, error: unknown) {
-  console.error(JSON.stringify({ level: 'warn', event, error: String(error) }));
+  console.error(JSON.stringify({ level: 'warn', event, error: describeError(error) }));
 }

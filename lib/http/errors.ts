@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from '@/db/errors';
+import { describeError, isDatabaseUnavailable } from '@/db/errors';
 
 export const ERROR_CODES = {
   bad_request: 400,
@@ -39,9 +39,12 @@ export function errorBody(code: ErrorCode, message: string) {
 /** Maps any thrown value to a JSON response; unknown errors are logged, never echoed. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
-    return Response.json({ ...errorBody(error.code, error.message), ...error.extra }, { status: error.status, headers: error.headers });
+    return Response.json(
+      { ...errorBody(error.code, error.message), ...error.extra },
+      { status: error.status, headers: error.headers },
+    );
   }
-  console.error(JSON.stringify({ level: 'error', event: 'unhandled_error', error: String(error) }));
+  console.error(JSON.stringify({ level: 'error', event: 'unhandled_error', error: describeError(error) }));
   return Response.json(errorBody('internal', 'Internal error; it has been logged.'), { status: 500 });
 }
 
