@@ -1,6 +1,6 @@
 import type { NewEventRow } from '@/db/schema';
 import { computeCost, type PriceTable } from './pricing';
-import type { IngestEvent, ParsedEvent } from './schema';
+import { EVENT_TYPES, type EventType, type ParsedEvent } from './schema';
 
 /** Event fields stored in typed columns, by event field name; everything else goes to `attributes`. */
 const COLUMNS: Record<string, keyof NewEventRow> = {
@@ -47,14 +47,16 @@ const COLUMNS: Record<string, keyof NewEventRow> = {
   responseLength: 'length',
 };
 
-/** Fields whose column depends on the event type. */
-function typedColumn(event: IngestEvent, field: string): keyof NewEventRow | undefined {
-  if (field === 'status') return event.type === 'ai.call' ? 'status' : 'httpStatus';
-  if (field === 'event' && event.type === 'log') return 'name';
-  if (field === 'method' && event.type === 'auth.attempt') return undefined;
-  return COLUMNS[field];
-}
-
+/** Per event type, the column of each typed field (some depend on the type); other fields go to `attributes`. */
+const COLUMNS_BY_TYPE = Object.fromEntries(
+  EVENT_TYPES.map((type) => {
+    const columns = new Map(Object.entries(COLUMNS));
+    columns.set('status', type === 'ai.call' ? 'status' : 'httpStatus');
+    if (type === 'log') columns.set('event', 'name');
+    if (type === 'auth.attempt') columns.delete('method');
+    return [type, columns];
+  }),
+) as Record<EventType, Map<string, keyof NewEventRow>>;
 const SKIP = new Set(['type', 'id', 'timestamp', 'service']);
 
 export function toRow(
@@ -71,18 +73,21 @@ export function toRow(
     ts,
     service: event.service ?? 'app',
   };
-  const attributes: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(event)) {
-    if (SKIP.has(field) || value === undefined) continue;
-    const column = typedColumn(event, field);
+  const columns = COLUMNS_BY_TYPE[event.type];
+  let attributes: Record<string, unknown> | undefined;
+  for (const field in event) {
+    const value = (event as Record<string, unknown>)[field];
+    if (value === undefined || SKIP.has(field)) continue;
+    const column = columns.get(field);
     if (column) row[column] = value;
-    else attributes[field] = value;
+    // No prototype, so a field named __proto__ is kept like any other.
+    else (attributes ??= Object.create(null) as Record<string, unknown>)[field] = value;
   }
   if (event.type === 'ai.call' && event.status === undefined) row.status = event.errorType ? 'error' : 'ok';
   if (event.type === 'ai.call' && event.costUsd === undefined) {
     const cost = computeCost(event.model, event, prices);
     if (cost !== undefined) row.costUsd = cost;
   }
-  if (Object.keys(attributes).length > 0) row.attributes = attributes;
+  if (attributes) row.attributes = attributes;
   return row as NewEventRow;
 }
