@@ -14,6 +14,8 @@ const { authenticateApiKey, forgetCachedKeys } = await import('@/lib/auth/api-ke
 const { generateApiKey, hashApiKey, displayPrefix } = await import('@/lib/auth/api-key-format');
 const { ingestBatch } = await import('@/lib/ingest/ingest');
 const { ensureBootstrap } = await import('@/lib/projects/bootstrap');
+const { getKv } = await import('@/lib/kv');
+const { activeUsersKey, minuteKey } = await import('@/lib/ingest/live');
 
 const request = (key?: string) =>
   new Request('http://test/api/v1/events', {
@@ -30,7 +32,13 @@ async function newProject(scopes: ('ingest' | 'read')[] = ['ingest', 'read']) {
   const key = generateApiKey();
   const [row] = await db
     .insert(schema.apiKeys)
-    .values({ projectId: project!.id, name: 'test', keyHash: hashApiKey(key), prefix: displayPrefix(key), scopes })
+    .values({
+      projectId: project!.id,
+      name: 'test',
+      keyHash: hashApiKey(key),
+      prefix: displayPrefix(key),
+      scopes,
+    })
     .returning();
   return { project: project!, key, keyId: row!.id };
 }
@@ -58,7 +66,15 @@ describe(`ingest against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, (
     const id = randomUUID();
     const body = {
       events: [
-        { type: 'ai.call', id: `${id}-a`, model: 'claude-haiku-4-5', durationMs: 900, inputTokens: 2000, outputTokens: 1000, userId: 'u1' },
+        {
+          type: 'ai.call',
+          id: `${id}-a`,
+          model: 'claude-haiku-4-5',
+          durationMs: 900,
+          inputTokens: 2000,
+          outputTokens: 1000,
+          userId: 'u1',
+        },
         { type: 'http.request', id: `${id}-b`, route: '/api/chat', status: 502, durationMs: 30 },
       ],
     };
@@ -71,9 +87,18 @@ describe(`ingest against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, (
     const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
     expect(rows).toHaveLength(2);
     const ai = rows.find((r) => r.type === 'ai.call')!;
-    expect(ai).toMatchObject({ model: 'claude-haiku-4-5', inputTokens: 2000, outputTokens: 1000, status: 'ok', userId: 'u1' });
+    expect(ai).toMatchObject({
+      model: 'claude-haiku-4-5',
+      inputTokens: 2000,
+      outputTokens: 1000,
+      status: 'ok',
+      userId: 'u1',
+    });
     expect(ai.costUsd).toBeCloseTo((2000 * 1 + 1000 * 5) / 1e6, 10);
-    expect(rows.find((r) => r.type === 'http.request')).toMatchObject({ httpStatus: 502, route: '/api/chat' });
+    expect(rows.find((r) => r.type === 'http.request')).toMatchObject({
+      httpStatus: 502,
+      route: '/api/chat',
+    });
   });
 
   it('scopes idempotency to the project: the same id in two projects is stored twice', async () => {
@@ -96,7 +121,9 @@ describe(`ingest against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, (
       cacheWritePerMTok: 0,
     });
     const result = await ingestBatch(project.id, {
-      events: [{ type: 'ai.call', model: 'claude-sonnet-4-5', durationMs: 1, inputTokens: 1e6, outputTokens: 1e6 }],
+      events: [
+        { type: 'ai.call', model: 'claude-sonnet-4-5', durationMs: 1, inputTokens: 1e6, outputTokens: 1e6 },
+      ],
     });
     expect(result.stored[0]?.costUsd).toBe(30);
   });
@@ -130,5 +157,87 @@ describe(`ingest against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, (
       .where(and(eq(schema.auditLog.action, 'api_key.rejected'), eq(schema.auditLog.ip, '203.0.113.9')));
     expect(anonymous.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(anonymous)).not.toContain(key);
+  });
+
+  it('stores timestamps to the millisecond', async () => {
+    const { project } = await newProject();
+    const at = new Date(Date.now() - 3_600_000 + 123);
+    await ingestBatch(project.id, {
+      events: [
+        { type: 'page.view', id: 'iso', path: '/', timestamp: at.toISOString() },
+        { type: 'page.view', id: 'ms', path: '/', timestamp: at.getTime() + 1 },
+      ],
+    });
+    const db = await getDb();
+    const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
+    expect(Object.fromEntries(rows.map((r) => [r.eventId, r.ts.getTime()]))).toEqual({
+      iso: at.getTime(),
+      ms: at.getTime() + 1,
+    });
+  });
+
+  it(`writes live counters and active users to KV (${getKv().backend}) for stored events only`, async () => {
+    const { project } = await newProject();
+    const now = new Date();
+    const body = {
+      events: [
+        {
+          type: 'ai.call',
+          id: 'a1',
+          model: 'claude-haiku-4-5',
+          durationMs: 5,
+          status: 'error',
+          userId: 'u1',
+        },
+        { type: 'http.request', id: 'h1', route: '/api/chat', status: 503, durationMs: 5, userId: 'u2' },
+        { type: 'page.view', id: 'p1', path: '/', userId: 'u1' },
+      ],
+    };
+    const first = await ingestBatch(project.id, body, now);
+    await first.liveRecorded;
+    const retry = await ingestBatch(project.id, body, now);
+    await retry.liveRecorded;
+    const kv = getKv();
+    expect(await kv.hGetAll(minuteKey(project.id, now))).toEqual({
+      'ai.call': 1,
+      'ai.call.error': 1,
+      'http.request': 1,
+      'http.request.5xx': 1,
+      'page.view': 1,
+    });
+    expect(await kv.pfCount(activeUsersKey(project.id, now))).toBe(2);
+  });
+
+  it('stores each event once when concurrent requests overlap, and answers each with its own counts', async () => {
+    const { project } = await newProject();
+    // Twenty requests at once, each sharing half its ids with the next, so the writes are merged and overlap.
+    const requests = Array.from({ length: 20 }, (_, r) => ({
+      events: Array.from({ length: 50 }, (_, i) => ({ type: 'page.view', id: `e${r * 25 + i}`, path: '/' })),
+    }));
+    const results = await Promise.all(requests.map((body) => ingestBatch(project.id, body)));
+    const unique = new Set(requests.flatMap((body) => body.events.map((e) => e.id))).size;
+    expect(results.reduce((n, r) => n + r.body.accepted, 0)).toBe(unique);
+    expect(results.reduce((n, r) => n + r.body.duplicates, 0)).toBe(20 * 50 - unique);
+    for (const result of results) expect(result.body.accepted + result.body.duplicates).toBe(50);
+    const storedIds = results.flatMap((r) => r.stored.map((row) => row.eventId));
+    expect(new Set(storedIds).size).toBe(unique);
+    const db = await getDb();
+    const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
+    expect(rows).toHaveLength(unique);
+  });
+
+  it('refuses an event holding a NUL character without losing the rest of its batch', async () => {
+    const { project } = await newProject();
+    const result = await ingestBatch(project.id, {
+      events: [
+        { type: 'log', id: 'nul', level: 'info', event: 'x', message: 'a\u0000b' },
+        { type: 'page.view', id: 'ok', path: '/', metadata: { note: 'fine' } },
+      ],
+    });
+    expect(result.status).toBe(207);
+    expect(result.body).toMatchObject({ accepted: 1, rejected: 1 });
+    const db = await getDb();
+    const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
+    expect(rows.map((r) => r.eventId)).toEqual(['ok']);
   });
 });

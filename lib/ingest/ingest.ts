@@ -9,6 +9,8 @@ export type IngestResult = {
   status: 200 | 207;
   body: { accepted: number; duplicates: number; rejected: number; errors?: EventError[] };
   stored: NewEventRow[];
+  /** Settles when the KV live counters include the stored rows; KV failures are logged, never raised. */
+  liveRecorded: Promise<void>;
 };
 
 /** Validates, prices and stores one batch for a project: the verb behind POST /api/v1/events. */
@@ -18,19 +20,25 @@ export async function ingestBatch(projectId: string, body: unknown, now = new Da
   if (batch.rows.length === 0 && batch.errors.length === batch.total) {
     throw new AllInvalidError(batch.errors);
   }
-  const inserted = await storeRows(batch.rows);
-  const accepted = inserted.size;
+  const { stored, liveRecorded } = await storeRows(batch.rows);
+  const accepted = stored.length;
   const duplicates = batch.rows.length - accepted + batch.inBatchDuplicates;
   const rejected = batch.errors.length;
   return {
     status: rejected > 0 ? 207 : 200,
     body: { accepted, duplicates, rejected, ...(rejected > 0 ? { errors: batch.errors } : {}) },
-    stored: accepted === batch.rows.length ? batch.rows : batch.rows.filter((row) => inserted.has(row.eventId)),
+    stored,
+    liveRecorded,
   };
 }
 
 export class AllInvalidError extends AppError {
   constructor(readonly errors: EventError[]) {
-    super('bad_request', `All ${errors.length} events are invalid; see "errors" for what to fix in each.`, {}, { errors });
+    super(
+      'bad_request',
+      `All ${errors.length} events are invalid; see "errors" for what to fix in each.`,
+      {},
+      { errors },
+    );
   }
 }

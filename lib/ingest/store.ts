@@ -2,47 +2,94 @@ import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { getDb, rawRows } from '@/db/client';
 import { events, modelPrices, type NewEventRow } from '@/db/schema';
 import { NOTHING_STORED } from '@/lib/auth/api-keys';
+import { isDatabaseUnavailable } from '@/db/errors';
 import { databaseFailure } from '@/lib/http/errors';
+import { getKv } from '@/lib/kv';
+import { createCoalescer, type Coalescer } from './coalesce';
+import { recordLive } from './live';
 import type { PriceTable } from './pricing';
 
 /**
- * One statement whose parameters are the project id and the batch as JSON: the query builder spent
- * ~12 ms per 100 rows laying out thousands of parameters, this spends well under one. Keys are short
- * aliases (c0, c1, ...) so the payload stays small; columns and SQL types come from the drizzle table.
+ * One statement whose parameter is the rows as JSON: the query builder spent ~12 ms per 100 rows laying out
+ * thousands of parameters, this spends well under one. Keys are short aliases (p, c0, c1, ...) so the payload
+ * stays small; columns and SQL types come from the drizzle table, timestamps travel as epoch milliseconds.
+ * It answers one row with the count stored, plus the stored ids only when some rows were there already.
  */
 const insertable = Object.entries(getTableColumns(events))
   .filter(([key]) => key !== 'receivedAt' && key !== 'projectId')
-  .map(([key, column], i) => ({ key: key as keyof NewEventRow, name: column.name, alias: `c${i}`, type: column.getSQLType() }));
+  .map(([key, column], i) => {
+    const type = column.getSQLType();
+    const alias = `c${i}`;
+    const epochMs = type.startsWith('timestamp');
+    return { key, name: column.name, alias, epochMs, type: epochMs ? 'float8' : type };
+  });
 const INSERT_HEAD = sql.raw(
-  `insert into events (project_id, ${insertable.map((c) => `"${c.name}"`).join(', ')}) select `,
+  `with ins as (insert into events (project_id, ${insertable.map((c) => `"${c.name}"`).join(', ')}) ` +
+    `select t.p, ${insertable.map((c) => (c.epochMs ? `to_timestamp(t.${c.alias} / 1000)` : `t.${c.alias}`)).join(', ')} ` +
+    'from json_to_recordset(',
 );
-const INSERT_SELECT = sql.raw(`::uuid, ${insertable.map((c) => `t.${c.alias}`).join(', ')} from json_to_recordset(`);
-const INSERT_TAIL = sql.raw(
-  `::json) as t(${insertable.map((c) => `${c.alias} ${c.type}`).join(', ')}) ` +
-    'on conflict (project_id, event_id) do nothing returning event_id',
+const INSERT_MIDDLE = sql.raw(
+  `::json) as t(p uuid, ${insertable.map((c) => `${c.alias} ${c.type}`).join(', ')}) ` +
+    'on conflict (project_id, event_id) do nothing returning project_id, event_id), ' +
+    'n as (select count(*)::int as stored from ins) ' +
+    'select n.stored, ins.project_id, ins.event_id from n left join ins on n.stored < ',
 );
+const INSERT_TAIL = sql.raw('::int');
+
+const columnOf = new Map<string, { alias: string; epochMs: boolean }>([
+  ['projectId', { alias: 'p', epochMs: false }],
+  ...insertable.map((c) => [c.key, c] as const),
+]);
 
 function toJsonRecord(row: NewEventRow): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  for (const { key, alias } of insertable) {
-    const value = row[key];
-    if (value !== undefined && value !== null) record[alias] = value;
+  for (const key in row) {
+    const column = columnOf.get(key);
+    const value = row[key as keyof NewEventRow];
+    if (column === undefined || value === undefined || value === null) continue;
+    record[column.alias] = column.epochMs ? (value as Date).getTime() : value;
   }
   return record;
 }
 
-/** Inserts one project's rows in one statement (all or nothing); returns the ids that were new. */
-export async function storeRows(rows: NewEventRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+const rowKey = (row: NewEventRow) => `${row.projectId} ${row.eventId}`;
+
+async function insertRows(rows: NewEventRow[]): Promise<'all' | Set<string>> {
+  const db = await getDb();
+  const payload = JSON.stringify(rows.map(toJsonRecord));
+  const result = await rawRows<{ stored: number; project_id: string | null; event_id: string | null }>(
+    db,
+    sql`${INSERT_HEAD}${payload}${INSERT_MIDDLE}${rows.length}${INSERT_TAIL}`,
+  );
+  if (result[0]?.stored === rows.length) return 'all';
+  return new Set(result.filter((r) => r.event_id !== null).map((r) => `${r.project_id} ${r.event_id}`));
+}
+
+// Requests waiting while these writes run are merged into the next one; the rest of the pool stays for reads.
+const MAX_WRITES_IN_FLIGHT = 2;
+const MAX_ROWS_PER_WRITE = 2_000;
+const writerGlobals = globalThis as unknown as Record<symbol, Coalescer<NewEventRow> | undefined>;
+const writer = (writerGlobals[Symbol.for('chatwatch.eventWriter')] ??= createCoalescer<NewEventRow>({
+  maxInFlight: MAX_WRITES_IN_FLIGHT,
+  maxRows: MAX_ROWS_PER_WRITE,
+  keyOf: rowKey,
+  write: insertRows,
+  retryAlone: (error) => !isDatabaseUnavailable(error),
+  afterWrite: (stored) => recordLive(getKv(), stored),
+}));
+
+export type StoreResult = {
+  /** The rows that were new; the others were stored before. */
+  stored: NewEventRow[];
+  /** Settles when the KV live counters include the stored rows (never rejects). */
+  liveRecorded: Promise<void>;
+};
+
+/** Stores one project's rows, all or nothing (possibly in one statement with other requests' rows). */
+export async function storeRows(rows: NewEventRow[]): Promise<StoreResult> {
   try {
-    const db = await getDb();
-    const projectId = rows[0]!.projectId;
-    const payload = JSON.stringify(rows.map(toJsonRecord));
-    const inserted = await rawRows<{ event_id: string }>(
-      db,
-      sql`${INSERT_HEAD}${projectId}${INSERT_SELECT}${payload}${INSERT_TAIL}`,
-    );
-    return new Set(inserted.map((row) => row.event_id));
+    const { rows: stored, afterWrite } = await writer.store(rows);
+    return { stored, liveRecorded: afterWrite };
   } catch (error) {
     databaseFailure(error, NOTHING_STORED);
   }
@@ -64,7 +111,12 @@ export async function projectPrices(projectId: string): Promise<PriceTable> {
     const table: PriceTable = Object.fromEntries(
       rows.map((r) => [
         r.model,
-        { input: r.inputPerMTok, output: r.outputPerMTok, cacheRead: r.cacheReadPerMTok, cacheWrite: r.cacheWritePerMTok },
+        {
+          input: r.inputPerMTok,
+          output: r.outputPerMTok,
+          cacheRead: r.cacheReadPerMTok,
+          cacheWrite: r.cacheWritePerMTok,
+        },
       ]),
     );
     priceCache.set(projectId, { table, expires: Date.now() + PRICE_TTL_MS });

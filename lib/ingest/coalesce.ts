@@ -1,0 +1,119 @@
+/**
+ * Group commit for event inserts. Each request's rows are queued; while fewer than `maxInFlight` writes are
+ * running a queued request is written at once, otherwise the requests that wait are merged into the next
+ * write (up to `maxRows`). An idle server adds no latency; a busy one issues fewer, larger statements.
+ */
+export type CoalescerOptions<Row> = {
+  maxInFlight: number;
+  maxRows: number;
+  /** The identity of a row (project and event id): a row is stored at most once per key. */
+  keyOf: (row: Row) => string;
+  /**
+   * Writes rows in one statement (all or nothing); of rows with the same key the first is stored. Answers 'all'
+   * when every row was stored, else the keys of the rows that were (the others were there already).
+   */
+  write: (rows: Row[]) => Promise<'all' | Set<string>>;
+  /** After a failed merged write: true when each request should be retried on its own, so one bad request fails alone. */
+  retryAlone: (error: unknown) => boolean;
+  /** Work on the rows a write stored (live counters), once per write; it must not reject. */
+  afterWrite?: (stored: Row[]) => Promise<void>;
+};
+
+export type Stored<Row> = {
+  /** The request's rows that it stored; its other rows were stored before (or by an earlier request of the group). */
+  rows: Row[];
+  /** Settles when `afterWrite` for the write that stored them has finished. */
+  afterWrite: Promise<void>;
+};
+
+export type Coalescer<Row> = {
+  /** Queues one request's rows, whose keys must be distinct, for the next write. */
+  store: (rows: Row[]) => Promise<Stored<Row>>;
+  /** Writes running and requests waiting, for tests and diagnostics. */
+  load: () => { inFlight: number; waiting: number };
+};
+
+type Waiter<Row> = { rows: Row[]; resolve: (stored: Stored<Row>) => void; reject: (error: unknown) => void };
+
+export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<Row> {
+  const queue: Waiter<Row>[] = [];
+  let inFlight = 0;
+  const { keyOf } = options;
+
+  function pump() {
+    while (inFlight < options.maxInFlight && queue.length > 0) {
+      const group = [queue.shift()!];
+      let rows = group[0]!.rows.length;
+      while (queue.length > 0 && rows + queue[0]!.rows.length <= options.maxRows) {
+        rows += queue[0]!.rows.length;
+        group.push(queue.shift()!);
+      }
+      inFlight++;
+      void writeGroup(group).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  }
+
+  function followUp(stored: Row[]): Promise<void> {
+    const { afterWrite } = options;
+    if (!afterWrite || stored.length === 0) return Promise.resolve();
+    return Promise.resolve().then(() => afterWrite(stored));
+  }
+
+  async function writeGroup(group: Waiter<Row>[]) {
+    // Keys repeated across the group's requests go to the database as they are: the first row is stored.
+    const rows = group.length === 1 ? group[0]!.rows : group.flatMap((waiter) => waiter.rows);
+    let result: 'all' | Set<string>;
+    try {
+      result = await options.write(rows);
+    } catch (error) {
+      if (group.length > 1 && options.retryAlone(error)) return writeEachAlone(group);
+      for (const waiter of group) waiter.reject(error);
+      return;
+    }
+    settle(group, rows, result);
+  }
+
+  async function writeEachAlone(group: Waiter<Row>[]) {
+    for (const waiter of group) {
+      try {
+        settle([waiter], waiter.rows, await options.write(waiter.rows));
+      } catch (error) {
+        waiter.reject(error);
+      }
+    }
+  }
+
+  /** 'all' means no row was a duplicate, not even of another request's; otherwise a stored key belongs to its first sender. */
+  function settle(group: Waiter<Row>[], rows: Row[], result: 'all' | Set<string>) {
+    if (result === 'all') {
+      const afterWrite = followUp(rows);
+      for (const waiter of group) waiter.resolve({ rows: waiter.rows, afterWrite });
+      return;
+    }
+    const claimed = new Set<string>();
+    const perWaiter = group.map((waiter) =>
+      waiter.rows.filter((row) => {
+        const key = keyOf(row);
+        if (!result.has(key) || claimed.has(key)) return false;
+        claimed.add(key);
+        return true;
+      }),
+    );
+    const afterWrite = followUp(perWaiter.flat());
+    group.forEach((waiter, i) => waiter.resolve({ rows: perWaiter[i]!, afterWrite }));
+  }
+
+  return {
+    store(rows) {
+      if (rows.length === 0) return Promise.resolve({ rows: [], afterWrite: Promise.resolve() });
+      return new Promise((resolve, reject) => {
+        queue.push({ rows, resolve, reject });
+        pump();
+      });
+    },
+    load: () => ({ inFlight, waiting: queue.length }),
+  };
+}
