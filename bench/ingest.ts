@@ -1,19 +1,23 @@
 /**
- * Ingest benchmark: a production server on the machine's Postgres (and Redis when REDIS_URL is set),
- * concurrent clients POSTing batches of 100 events for DURATION seconds, then the same number of rows
- * inserted directly with the driver as the ceiling. Usage: npm run bench:ingest [-- --seconds 20 --clients 8]
+ * Ingest benchmark: a production server on the machine's Postgres (and Redis when REDIS_URL is set), concurrent
+ * clients POSTing batches of 100 events, against the ceiling: the same kind of rows inserted directly with the
+ * driver at the same concurrency. The two alternate in windows (ingest, direct, ingest, ...) so a machine that
+ * speeds up or slows down during the run weighs on both alike; request bodies and rows are built between windows,
+ * so the windows time the system under test, not the load generator.
+ * Usage: npm run bench:ingest [-- --seconds 20 --window 5 --clients 8]
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import postgres from 'postgres';
-import { ensureBuild, machine, percentile, startNext, watchPeakRss } from './lib';
+import { cpuMeter, ensureBuild, machine, percentile, startNext, watchPeakRss, type CpuUsed } from './lib';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const SECONDS = arg('seconds', 20);
+const WINDOW = arg('window', 5);
 const CLIENTS = arg('clients', 8);
 const BATCH = 100;
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -137,87 +141,155 @@ async function main() {
     DATABASE_POOL_SIZE: '10',
   });
   const memory = watchPeakRss(server.child.pid!);
-  const run = randomUUID().slice(0, 8);
-  let next = 0;
-  let sent = 0;
-  const latencies: number[] = [];
-  const failures: Record<string, number> = {};
-  const deadline = Date.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (Date.now() < deadline) {
-        const first = next;
-        next += BATCH;
-        const now = Date.now();
-        const events = Array.from({ length: BATCH }, (_, i) => makeEvent(run, first + i, now));
-        const t0 = performance.now();
-        const res = await post(`${server.url}/api/v1/events`, JSON.stringify({ events }));
-        const body = JSON.parse(res.body) as { accepted?: number };
-        latencies.push(performance.now() - t0);
-        if (res.status === 200) sent += body.accepted ?? 0;
-        else failures[res.status] = (failures[res.status] ?? 0) + 1;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  await new Promise((r) => setTimeout(r, 500));
-  const peakMiB = memory.stop();
-  server.stop();
-
   const sql = postgres(dbUrl.toString(), { max: CLIENTS, onnotice: () => {} });
-  const [{ stored }] = (await sql`select count(*)::int as stored from events`) as unknown as [
-    { stored: number },
-  ];
-  const [{ distinct }] =
-    (await sql`select count(distinct event_id)::int as distinct from events`) as unknown as [
-      { distinct: number },
-    ];
-
-  // Ceiling: the same number of rows, as the server builds them, inserted with the driver at the same concurrency.
   const [{ projectId }] =
     (await sql`select id as "projectId" from projects where slug = 'bench'`) as unknown as [
       { projectId: string },
     ];
+
+  const run = randomUUID().slice(0, 8);
   const ceilingRun = randomUUID().slice(0, 8);
-  const total = next;
-  let cursor = 0;
-  const directStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (cursor < total) {
-        const first = cursor;
-        cursor += BATCH;
-        const now = new Date();
-        const rows = Array.from({ length: BATCH }, (_, i) =>
-          toRow(projectId, makeEvent(ceilingRun, first + i, now.getTime()), now),
-        );
-        await sql`insert into events ${sql(rows as unknown as Record<string, string>[])} on conflict do nothing`;
+  let builtEvents = 0;
+  let directNext = 0;
+  let budget = 60_000 * WINDOW; // events a window may need; then 1.5x the fastest window so far
+  const ingest = {
+    events: 0,
+    seconds: 0,
+    cpu: zeroCpu(),
+    latencies: [] as number[],
+    failures: {} as Record<string, number>,
+    builtLate: 0,
+    attempted: 0,
+  };
+  const direct = { rows: 0, seconds: 0, cpu: zeroCpu(), builtLate: 0 };
+  const rounds: { ingest: number; direct: number }[] = [];
+
+  let counted = false;
+  // Round 0 warms the server's JIT and Postgres' caches and is not counted.
+  for (let round = 0; round <= Math.ceil(SECONDS / WINDOW); round++) {
+    counted = round > 0;
+    const bodies = Array.from({ length: Math.ceil(budget / BATCH) }, () => nextBody());
+    await pause();
+    const ingested = await window(server.child.pid!, async () => {
+      let body = bodies.pop();
+      if (body === undefined) {
+        ingest.builtLate++;
+        body = nextBody();
       }
-    }),
-  );
-  const directSeconds = (performance.now() - directStarted) / 1000;
+      ingest.attempted += BATCH;
+      const t0 = performance.now();
+      const res = await post(`${server.url}/api/v1/events`, body);
+      if (counted) ingest.latencies.push(performance.now() - t0);
+      if (res.status === 200) return (JSON.parse(res.body) as { accepted: number }).accepted;
+      ingest.failures[res.status] = (ingest.failures[res.status] ?? 0) + 1;
+      return 0;
+    });
+    if (counted) {
+      ingest.events += ingested.count;
+      ingest.seconds += ingested.seconds;
+      addCpu(ingest.cpu, ingested.cpu);
+    }
+
+    const batches = Array.from({ length: Math.ceil(budget / BATCH) }, () => nextRows());
+    await pause();
+    const inserted = await window(undefined, async () => {
+      let rows = batches.pop();
+      if (rows === undefined) {
+        direct.builtLate++;
+        rows = nextRows();
+      }
+      await sql`insert into events ${sql(rows as unknown as Record<string, string>[])} on conflict do nothing`;
+      return BATCH;
+    });
+    if (counted) {
+      direct.rows += inserted.count;
+      direct.seconds += inserted.seconds;
+      addCpu(direct.cpu, inserted.cpu);
+      rounds.push({ ingest: ingested.count / ingested.seconds, direct: inserted.count / inserted.seconds });
+    }
+    budget = Math.max(
+      budget,
+      1.5 * WINDOW * Math.max(ingested.count / ingested.seconds, inserted.count / inserted.seconds),
+    );
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const peakMiB = memory.stop();
+  server.stop();
+
+  const [{ stored, distinct }] = (await sql`
+    select count(*)::int as stored, count(distinct event_id)::int as distinct
+    from events where event_id like ${run + '-%'}`) as unknown as [{ stored: number; distinct: number }];
   await sql.end();
 
-  latencies.sort((a, b) => a - b);
-  const rate = sent / elapsed;
-  const directRate = total / directSeconds;
+  const failed = Object.values(ingest.failures).reduce((a, b) => a + b, 0) * BATCH;
+  ingest.latencies.sort((a, b) => a - b);
+  const rate = ingest.events / ingest.seconds;
+  const directRate = direct.rows / direct.seconds;
+  const ratios = rounds.map((r) => r.ingest / r.direct).sort((a, b) => a - b);
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const lines = [
-    `duration: ${elapsed.toFixed(1)} s, clients: ${CLIENTS}, batch: ${BATCH}`,
-    `requests: ${latencies.length}, non-200: ${JSON.stringify(failures)}`,
-    `events accepted: ${sent}, rows stored: ${stored}, distinct ids: ${distinct}, lost: ${next - stored - countFailed(failures)}, doubled: ${stored - distinct}`,
-    `ingest: ${Math.round(rate).toLocaleString('en-US')} events/s`,
-    `request latency: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+    `${rounds.length} rounds of ${WINDOW} s ingest + ${WINDOW} s direct after one warm-up round, clients: ${CLIENTS}, batch: ${BATCH}`,
+    ...rounds.map(
+      (r, i) =>
+        `  round ${i + 1}: ingest ${fmt(r.ingest)} events/s, direct ${fmt(r.direct)} rows/s, ratio ${(r.ingest / r.direct).toFixed(2)}`,
+    ),
+    `requests: ${ingest.latencies.length}, non-200: ${JSON.stringify(ingest.failures)}; batches built inside a window (should be 0): ingest ${ingest.builtLate}, direct ${direct.builtLate}`,
+    `events sent (warm-up included): ${ingest.attempted}, rows stored: ${stored}, distinct ids: ${distinct}, lost: ${ingest.attempted - failed - stored}, doubled: ${stored - distinct}`,
+    `ingest: ${fmt(rate)} events/s`,
+    `request latency: p50 ${percentile(ingest.latencies, 50).toFixed(1)} ms, p99 ${percentile(ingest.latencies, 99).toFixed(1)} ms`,
     `server peak RSS: ${peakMiB.toFixed(0)} MiB`,
-    `direct insert (driver, same rows and concurrency): ${Math.round(directRate).toLocaleString('en-US')} rows/s`,
-    `ingest / direct: ${(rate / directRate).toFixed(2)}`,
+    `direct insert (driver, same kind of rows and concurrency): ${fmt(directRate)} rows/s`,
+    `ingest / direct: ${(rate / directRate).toFixed(2)} (rounds: min ${ratios[0]!.toFixed(2)}, median ${percentile(ratios, 50).toFixed(2)})`,
+    `CPU per 1,000 events, ingest: server ${perK(ingest.cpu.server, ingest.events)}, postgres ${perK(ingest.cpu.postgres, ingest.events)}, load generator ${perK(ingest.cpu.self, ingest.events)}; cores busy ${((ingest.cpu.server + ingest.cpu.postgres + ingest.cpu.self) / ingest.seconds).toFixed(2)}`,
+    `CPU per 1,000 rows, direct: postgres ${perK(direct.cpu.postgres, direct.rows)}, driver ${perK(direct.cpu.self, direct.rows)}; cores busy ${((direct.cpu.postgres + direct.cpu.self) / direct.seconds).toFixed(2)}`,
   ];
   console.log('\n' + lines.join('\n'));
   process.exit(0);
 
-  function countFailed(f: Record<string, number>) {
-    return Object.values(f).reduce((a, b) => a + b, 0) * BATCH;
+  function nextBody() {
+    const now = Date.now();
+    const first = builtEvents;
+    builtEvents += BATCH;
+    return JSON.stringify({
+      events: Array.from({ length: BATCH }, (_, i) => makeEvent(run, first + i, now)),
+    });
   }
+
+  function nextRows() {
+    const now = new Date();
+    return Array.from({ length: BATCH }, () =>
+      toRow(projectId, makeEvent(ceilingRun, directNext++, now.getTime()), now),
+    );
+  }
+}
+
+/** Runs CLIENTS loops of `step` (each answers how many events or rows it stored) for one window. */
+async function window(serverPid: number | undefined, step: () => Promise<number>) {
+  let count = 0;
+  const meter = cpuMeter(serverPid);
+  const started = performance.now();
+  const deadline = Date.now() + WINDOW * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < deadline) {
+        const stored = await step();
+        count += stored;
+      }
+    }),
+  );
+  return { count, seconds: (performance.now() - started) / 1000, cpu: meter.stop() };
+}
+
+/** Lets the server finish its after-response work and Postgres settle between windows. */
+const pause = () => new Promise((r) => setTimeout(r, 300));
+const zeroCpu = (): CpuUsed => ({ server: 0, postgres: 0, self: 0 });
+function addCpu(into: CpuUsed, add: CpuUsed) {
+  into.server += add.server;
+  into.postgres += add.postgres;
+  into.self += add.self;
+}
+function perK(cpuSeconds: number, n: number) {
+  return `${((cpuSeconds * 1e6) / n).toFixed(1)} ms`;
 }
 
 /** Mirrors lib/ingest/to-row for the five benchmark event kinds, in SQL column names. */

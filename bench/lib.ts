@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 
@@ -48,6 +48,8 @@ export async function startNext(
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  // A benchmark that fails must not leave its server running (and holding the terminal's output open).
+  process.on('exit', () => child.kill('SIGTERM'));
   const url = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -97,4 +99,56 @@ export function watchPeakRss(pid: number) {
 
 export function machine(): string {
   return `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
+}
+
+/** CPU seconds (user + system, all threads) used so far by the given processes; gone processes count 0. */
+export function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // process gone
+    }
+  }
+  return ticks / 100;
+}
+
+/** The pids of the machine's Postgres server processes (backends included), for CPU accounting. */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'postgres' || comm.startsWith('postgres:')) pids.push(Number(entry));
+    } catch {
+      // process gone
+    }
+  }
+  return pids;
+}
+
+export type CpuUsed = { server: number; postgres: number; self: number };
+
+/** CPU used by the server, Postgres and this process between start() and stop(), in core-seconds. */
+export function cpuMeter(serverPid?: number): { stop: () => CpuUsed } {
+  const read = () => ({
+    server: serverPid ? cpuSeconds([serverPid]) : 0,
+    postgres: cpuSeconds(postgresPids()),
+    self: process.cpuUsage(),
+  });
+  const start = read();
+  return {
+    stop() {
+      const end = read();
+      return {
+        server: end.server - start.server,
+        postgres: end.postgres - start.postgres,
+        self: (end.self.user - start.self.user + end.self.system - start.self.system) / 1e6,
+      };
+    },
+  };
 }
