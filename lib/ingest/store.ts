@@ -1,8 +1,8 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { getDb, rawRows } from '@/db/client';
 import { events, modelPrices, type NewEventRow } from '@/db/schema';
-import { NOTHING_STORED } from '@/lib/auth/api-keys';
 import { isDatabaseUnavailable } from '@/db/errors';
+import { NOTHING_STORED } from '@/lib/auth/api-keys';
 import { databaseFailure } from '@/lib/http/errors';
 import { getKv } from '@/lib/kv';
 import { createCoalescer, type Coalescer } from './coalesce';
@@ -52,7 +52,7 @@ function toJsonRecord(row: NewEventRow): Record<string, unknown> {
   return record;
 }
 
-const rowKey = (row: NewEventRow) => `${row.projectId} ${row.eventId}`;
+const keyOf = (projectId: string, eventId: string) => `${projectId} ${eventId}`;
 
 async function insertRows(rows: NewEventRow[]): Promise<'all' | Set<string>> {
   const db = await getDb();
@@ -62,7 +62,7 @@ async function insertRows(rows: NewEventRow[]): Promise<'all' | Set<string>> {
     sql`${INSERT_HEAD}${payload}${INSERT_MIDDLE}${rows.length}${INSERT_TAIL}`,
   );
   if (result[0]?.stored === rows.length) return 'all';
-  return new Set(result.filter((r) => r.event_id !== null).map((r) => `${r.project_id} ${r.event_id}`));
+  return new Set(result.filter((r) => r.event_id !== null).map((r) => keyOf(r.project_id!, r.event_id!)));
 }
 
 // Requests waiting while these writes run are merged into the next one; the rest of the pool stays for reads.
@@ -72,7 +72,7 @@ const writerGlobals = globalThis as unknown as Record<symbol, Coalescer<NewEvent
 const writer = (writerGlobals[Symbol.for('chatwatch.eventWriter')] ??= createCoalescer<NewEventRow>({
   maxInFlight: MAX_WRITES_IN_FLIGHT,
   maxRows: MAX_ROWS_PER_WRITE,
-  keyOf: rowKey,
+  keyOf: (row) => keyOf(row.projectId, row.eventId),
   write: insertRows,
   retryAlone: (error) => !isDatabaseUnavailable(error),
   afterWrite: (stored) => recordLive(getKv(), stored),
