@@ -184,4 +184,28 @@ describe('prepareBatch', () => {
     ]);
     expect(batch.rows.map((r) => r.path)).toEqual(['/emoji-\u{1F600}']);
   });
+
+  it('refuses numbers a real (float4) column cannot hold', () => {
+    const batch = prepareBatch(
+      {
+        events: [
+          { type: 'retrieval', id: 'big', durationMs: 1, topScore: 1e39 },
+          { type: 'retrieval', id: 'tiny', durationMs: 1, topScore: 1e-46 },
+          { type: 'ai.call', id: 'temp', model: 'claude-haiku-4-5', durationMs: 1, temperature: 1e-46 },
+          { type: 'retrieval', id: 'ok', durationMs: 1, topScore: 1e-40 },
+          { type: 'retrieval', id: 'zero', durationMs: 1, topScore: 0 },
+          { type: 'ai.call', id: 'hot', model: 'claude-haiku-4-5', durationMs: 1, temperature: 2.5 },
+        ],
+      },
+      project,
+      options,
+    );
+    expect(batch.errors.map((e) => [e.id, e.message])).toEqual([
+      ['big', expect.stringContaining('topScore: must fit a 32-bit float')],
+      ['tiny', expect.stringContaining('topScore: must fit a 32-bit float')],
+      ['temp', expect.stringContaining('temperature: must fit a 32-bit float')],
+      ['hot', expect.stringContaining('temperature')],
+    ]);
+    expect(batch.rows.map((r) => r.eventId)).toEqual(['ok', 'zero']);
+  });
 });

@@ -33,6 +33,13 @@ const text = (max: number) => z.string().max(max);
 const ms = z.number().finite().nonnegative().max(86_400_000);
 const count = z.number().int().nonnegative().max(2_147_483_647);
 const jsonObject = z.record(z.string(), z.unknown());
+/** A number Postgres can store as `real` (float4) without overflowing or underflowing to zero. */
+const float4 = z
+  .number()
+  .finite()
+  .refine((n) => Number.isFinite(Math.fround(n)) && (n === 0 || Math.fround(n) !== 0), {
+    message: 'must fit a 32-bit float (magnitude between about 1.4e-45 and 3.4e38, or 0)',
+  });
 
 const timestamp = z.union([
   z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }),
@@ -73,7 +80,7 @@ export const eventSchemas = {
     cacheReadTokens: count.optional(),
     cacheWriteTokens: count.optional(),
     costUsd: z.number().finite().nonnegative().max(1_000_000).optional(),
-    temperature: z.number().min(0).max(2).optional(),
+    temperature: float4.min(0).max(2).optional(),
     contextLength: count.optional(),
     status: z.enum(['ok', 'error']).optional(),
     errorType: shortText.optional(),
@@ -144,7 +151,7 @@ export const eventSchemas = {
   retrieval: event('retrieval', {
     durationMs: ms,
     resultCount: count.optional(),
-    topScore: z.number().finite().optional(),
+    topScore: float4.optional(),
   }),
 } as const satisfies Record<EventType, z.ZodType>;
 
