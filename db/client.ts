@@ -11,6 +11,8 @@ export type DbHandle = { driver: DbDriver; db: Promise<Db>; close: () => Promise
 
 const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db/migrations');
 const MIGRATION_LOCK = 727_100_001;
+// A statement stuck on a lock gives its connection back after this; the slowest dashboard query takes < 1 s.
+const STATEMENT_TIMEOUT_MS = 30_000;
 const REGISTRY = Symbol.for('chatwatch.db.handles');
 
 // Next bundles a module more than once per process (instrumentation, routes): share handles on globalThis.
@@ -62,6 +64,7 @@ function openPostgres(url: string): DbHandle {
     connect_timeout: 5,
     idle_timeout: 60,
     onnotice: () => {},
+    connection: { statement_timeout: STATEMENT_TIMEOUT_MS },
   });
   const db = drizzlePg(client, { schema, casing: 'snake_case', logger: queryCounter });
   return {

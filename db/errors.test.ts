@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
-import { describeError, isDatabaseUnavailable } from './errors';
+import { describeError, isDataError, isDatabaseUnavailable } from './errors';
 
 describe('describeError', () => {
   it("logs a failed query's database error and the start of its statement, never its parameters", () => {
@@ -31,5 +31,21 @@ describe('isDatabaseUnavailable', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     expect(isDatabaseUnavailable(new DrizzleQueryError('select 1', [], refused))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+  });
+});
+
+describe('isDataError', () => {
+  it('is true for a data exception or a constraint violation, through causes, and false otherwise', () => {
+    const outOfRange = Object.assign(new Error('out of range for type real'), { code: '22003' });
+    expect(isDataError(new DrizzleQueryError('insert ...', [], outOfRange))).toBe(true);
+    expect(isDataError(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(true);
+    expect(
+      isDataError(
+        Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+      ),
+    ).toBe(false);
+    expect(isDataError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(
+      false,
+    );
   });
 });

@@ -27,6 +27,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** True when the database refused the values themselves (SQLSTATE class 22, data exception, or 23, constraint). */
+export function isDataError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /**
  * A thrown value for a log line. Drizzle's failed-query error carries every parameter (a whole batch of
  * events, up to megabytes of user data): log the database's own error and the start of the statement instead.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCoalescer, type CoalescerOptions } from './coalesce';
+import { CoalescerBusyError, createCoalescer, type CoalescerOptions } from './coalesce';
 
 type Row = { key: string };
 const rows = (...keys: string[]): Row[] => keys.map((key) => ({ key }));
@@ -12,6 +12,7 @@ function table(options: Partial<CoalescerOptions<Row>> = {}) {
   const coalescer = createCoalescer<Row>({
     maxInFlight: 1,
     maxRows: 1000,
+    maxQueuedRows: 10_000,
     keyOf: (row) => row.key,
     retryAlone: (error) => (error as Error).message !== 'unreachable',
     afterWrite: async (written) => void afterWrites.push(written.map((row) => row.key)),
@@ -54,7 +55,7 @@ describe('createCoalescer', () => {
     const first = t.coalescer.store(rows('a'));
     const second = t.coalescer.store(rows('b', 'c'));
     const third = t.coalescer.store(rows('d'));
-    expect(t.coalescer.load()).toEqual({ inFlight: 1, waiting: 2 });
+    expect(t.coalescer.load()).toEqual({ inFlight: 1, waiting: 2, queuedRows: 3, writes: 1 });
     t.writes[0]!.release();
     await first;
     await t.settle();
@@ -62,7 +63,8 @@ describe('createCoalescer', () => {
     t.writes[1]!.release();
     expect(keysOf(await second)).toEqual(['b', 'c']);
     expect(keysOf(await third)).toEqual(['d']);
-    expect(t.coalescer.load()).toEqual({ inFlight: 0, waiting: 0 });
+    await t.settle();
+    expect(t.coalescer.load()).toEqual({ inFlight: 0, waiting: 0, queuedRows: 0, writes: 2 });
   });
 
   it('keeps a merged write under maxRows', async () => {
@@ -84,7 +86,7 @@ describe('createCoalescer', () => {
     void t.coalescer.store(rows('b'));
     void t.coalescer.store(rows('c'));
     expect(t.writes.map((w) => w.keys)).toEqual([['a'], ['b']]);
-    expect(t.coalescer.load()).toEqual({ inFlight: 2, waiting: 1 });
+    expect(t.coalescer.load()).toMatchObject({ inFlight: 2, waiting: 1 });
   });
 
   it('counts rows stored before as not stored by this request', async () => {
@@ -137,7 +139,7 @@ describe('createCoalescer', () => {
     await expect(first).rejects.toThrow('unreachable');
     await expect(second).rejects.toThrow('unreachable');
     expect(t.writes).toHaveLength(2);
-    expect(t.coalescer.load()).toEqual({ inFlight: 0, waiting: 0 });
+    expect(t.coalescer.load()).toMatchObject({ inFlight: 0, waiting: 0, queuedRows: 0 });
   });
 
   it('runs afterWrite once per write with the rows it stored, and hands its promise to every request', async () => {
@@ -152,6 +154,36 @@ describe('createCoalescer', () => {
     await a.afterWrite;
     expect(a.afterWrite).toBe(b.afterWrite);
     expect(t.afterWrites).toEqual([['x'], ['a', 'b']]);
+  });
+
+  it('refuses a request at once while maxQueuedRows rows wait, and takes requests again once they are written', async () => {
+    const t = table({ maxQueuedRows: 3 });
+    void t.coalescer.store(rows('a'));
+    void t.coalescer.store(rows('b', 'c'));
+    await expect(t.coalescer.store(rows('d', 'e'))).rejects.toBeInstanceOf(CoalescerBusyError);
+    const fits = t.coalescer.store(rows('d'));
+    t.writes[0]!.release();
+    await t.settle();
+    expect(t.coalescer.load()).toMatchObject({ waiting: 0, queuedRows: 0 });
+    t.writes[1]!.release();
+    expect(keysOf(await fits)).toEqual(['d']);
+    await t.settle();
+    const later = t.coalescer.store(rows('e', 'f', 'g'));
+    t.writes[2]!.release();
+    expect(keysOf(await later)).toEqual(['e', 'f', 'g']);
+  });
+
+  it('still answers the requests of a write whose afterWrite throws', async () => {
+    const t = table({
+      afterWrite: () => {
+        throw new Error('kv exploded');
+      },
+    });
+    const pending = t.coalescer.store(rows('a'));
+    t.writes[0]!.release();
+    const stored = await pending;
+    await expect(stored.afterWrite).resolves.toBeUndefined();
+    expect(keysOf(stored)).toEqual(['a']);
   });
 
   it('answers an empty request without a write', async () => {

@@ -6,6 +6,8 @@
 export type CoalescerOptions<Row> = {
   maxInFlight: number;
   maxRows: number;
+  /** Rows allowed to wait for a write; past it a request is refused at once with CoalescerBusyError. */
+  maxQueuedRows: number;
   /** The identity of a row (project and event id): a row is stored at most once per key. */
   keyOf: (row: Row) => string;
   /**
@@ -29,15 +31,25 @@ export type Stored<Row> = {
 export type Coalescer<Row> = {
   /** Queues one request's rows, whose keys must be distinct, for the next write. */
   store: (rows: Row[]) => Promise<Stored<Row>>;
-  /** Writes running and requests waiting, for tests and diagnostics. */
-  load: () => { inFlight: number; waiting: number };
+  /** Writes running, requests and rows waiting, and writes issued so far, for tests and diagnostics. */
+  load: () => { inFlight: number; waiting: number; queuedRows: number; writes: number };
 };
+
+/** The queue is full: the caller should answer "retry later" (nothing was stored). */
+export class CoalescerBusyError extends Error {
+  constructor(readonly queuedRows: number) {
+    super(`${queuedRows} rows are already waiting to be written`);
+    this.name = 'CoalescerBusyError';
+  }
+}
 
 type Waiter<Row> = { rows: Row[]; resolve: (stored: Stored<Row>) => void; reject: (error: unknown) => void };
 
 export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<Row> {
   const queue: Waiter<Row>[] = [];
   let inFlight = 0;
+  let queuedRows = 0;
+  let writes = 0;
   const { keyOf } = options;
 
   function pump() {
@@ -48,18 +60,26 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
         rows += queue[0]!.rows.length;
         group.push(queue.shift()!);
       }
+      queuedRows -= rows;
       inFlight++;
-      void writeGroup(group).finally(() => {
-        inFlight--;
-        pump();
-      });
+      writeGroup(group)
+        // Only a bug can land here; it must still answer every request (settled ones ignore it).
+        .catch((error: unknown) => group.forEach((waiter) => waiter.reject(error)))
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
     }
   }
 
   function followUp(stored: Row[]): Promise<void> {
     const { afterWrite } = options;
     if (!afterWrite || stored.length === 0) return Promise.resolve();
-    return Promise.resolve().then(() => afterWrite(stored));
+    return Promise.resolve()
+      .then(() => afterWrite(stored))
+      .catch((error: unknown) =>
+        console.warn(JSON.stringify({ level: 'warn', event: 'after_write_failed', error: String(error) })),
+      );
   }
 
   async function writeGroup(group: Waiter<Row>[]) {
@@ -67,6 +87,7 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
     const rows = group.length === 1 ? group[0]!.rows : group.flatMap((waiter) => waiter.rows);
     let result: 'all' | Set<string>;
     try {
+      writes++;
       result = await options.write(rows);
     } catch (error) {
       if (group.length > 1 && options.retryAlone(error)) return writeEachAlone(group);
@@ -79,6 +100,7 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
   async function writeEachAlone(group: Waiter<Row>[]) {
     for (const waiter of group) {
       try {
+        writes++;
         settle([waiter], waiter.rows, await options.write(waiter.rows));
       } catch (error) {
         waiter.reject(error);
@@ -109,11 +131,15 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
   return {
     store(rows) {
       if (rows.length === 0) return Promise.resolve({ rows: [], afterWrite: Promise.resolve() });
+      if (queuedRows + rows.length > options.maxQueuedRows) {
+        return Promise.reject(new CoalescerBusyError(queuedRows));
+      }
+      queuedRows += rows.length;
       return new Promise((resolve, reject) => {
         queue.push({ rows, resolve, reject });
         pump();
       });
     },
-    load: () => ({ inFlight, waiting: queue.length }),
+    load: () => ({ inFlight, waiting: queue.length, queuedRows, writes }),
   };
 }

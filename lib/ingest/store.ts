@@ -1,11 +1,12 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { PgTimestamp } from 'drizzle-orm/pg-core';
 import { getDb, rawRows } from '@/db/client';
 import { events, modelPrices, type NewEventRow } from '@/db/schema';
-import { isDatabaseUnavailable } from '@/db/errors';
+import { isDataError } from '@/db/errors';
 import { NOTHING_STORED } from '@/lib/auth/api-keys';
-import { databaseFailure } from '@/lib/http/errors';
+import { AppError, databaseFailure } from '@/lib/http/errors';
 import { getKv } from '@/lib/kv';
-import { createCoalescer, type Coalescer } from './coalesce';
+import { CoalescerBusyError, createCoalescer, type Coalescer } from './coalesce';
 import { recordLive } from './live';
 import type { PriceTable } from './pricing';
 
@@ -18,10 +19,9 @@ import type { PriceTable } from './pricing';
 const insertable = Object.entries(getTableColumns(events))
   .filter(([key]) => key !== 'receivedAt' && key !== 'projectId')
   .map(([key, column], i) => {
-    const type = column.getSQLType();
     const alias = `c${i}`;
-    const epochMs = type.startsWith('timestamp');
-    return { key, name: column.name, alias, epochMs, type: epochMs ? 'float8' : type };
+    const epochMs = column instanceof PgTimestamp && column.withTimezone;
+    return { key, name: column.name, alias, epochMs, type: epochMs ? 'float8' : column.getSQLType() };
   });
 const INSERT_HEAD = sql.raw(
   `with ins as (insert into events (project_id, ${insertable.map((c) => `"${c.name}"`).join(', ')}) ` +
@@ -68,13 +68,17 @@ async function insertRows(rows: NewEventRow[]): Promise<'all' | Set<string>> {
 // Requests waiting while these writes run are merged into the next one; the rest of the pool stays for reads.
 const MAX_WRITES_IN_FLIGHT = 2;
 const MAX_ROWS_PER_WRITE = 2_000;
+// About two seconds of writes at full speed on two cores; past it a request is answered 503 at once.
+const MAX_QUEUED_ROWS = 50_000;
 const writerGlobals = globalThis as unknown as Record<symbol, Coalescer<NewEventRow> | undefined>;
 const writer = (writerGlobals[Symbol.for('chatwatch.eventWriter')] ??= createCoalescer<NewEventRow>({
   maxInFlight: MAX_WRITES_IN_FLIGHT,
   maxRows: MAX_ROWS_PER_WRITE,
+  maxQueuedRows: MAX_QUEUED_ROWS,
   keyOf: (row) => keyOf(row.projectId, row.eventId),
   write: insertRows,
-  retryAlone: (error) => !isDatabaseUnavailable(error),
+  // A merged write refused for its values is retried request by request, so only the request at fault fails.
+  retryAlone: isDataError,
   afterWrite: (stored) => recordLive(getKv(), stored),
 }));
 
@@ -91,8 +95,22 @@ export async function storeRows(rows: NewEventRow[]): Promise<StoreResult> {
     const { rows: stored, afterWrite } = await writer.store(rows);
     return { stored, liveRecorded: afterWrite };
   } catch (error) {
+    if (error instanceof CoalescerBusyError) {
+      throw new AppError(
+        'unavailable',
+        'The server is busy writing earlier events; nothing was stored. Retry later.',
+        {
+          'Retry-After': '2',
+        },
+      );
+    }
     databaseFailure(error, NOTHING_STORED);
   }
+}
+
+/** Insert statements issued and requests waiting, for tests and diagnostics. */
+export function eventWriterLoad() {
+  return writer.load();
 }
 
 const PRICE_TTL_MS = 60_000;
