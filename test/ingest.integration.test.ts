@@ -8,7 +8,7 @@ process.env.INIT_PROJECT = slug;
 process.env.INIT_API_KEY = initKey;
 
 // Imported after the env above is set: lib/env parses process.env once, at import.
-const { getDb } = await import('@/db/client');
+const { dbQueryCount, getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
 const { authenticateApiKey, forgetCachedKeys } = await import('@/lib/auth/api-keys');
 const { generateApiKey, hashApiKey, displayPrefix } = await import('@/lib/auth/api-key-format');
@@ -216,8 +216,12 @@ describe(`ingest against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, (
       events: Array.from({ length: 50 }, (_, i) => ({ type: 'page.view', id: `e${r * 25 + i}`, path: '/' })),
     }));
     const writesBefore = eventWriterLoad().writes;
+    const statementsBefore = dbQueryCount();
     const results = await Promise.all(requests.map((body) => ingestBatch(project.id, body)));
-    expect(eventWriterLoad().writes - writesBefore).toBeLessThan(20);
+    const writes = eventWriterLoad().writes - writesBefore;
+    expect(writes).toBeLessThan(20);
+    // The writes plus one price lookup shared by all twenty requests.
+    expect(dbQueryCount() - statementsBefore).toBe(writes + 1);
     const unique = new Set(requests.flatMap((body) => body.events.map((e) => e.id))).size;
     expect(results.reduce((n, r) => n + r.body.accepted, 0)).toBe(unique);
     const storedIds = results.flatMap((r) => r.stored.map((row) => row.eventId));

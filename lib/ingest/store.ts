@@ -114,19 +114,29 @@ export function eventWriterLoad() {
 }
 
 const PRICE_TTL_MS = 60_000;
-type PriceEntry = { table: PriceTable; expires: number };
+// The lookup itself is cached, so concurrent first requests of a project share one query.
+type PriceEntry = { table: Promise<PriceTable>; expires: number };
 // Shared across Next's bundles in one process, so a settings change reaches the ingest route at once.
 const priceGlobals = globalThis as unknown as Record<symbol, Map<string, PriceEntry> | undefined>;
 const priceCache = (priceGlobals[Symbol.for('chatwatch.priceCache')] ??= new Map<string, PriceEntry>());
 
 /** A project's price overrides, cached briefly: they change rarely and every ai.call needs them. */
-export async function projectPrices(projectId: string): Promise<PriceTable> {
+export function projectPrices(projectId: string): Promise<PriceTable> {
   const cached = priceCache.get(projectId);
   if (cached && cached.expires > Date.now()) return cached.table;
+  const entry: PriceEntry = { table: loadPrices(projectId), expires: Date.now() + PRICE_TTL_MS };
+  priceCache.set(projectId, entry);
+  entry.table.catch(() => {
+    if (priceCache.get(projectId) === entry) priceCache.delete(projectId);
+  });
+  return entry.table;
+}
+
+async function loadPrices(projectId: string): Promise<PriceTable> {
   try {
     const db = await getDb();
     const rows = await db.select().from(modelPrices).where(eq(modelPrices.projectId, projectId));
-    const table: PriceTable = Object.fromEntries(
+    return Object.fromEntries(
       rows.map((r) => [
         r.model,
         {
@@ -137,8 +147,6 @@ export async function projectPrices(projectId: string): Promise<PriceTable> {
         },
       ]),
     );
-    priceCache.set(projectId, { table, expires: Date.now() + PRICE_TTL_MS });
-    return table;
   } catch (error) {
     databaseFailure(error, NOTHING_STORED);
   }
