@@ -85,6 +85,16 @@ export const envSchema = z.object({
   PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().default('http://localhost:3000')),
   AUTH_MODE: z.preprocess(emptyAsUndefined, z.enum(['clerk', 'none']).optional()),
   ADMIN_EMAILS: optionalString,
+  /** Installation-wide viewers: comma-separated emails; an entry `@example.com` admits the whole domain. */
+  VIEWER_EMAILS: optionalString,
+  /** The Clerk organization (`org_...`) that owns INIT_PROJECT when bootstrap creates it. */
+  INIT_ORG_ID: optionalString,
+  /** Comma-separated IPs or CIDRs of proxies whose X-Forwarded-For is believed (Vercel's own header is, on Vercel). */
+  TRUSTED_PROXIES: optionalString,
+  /** Comma-separated hosts (or host:port) that notification channels may reach although they are private or loopback. */
+  CHANNEL_ALLOWED_HOSTS: optionalString,
+  /** Set by Vercel; then its x-vercel-forwarded-for / x-real-ip header names the client. */
+  VERCEL: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
