@@ -141,7 +141,7 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
     await expectUnauthorizedJson(request, `${server.url}${STATS}`, { ...asBrowserNavigation, cookie: cookieHeader(expired) });
   });
 
-  test('the read API takes a session for any project, and a read key for its own project only', async ({ request }) => {
+  test('the read API takes a viewer session for any project, and a read key for its own project only', async ({ request }) => {
     const token = await mintSession(VIEWER);
     const bySession = await request.get(`${server.url}${STATS}`, { headers: { Authorization: `Bearer ${token}` } });
     expect(bySession.status(), await bySession.text()).toBe(200);
@@ -159,11 +159,13 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
     await expectUnauthorizedJson(request, `${server.url}${STATS}`, { Authorization: 'Bearer cw_not_a_key_0123456789abcdefghijklmnop' });
   });
 
-  test('a token without an email claim still signs in as a viewer when Clerk cannot be asked', async ({ context, page }) => {
+  test('a token without an email claim, when Clerk cannot be asked, is a stranger: 403 and no project named', async ({ context, page }) => {
     await signIn(context, server, { userId: 'user_no_email', name: 'Nadia No-Email' });
-    await page.goto(`${server.url}/`);
-    await expect(page.getByTestId('viewer-name')).toHaveText('Nadia No-Email');
-    await expect(page.getByText('Viewer', { exact: true })).toBeVisible();
+    const res = await page.goto(`${server.url}/`);
+    expect(res?.status()).toBe(403);
+    await expect(page.getByRole('heading', { name: 'No access yet' })).toBeVisible();
+    await expect(page.getByText(/invite you to their Clerk organization/)).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Dashboards' })).toHaveCount(0);
   });
 
   test('sign out drops the session and returns to sign-in', async ({ context, page }) => {

@@ -7,6 +7,7 @@ import { FormSignOut } from './form-sign-out';
 import { Icon } from './icons';
 import { NavLinks } from './nav-links';
 import { SelectProject } from './select-project';
+import { SwitchOrganization } from './switch-organization';
 import { ShellFrame } from './shell-frame';
 import { ToggleTheme } from './toggle-theme';
 
@@ -19,6 +20,7 @@ export function AppShell({ viewer, projects, children }: { viewer: Viewer; proje
         Chatwatch
       </div>
       <div className="flex-1 space-y-6 overflow-y-auto px-3 py-4">
+        {viewer.mode === 'clerk' ? <SwitchOrganization orgId={viewer.orgId} /> : null}
         <Suspense>
           <SelectProject projects={projects} />
           <NavLinks />

@@ -10,6 +10,8 @@ import { SignJWT, decodeJwt } from 'jose';
  */
 export const CLERK_FRONTEND_API = 'clerk.chatwatch.test';
 export const E2E_ADMIN_EMAIL = 'admin@chatwatch.test';
+/** Installation-wide viewers of every Clerk-mode test server: two emails and a whole domain. */
+export const E2E_VIEWER_EMAILS = 'vera@chatwatch.test,vic@chatwatch.test,@viewers.chatwatch.test';
 
 const KEY_FILE = path.resolve(__dirname, '../../.data/e2e-clerk/keys.json');
 
@@ -54,6 +56,7 @@ export function clerkServerEnv(): Record<string, string> {
     NEXT_PUBLIC_CLERK_KEYLESS_DISABLED: '1',
     NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: '1',
     ADMIN_EMAILS: E2E_ADMIN_EMAIL.toUpperCase(),
+    VIEWER_EMAILS: E2E_VIEWER_EMAILS,
   };
 }
 
@@ -67,6 +70,8 @@ export type SessionOptions = {
   expiresInSec?: number;
   /** Sign with a key the server does not know. */
   wrongKey?: boolean;
+  /** The session's active organization, as Clerk's v2 session token carries it (`o.rol` without `org:`). */
+  org?: { id: string; role: 'admin' | 'member' | (string & {}); slug?: string };
 };
 
 let strangerKey: ReturnType<typeof createPrivateKey> | undefined;
@@ -80,6 +85,10 @@ export async function mintSession(options: SessionOptions): Promise<string> {
   if (options.email) claims.email = options.email;
   if (options.name) claims.name = options.name;
   if (options.role) claims.metadata = { role: options.role };
+  if (options.org) {
+    claims.v = 2;
+    claims.o = { id: options.org.id, rol: options.org.role, slg: options.org.slug ?? options.org.id.replace(/^org_/, '') };
+  }
   const key = options.wrongKey
     ? (strangerKey ??= generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 }).privateKey)
     : createPrivateKey(clerkTestKeys().privateKeyPem);

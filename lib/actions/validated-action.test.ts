@@ -2,7 +2,14 @@ import { redirect } from 'next/navigation';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '@/lib/http/errors';
-import { formValues, INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, validatedAction } from './validated-action';
+import { authorizedAction, formValues, INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE } from './validated-action';
+
+const who = { userId: 'u1' };
+const allow = async () => who;
+const validatedAction = <S extends z.ZodType, T extends object>(
+  s: S,
+  fn: (data: z.output<S>) => Promise<{ ok: string } & T>,
+) => authorizedAction(allow, s, (data) => fn(data));
 
 const schema = z.object({
   name: z.string().trim().min(1, 'Name it.'),
@@ -31,7 +38,31 @@ describe('formValues', () => {
   });
 });
 
-describe('validatedAction', () => {
+describe('authorizedAction', () => {
+  it('asks who it is before it parses anything: a refused caller learns no validation rule', async () => {
+    const parse = vi.fn(() => true);
+    const strict = z.object({ secret: z.string().refine(parse, 'The secret must be "x".') });
+    const fn = vi.fn();
+    const refused = authorizedAction(
+      async () => {
+        throw new AppError('forbidden', 'Only admins of this project can do this.');
+      },
+      strict,
+      fn,
+    );
+    expect(await refused(null, form([['secret', 'y']]))).toEqual({
+      error: 'Only admins of this project can do this.',
+      values: { secret: 'y' },
+    });
+    expect(parse).not.toHaveBeenCalled();
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('hands the authorized caller to the action with the parsed data', async () => {
+    const action = authorizedAction(allow, schema, async (data, caller) => ({ ok: `${caller.userId}:${data.name}` }));
+    expect(await action(null, form([['name', 'n'], ['count', '2']]))).toEqual({ ok: 'u1:n' });
+  });
+
   it('answers the first issue message and echoes the fields without calling the action', async () => {
     const fn = vi.fn();
     const action = validatedAction(schema, fn);

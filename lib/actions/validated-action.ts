@@ -2,6 +2,7 @@ import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import { describeError, isDatabaseUnavailable } from '@/db/errors';
 import { AppError } from '@/lib/http/errors';
+import { log } from '@/lib/log';
 
 /** The submitted text fields; a field sent more than once (checkboxes) becomes an array. */
 export type FormValues = Record<string, string | string[]>;
@@ -27,27 +28,29 @@ export function formValues(formData: FormData): FormValues {
 }
 
 /**
- * Wraps a server action for `useActionState`: parses the form with `schema` (the first issue's message on
- * bad input), runs `fn`, and turns an AppError into `{ error }`. Other errors are logged, never echoed.
+ * Wraps a server action for `useActionState`. Who asks comes first: `authorize` (which throws AppError
+ * unauthorized / forbidden / not_found) runs before the form is parsed, so a refused caller never learns
+ * the validation rules. Then `schema` parses the form (the first issue's message on bad input), `fn` runs,
+ * and an AppError becomes `{ error }`. Other errors are logged, never echoed.
  */
-export function validatedAction<S extends z.ZodType, T extends object>(
+export function authorizedAction<A, S extends z.ZodType, T extends object>(
+  authorize: (formData: FormData) => Promise<A>,
   schema: S,
-  fn: (data: z.output<S>, formData: FormData) => Promise<ActionOk<T>>,
+  fn: (data: z.output<S>, who: A, formData: FormData) => Promise<ActionOk<T>>,
 ): (previous: ActionState<T>, formData: FormData) => Promise<ActionError | ActionOk<T>> {
   return async (_previous, formData) => {
     const values = formValues(formData);
-    const parsed = schema.safeParse(values);
-    if (!parsed.success)
-      return { error: parsed.error.issues[0]?.message ?? 'Check the form and try again.', values };
     try {
-      return await fn(parsed.data, formData);
+      const who = await authorize(formData);
+      const parsed = schema.safeParse(values);
+      if (!parsed.success)
+        return { error: parsed.error.issues[0]?.message ?? 'Check the form and try again.', values };
+      return await fn(parsed.data, who, formData);
     } catch (error) {
       unstable_rethrow(error);
       if (error instanceof AppError) return { error: error.message, values };
       if (isDatabaseUnavailable(error)) return { error: UNAVAILABLE_MESSAGE, values };
-      console.error(
-        JSON.stringify({ level: 'error', event: 'server_action_failed', error: describeError(error) }),
-      );
+      log.error('server_action_failed', { error: describeError(error) });
       return { error: INTERNAL_MESSAGE, values };
     }
   };

@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { alertInstances, alertRules } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import { actorOf, type Viewer } from '@/lib/auth/viewer';
+import { actorOf, type Member } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 
 export type Acknowledged = { ruleName: string; acknowledgedAt: Date; acknowledgedBy: string };
@@ -16,7 +16,7 @@ export async function acknowledgeAlert(
   projectId: string,
   ruleId: string,
   groupKey: string,
-  viewer: Viewer,
+  viewer: Member,
   now: Date = new Date(),
 ): Promise<Acknowledged> {
   const db = await getDb();

@@ -10,7 +10,7 @@ import {
   silences,
   type AlertRuleRow,
 } from '@/db/schema';
-import { actorOf, assertAdmin, type Viewer } from '@/lib/auth/viewer';
+import { actorOf, assertAdmin, type Member } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
 import { DEFAULT_RULES } from './default-rules';
@@ -45,7 +45,7 @@ function toAdminRule(row: AlertRuleRow): AdminRule {
 
 async function audit(
   db: Db,
-  viewer: Viewer,
+  viewer: Member,
   projectId: string,
   action: RuleAuditAction,
   rule: Rule,
@@ -107,7 +107,7 @@ async function save(db: Db, projectId: string, ruleId: string, rule: Rule) {
 
 /** Adds a custom rule (enabled) under a fresh `custom-<slug>` key. */
 export async function createRule(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   fields: RuleFields,
 ): Promise<AdminRule> {
@@ -137,7 +137,7 @@ export async function createRule(
 
 /** Saves edited fields; the key, the kind and the enabled flag stay. `changed` is false when nothing differed. */
 export async function updateRule(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   ruleId: string,
   fields: RuleFields,
@@ -162,7 +162,7 @@ export async function updateRule(
 }
 
 export async function setRuleEnabled(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   ruleId: string,
   enabled: boolean,
@@ -185,7 +185,7 @@ export async function setRuleEnabled(
 
 /** Puts a default rule back as shipped; whether it is enabled stays as it is. */
 export async function resetRule(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   ruleId: string,
 ): Promise<{ rule: AdminRule; changed: boolean }> {
@@ -211,7 +211,7 @@ export async function resetRule(
  * deliveries stay as history; deliveries still pending can never be sent without the rule, so they are
  * marked failed.
  */
-export async function deleteRule(viewer: Viewer | null, projectId: string, ruleId: string): Promise<Rule> {
+export async function deleteRule(viewer: Member | null, projectId: string, ruleId: string): Promise<Rule> {
   assertAdmin(viewer, 'delete alert rules');
   const db = await getDb();
   return db.transaction(async (tx) => {

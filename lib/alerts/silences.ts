@@ -3,7 +3,7 @@ import { and, eq, gt } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { alertRules, silences, type SilenceRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import { actorOf, assertAdmin, type Viewer } from '@/lib/auth/viewer';
+import { actorOf, assertAdmin, type Member } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
 import { SILENCE_REASON_MAX } from './schema';
@@ -17,7 +17,7 @@ export type NewSilence = { ruleId: string | null; groupKey: string | null; endsA
 export async function createSilence(
   projectId: string,
   input: NewSilence,
-  viewer: Viewer,
+  viewer: Member,
   now: Date = new Date(),
 ): Promise<{ silence: SilenceRow; scope: string }> {
   assertAdmin(viewer, 'create silences');
@@ -76,7 +76,7 @@ export async function createSilence(
 export async function endSilence(
   projectId: string,
   silenceId: string,
-  viewer: Viewer,
+  viewer: Member,
   now: Date = new Date(),
 ): Promise<{ silence: SilenceRow; scope: string }> {
   assertAdmin(viewer, 'end silences');

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { apiKeys, type ApiKeyScope } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAuditSummary } from '@/lib/audit/record';
+import { requestIp } from '@/lib/http/deployment';
 import { AppError, databaseFailure } from '@/lib/http/errors';
 import { ensureBootstrap } from '@/lib/projects/bootstrap';
 import { bearerToken, hashApiKey } from './api-key-format';
@@ -78,13 +79,18 @@ async function touch(key: AuthenticatedKey) {
   }
 }
 
+/** One audit row per reason, key, source and minute, with a count: a flood of bad keys cannot flood the table. */
 function auditKeyFailure(request: Request, reason: string, key: AuthenticatedKey | undefined) {
-  return recordAudit({
-    projectId: key?.projectId ?? null,
-    actor: key ? `api_key:${key.keyId}` : 'anonymous',
-    action: 'api_key.rejected',
-    target: new URL(request.url).pathname,
-    ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? null,
-    details: { reason },
-  });
+  const ip = requestIp(request.headers);
+  return recordAuditSummary(
+    {
+      projectId: key?.projectId ?? null,
+      actor: key ? `api_key:${key.keyId}` : 'anonymous',
+      action: 'api_key.rejected',
+      target: new URL(request.url).pathname,
+      ip,
+      details: { reason },
+    },
+    `${reason}:${key?.keyId ?? '-'}:${ip ?? 'unknown'}`,
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityFromClaims, isAdminIdentity, parseAdminEmails } from './claims';
+import { identityFromClaims } from './claims';
 
 describe('identityFromClaims', () => {
   it('reads email, name and the public-metadata role', () => {
@@ -29,27 +29,5 @@ describe('identityFromClaims', () => {
 
   it('does not take a role from a top-level claim, which is not public metadata', () => {
     expect(identityFromClaims({ role: 'admin' }).role).toBeNull();
-  });
-});
-
-describe('isAdminIdentity', () => {
-  const admins = parseAdminEmails(' Ops@Example.com, ,lead@example.com ');
-
-  it('parses ADMIN_EMAILS case-insensitively and skips blanks', () => {
-    expect([...admins]).toEqual(['ops@example.com', 'lead@example.com']);
-    expect(parseAdminEmails(undefined).size).toBe(0);
-  });
-
-  it('grants admin to listed emails in any case', () => {
-    expect(isAdminIdentity({ email: 'OPS@example.COM', name: null, role: null }, admins)).toBe(true);
-  });
-
-  it('grants admin to role admin without a listed email', () => {
-    expect(isAdminIdentity({ email: null, name: null, role: 'Admin' }, admins)).toBe(true);
-  });
-
-  it('refuses everyone else', () => {
-    expect(isAdminIdentity({ email: 'dev@example.com', name: null, role: 'viewer' }, admins)).toBe(false);
-    expect(isAdminIdentity({ email: null, name: null, role: null }, admins)).toBe(false);
   });
 });

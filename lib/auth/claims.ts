@@ -23,21 +23,6 @@ export function identityFromClaims(claims: Record<string, unknown> | null | unde
   return { email: email?.includes('@') ? email : null, name, role };
 }
 
-/** ADMIN_EMAILS: comma-separated, case-insensitive; blanks ignored. */
-export function parseAdminEmails(list: string | undefined): ReadonlySet<string> {
-  return new Set(
-    (list ?? '')
-      .split(',')
-      .map((email) => email.trim().toLowerCase())
-      .filter(Boolean),
-  );
-}
-
-export function isAdminIdentity(identity: Identity, adminEmails: ReadonlySet<string>): boolean {
-  if (identity.role?.toLowerCase() === 'admin') return true;
-  return identity.email !== null && adminEmails.has(identity.email.toLowerCase());
-}
-
 function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }

@@ -2,18 +2,19 @@ import 'server-only';
 import { auth } from '@clerk/nextjs/server';
 import { AppError, databaseFailure } from '@/lib/http/errors';
 import { ensureBootstrap } from '@/lib/projects/bootstrap';
-import { getProjectById, getProjectBySlug, listProjects, type ProjectSummary } from '@/lib/projects/queries';
+import { getProjectById, listVisibleProjects } from '@/lib/projects/queries';
 import { bearerToken } from './api-key-format';
 import { authenticateApiKey } from './api-keys';
-import { getAuthConfig } from './viewer';
+import { requireMember, requireViewer } from './members';
+import { actorOf, getAuthConfig } from './viewer';
 
-export type ReadScope = { projectId: string; projectSlug: string; via: 'key' | 'session' };
+export type ReadScope = { projectId: string; projectSlug: string; via: 'key' | 'session'; actor: string };
 
 /**
  * Who may read which project through the JSON read API. A Bearer token that is not a valid Clerk session
- * is an API key: it needs the `read` scope and reads only its own project. A session (Clerk, or the
- * local/none modes) may read every project: this is a single-team install with no per-project membership
- * yet. Throws AppError 401/403/404/503, never redirects.
+ * is an API key: it needs the `read` scope and reads only its own project. A session reads the projects
+ * its user may see (organization, or the installation's lists): anyone else gets 403, and a project they
+ * may not see is the same 404 as a missing one. Throws AppError 401/403/404/503, never redirects.
  */
 export async function resolveReadScope(request: Request, projectSlug: string | null): Promise<ReadScope> {
   const slug = projectSlug?.trim() || null;
@@ -39,20 +40,23 @@ export async function resolveReadScope(request: Request, projectSlug: string | n
   if (slug && slug !== project.slug) {
     throw new AppError('forbidden', `This API key reads project "${project.slug}" only; drop the project parameter or use a key of that project.`);
   }
-  return { projectId: project.id, projectSlug: project.slug, via: 'key' };
+  return { projectId: project.id, projectSlug: project.slug, via: 'key', actor: `api_key:${key.keyId}` };
 }
 
 async function sessionScope(slug: string | null): Promise<ReadScope> {
-  const project = await db(async (): Promise<ProjectSummary | null> => {
+  return db(async () => {
+    const viewer = await requireViewer('read the API');
     await ensureBootstrap();
-    if (slug) return getProjectBySlug(slug);
-    const [first] = await listProjects();
-    return first ?? null;
+    const ref = slug ? { slug } : await firstVisible(viewer);
+    const member = await requireMember(viewer, ref, 'viewer', 'read the API');
+    return { projectId: member.projectId, projectSlug: member.projectSlug, via: 'session', actor: actorOf(viewer) };
   });
-  if (!project) {
-    throw new AppError('not_found', slug ? `No project "${slug}" on this installation.` : 'No project yet: set INIT_API_KEY and restart.');
-  }
-  return { projectId: project.id, projectSlug: project.slug, via: 'session' };
+}
+
+async function firstVisible(viewer: Parameters<typeof listVisibleProjects>[0]): Promise<{ id: string }> {
+  const [first] = await listVisibleProjects(viewer);
+  if (!first) throw new AppError('not_found', 'No project is shared with you yet: create one under Settings, or ask an admin.');
+  return { id: first.id };
 }
 
 async function db<T>(query: () => Promise<T>): Promise<T> {

@@ -3,20 +3,30 @@ import { auth } from '@clerk/nextjs/server';
 import { cache } from 'react';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
-import { identityFromClaims, isAdminIdentity, parseAdminEmails, type Identity } from './claims';
+import { installationRole, parseAccessLists, type InstallRole, type ProjectRole } from './access';
+import { identityFromClaims, type Identity } from './claims';
 import { lookupClerkIdentity } from './clerk-user';
 import { resolveAuthConfig, type AuthConfig, type AuthMode } from './mode';
 
+/** The signed-in user of a request, before any project is chosen. */
 export type Viewer = {
   userId: string;
+  sessionId: string | null;
   email: string | null;
   name: string | null;
-  isAdmin: boolean;
   mode: AuthMode;
+  /** From ADMIN_EMAILS / VIEWER_EMAILS or Clerk public metadata; null for everyone else. */
+  installRole: InstallRole;
+  /** Clerk's active organization of this session and the user's role in it. */
+  orgId: string | null;
+  orgRole: string | null;
 };
 
+/** A viewer acting on one project they may see, with their role there. */
+export type Member = Viewer & { projectId: string; projectSlug: string; role: ProjectRole };
+
 const authConfig = resolveAuthConfig(env);
-const adminEmails = parseAdminEmails(env.ADMIN_EMAILS);
+const accessLists = parseAccessLists(env.ADMIN_EMAILS, env.VIEWER_EMAILS);
 
 /** The login mode of this server; `unconfigured` means the dashboards must refuse to render. */
 export function getAuthConfig(): AuthConfig {
@@ -30,9 +40,9 @@ export function getAuthConfig(): AuthConfig {
 export const getViewer = cache(async (): Promise<Viewer | null> => {
   switch (authConfig.mode) {
     case 'local':
-      return { userId: 'local', email: null, name: 'Local admin', isAdmin: true, mode: 'local' };
+      return openViewer('local', 'Local admin');
     case 'none':
-      return { userId: 'anonymous', email: null, name: 'Anonymous', isAdmin: true, mode: 'none' };
+      return openViewer('anonymous', 'Anonymous');
     case 'unconfigured':
       return null;
     case 'clerk':
@@ -40,11 +50,16 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   }
 });
 
+function openViewer(userId: string, name: string): Viewer {
+  const mode = authConfig.mode as AuthMode;
+  return { userId, sessionId: null, email: null, name, mode, installRole: 'admin', orgId: null, orgRole: null };
+}
+
 async function clerkViewer(): Promise<Viewer | null> {
-  const { userId, sessionClaims } = await auth();
+  const { userId, sessionId, orgId, orgRole, sessionClaims } = await auth();
   if (!userId) return null;
   let identity: Identity = identityFromClaims(sessionClaims as Record<string, unknown> | null);
-  // Clerk's default session token has no email: ask the Backend API only then, so ADMIN_EMAILS still works.
+  // Clerk's default session token has no email: ask the Backend API only then, so the email lists still work.
   if (!identity.email) {
     const looked = await lookupClerkIdentity(userId);
     if (looked)
@@ -54,44 +69,27 @@ async function clerkViewer(): Promise<Viewer | null> {
         role: identity.role ?? looked.role,
       };
   }
+  const org = { orgId: orgId || null, orgRole: orgId ? (orgRole ?? null) : null };
   return {
     userId,
+    sessionId: sessionId ?? null,
     email: identity.email,
     name: identity.name,
-    isAdmin: isAdminIdentity(identity, adminEmails),
     mode: 'clerk',
+    installRole: installationRole({ email: identity.email, metadataRole: identity.role, ...org }, accessLists),
+    ...org,
   };
 }
 
 /** Who a viewer is in the audit log and the alert history: the email, else the Clerk user id. */
 export const actorOf = (viewer: Pick<Viewer, 'email' | 'userId'>) => viewer.email ?? viewer.userId;
 
-/** Throws unauthorized without a viewer and forbidden, naming `what` only admins can do, for a non-admin. */
-export function assertAdmin(viewer: Viewer | null, what: string): asserts viewer is Viewer {
-  if (!viewer) throw new AppError('unauthorized', 'Sign in to continue.');
-  if (!viewer.isAdmin)
+/** Throws forbidden, naming `what` only admins can do, unless the member administers their project. */
+export function assertAdmin(member: Pick<Member, 'role'> | null, what: string): asserts member is Member {
+  if (!member) throw new AppError('unauthorized', 'Sign in to continue.');
+  if (member.role !== 'admin')
     throw new AppError(
       'forbidden',
-      `Only admins can ${what}; ask an admin to do it, or to make you an admin.`,
+      `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`,
     );
-}
-
-/** The signed-in admin of this request, for server actions that do `what`; see assertAdmin. */
-export async function requireAdminTo(what: string): Promise<Viewer> {
-  const viewer = await getViewer();
-  assertAdmin(viewer, what);
-  return viewer;
-}
-
-/** For admin-only server actions and pages: the viewer, or AppError unauthorized / forbidden. */
-export async function requireAdmin(): Promise<Viewer> {
-  const viewer = await getViewer();
-  if (!viewer) throw new AppError('unauthorized', 'Sign in to continue.');
-  if (!viewer.isAdmin) {
-    throw new AppError(
-      'forbidden',
-      'This action needs the admin role: ask an admin to add your email to ADMIN_EMAILS or set role "admin" in your Clerk public metadata.',
-    );
-  }
-  return viewer;
 }

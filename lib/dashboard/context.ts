@@ -1,12 +1,18 @@
 import 'server-only';
 import { AppError } from '@/lib/http/errors';
 import { parseFilters, parseRange, type Filters, type TimeRange } from '@/lib/metrics/range';
-import { listProjects, type ProjectSummary } from '@/lib/projects/queries';
+import { auditRefusal, requireViewer } from '@/lib/auth/members';
+import type { Viewer } from '@/lib/auth/viewer';
+import { listVisibleProjects, type ProjectAccess } from '@/lib/projects/queries';
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
 export type DashboardContext = {
-  project: ProjectSummary | null;
+  viewer: Viewer;
+  /** The project of the URL (or the viewer's first), with the viewer's role there; null when none is visible. */
+  project: ProjectAccess | null;
+  /** Whether the viewer administers the chosen project (shows the admin controls). */
+  isAdmin: boolean;
   range: TimeRange;
   filters: Filters;
   /** The params the read API needs to answer the same view (for live refresh and links). */
@@ -17,12 +23,20 @@ export type DashboardContext = {
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
 
-/** Resolves the project, time range and filters of a dashboard URL; every dashboard user may see every project. */
+/**
+ * Resolves the viewer, project, time range and filters of a dashboard URL. Only projects the viewer may see
+ * are candidates: one they may not see reads "Unknown project", as one that does not exist (and is audited).
+ */
 export async function loadDashboardContext(searchParams: SearchParams, now = new Date()): Promise<DashboardContext> {
-  const projects = await listProjects();
+  const viewer = await requireViewer('open the dashboards');
+  const projects = await listVisibleProjects(viewer);
   const slug = first(searchParams.project);
   const project = (slug ? projects.find((p) => p.slug === slug) : projects[0]) ?? null;
-  let problem: string | null = slug && !projects.some((p) => p.slug === slug) ? `Unknown project "${slug}".` : null;
+  let problem: string | null = null;
+  if (slug && !project) {
+    problem = `Unknown project "${slug.slice(0, 64)}".`;
+    await auditRefusal(viewer, 'open a project', 'project_not_visible', slug);
+  }
   let range: TimeRange;
   let filters: Filters;
   try {
@@ -44,5 +58,5 @@ export async function loadDashboardContext(searchParams: SearchParams, now = new
     const value = filters[key];
     if (value) query[key] = value;
   }
-  return { project, range, filters, query, problem };
+  return { viewer, project, isAdmin: project?.role === 'admin', range, filters, query, problem };
 }

@@ -1,4 +1,4 @@
-import { eq, notExists, sql } from 'drizzle-orm';
+import { and, eq, isNull, notExists, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { alertRules, apiKeys, projects } from '@/db/schema';
 import { displayPrefix, hashApiKey } from '@/lib/auth/api-key-format';
@@ -19,7 +19,10 @@ export function ensureBootstrap(): Promise<void> {
 export async function bootstrap(): Promise<void> {
   const db = await getDb();
   const slug = env.INIT_PROJECT;
-  await db.insert(projects).values({ slug, name: slug, statusPageEnabled: env.INIT_STATUS_PAGE }).onConflictDoNothing();
+  const orgId = env.INIT_ORG_ID ?? null;
+  await db.insert(projects).values({ slug, name: slug, statusPageEnabled: env.INIT_STATUS_PAGE, orgId }).onConflictDoNothing();
+  // An INIT_PROJECT created before INIT_ORG_ID was set joins it; one already owned by an organization keeps its owner.
+  if (orgId) await db.update(projects).set({ orgId }).where(and(eq(projects.slug, slug), isNull(projects.orgId)));
   if (env.INIT_API_KEY) {
     const [project] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug));
     if (!project) throw new Error(`bootstrap: project ${slug} missing after insert`);

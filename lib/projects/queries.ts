@@ -1,26 +1,71 @@
 import 'server-only';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { projects } from '@/db/schema';
+import { mayEnter, projectRole, type ProjectRole } from '@/lib/auth/access';
+import type { Viewer } from '@/lib/auth/viewer';
 
-export type ProjectSummary = { id: string; slug: string; name: string };
+export type ProjectSummary = { id: string; slug: string; name: string; orgId: string | null; createdAt: Date };
+/** A project as one viewer may see it: with their role there. */
+export type ProjectAccess = ProjectSummary & { role: ProjectRole };
+export type ProjectRef = { id: string } | { slug: string };
 
-const summary = { id: projects.id, slug: projects.slug, name: projects.name };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const summary = {
+  id: projects.id,
+  slug: projects.slug,
+  name: projects.name,
+  orgId: projects.orgId,
+  createdAt: projects.createdAt,
+};
 
-/** Every project of this installation, oldest first (the first one is the default project). */
-export async function listProjects(): Promise<ProjectSummary[]> {
+/**
+ * The projects `viewer` may see, oldest first (the first is their default project). The organization
+ * filter is in SQL, so a stranger's request never reads another tenant's rows.
+ */
+export async function listVisibleProjects(viewer: Viewer): Promise<ProjectAccess[]> {
+  const where = visibilityFilter(viewer);
+  if (where === false) return [];
   const db = await getDb();
-  return db.select(summary).from(projects).orderBy(asc(projects.createdAt), asc(projects.slug));
+  const rows = await db
+    .select(summary)
+    .from(projects)
+    .where(where ?? undefined)
+    .orderBy(asc(projects.createdAt), asc(projects.slug));
+  return withRoles(viewer, rows);
 }
 
-export async function getProjectBySlug(slug: string): Promise<ProjectSummary | null> {
+/** One project if `viewer` may see it; null both when it does not exist and when it is not theirs. */
+export async function getVisibleProject(viewer: Viewer, ref: ProjectRef): Promise<ProjectAccess | null> {
+  const where = visibilityFilter(viewer);
+  if (where === false || ('id' in ref && !UUID.test(ref.id))) return null;
   const db = await getDb();
-  const [row] = await db.select(summary).from(projects).where(eq(projects.slug, slug));
-  return row ?? null;
+  const byRef = 'id' in ref ? eq(projects.id, ref.id) : eq(projects.slug, ref.slug);
+  const rows = await db
+    .select(summary)
+    .from(projects)
+    .where(where ? and(byRef, where) : byRef);
+  return withRoles(viewer, rows)[0] ?? null;
 }
 
+/** For API keys, which are bound to one project: no viewer involved. */
 export async function getProjectById(id: string): Promise<ProjectSummary | null> {
+  if (!UUID.test(id)) return null;
   const db = await getDb();
   const [row] = await db.select(summary).from(projects).where(eq(projects.id, id));
   return row ?? null;
+}
+
+/** Null: no filter (an installation role sees all); false: nothing; else the viewer's organization. */
+function visibilityFilter(viewer: Viewer): SQL | null | false {
+  if (!mayEnter(viewer)) return false;
+  if (viewer.installRole) return null;
+  return eq(projects.orgId, viewer.orgId!);
+}
+
+function withRoles(viewer: Viewer, rows: ProjectSummary[]): ProjectAccess[] {
+  return rows.flatMap((row) => {
+    const role = projectRole({ ...viewer, metadataRole: null }, row);
+    return role ? [{ ...row, role }] : [];
+  });
 }

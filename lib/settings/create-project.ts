@@ -4,7 +4,7 @@ import { AppError } from '@/lib/http/errors';
 import { seedDefaultRules } from '@/lib/alerts/rules';
 import type { CreateProjectInput } from './schema';
 
-export async function createProject(input: CreateProjectInput): Promise<Project> {
+export async function createProject(input: CreateProjectInput & { orgId?: string | null }): Promise<Project> {
   const db = await getDb();
   const [project] = await db
     .insert(projects)

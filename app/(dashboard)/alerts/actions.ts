@@ -4,35 +4,29 @@ import { revalidatePath } from 'next/cache';
 import { acknowledgeAlert } from '@/lib/alerts/acknowledge';
 import { acknowledgeSchema, createSilenceSchema, endSilenceSchema, silenceEnd } from '@/lib/alerts/schema';
 import { createSilence, endSilence } from '@/lib/alerts/silences';
-import { validatedAction } from '@/lib/actions/validated-action';
-import { getViewer, requireAdminTo, type Viewer } from '@/lib/auth/viewer';
-import { AppError } from '@/lib/http/errors';
+import { projectAction } from '@/lib/actions/project-action';
 
-async function signedIn(): Promise<Viewer> {
-  const viewer = await getViewer();
-  if (!viewer) throw new AppError('unauthorized', 'Your session has ended; sign in again.');
-  return viewer;
-}
-
-export const acknowledgeAlertAction = validatedAction(
+export const acknowledgeAlertAction = projectAction(
+  'viewer',
+  'acknowledge alerts',
   acknowledgeSchema,
-  async ({ projectId, ruleId, groupKey }) => {
-    const viewer = await signedIn();
-    const ack = await acknowledgeAlert(projectId, ruleId, groupKey, viewer);
+  async ({ ruleId, groupKey }, member) => {
+    const ack = await acknowledgeAlert(member.projectId, ruleId, groupKey, member);
     revalidatePath('/alerts');
     return { ok: `Acknowledged "${ack.ruleName}": repeat notifications stop until it fires again.` };
   },
 );
 
-export const createSilenceAction = validatedAction(
+export const createSilenceAction = projectAction(
+  'admin',
+  'create silences',
   createSilenceSchema,
-  async ({ projectId, until, ...input }) => {
-    const viewer = await requireAdminTo('create silences');
+  async ({ projectId: _, until, ...input }, member) => {
     const now = new Date();
     const { silence, scope } = await createSilence(
-      projectId,
+      member.projectId,
       { ...input, endsAt: silenceEnd(until, now) },
-      viewer,
+      member,
       now,
     );
     revalidatePath('/alerts');
@@ -42,9 +36,8 @@ export const createSilenceAction = validatedAction(
   },
 );
 
-export const endSilenceAction = validatedAction(endSilenceSchema, async ({ projectId, silenceId }) => {
-  const viewer = await requireAdminTo('end silences');
-  const { scope } = await endSilence(projectId, silenceId, viewer);
+export const endSilenceAction = projectAction('admin', 'end silences', endSilenceSchema, async ({ silenceId }, member) => {
+  const { scope } = await endSilence(member.projectId, silenceId, member);
   revalidatePath('/alerts');
   return { ok: `Ended the silence of ${scope}.` };
 });

@@ -7,7 +7,6 @@ import { ViewAlertsOverview } from '@/components/alerts/view-alerts-overview';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
 import { loadAlertDetailView, loadAlertsOverview } from '@/lib/alerts/alerts-queries';
-import { getViewer } from '@/lib/auth/viewer';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Alerts' };
@@ -22,7 +21,7 @@ const BAD_LINK =
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const now = new Date();
-  const [ctx, viewer] = await Promise.all([loadDashboardContext(params, now), getViewer()]);
+  const ctx = await loadDashboardContext(params, now);
   const project = ctx.project;
   const ruleParam = first(params.rule);
   const ruleId = ruleParam !== undefined && z.uuid().safeParse(ruleParam).success ? ruleParam : null;
@@ -31,7 +30,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const overview = project && !detail ? await loadAlertsOverview(project.id, now) : null;
   const problem = ctx.problem ?? (ruleParam !== undefined && !detail ? BAD_LINK : null);
   const shared = {
-    isAdmin: viewer?.isAdmin ?? false,
+    isAdmin: ctx.isAdmin,
     now,
     endBounds: {
       minEnd: localUtc(now.getTime() + 60_000),

@@ -3,6 +3,9 @@ import Link from 'next/link';
 import { FrameDashboard, NoProject } from '@/components/dashboard/frame-dashboard';
 import { FormLogFilters } from '@/components/logs/form-log-filters';
 import { TableLogs } from '@/components/logs/table-logs';
+import { after } from 'next/server';
+import { auditLogRead } from '@/lib/audit/data-access';
+import { actorOf } from '@/lib/auth/viewer';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 import { searchLogs, getFilterOptions } from '@/lib/metrics/queries';
 import { parseLogFilters } from './search-params';
@@ -15,24 +18,23 @@ export default async function LogsPage({ searchParams }: { searchParams: Promise
   const ctx = await loadDashboardContext(params);
   if (!ctx.project) return <NoProject />;
   const filters = parseLogFilters(params);
+  const query = {
+    from: ctx.range.from,
+    to: ctx.range.to,
+    levels: filters.levels,
+    service: ctx.filters.service,
+    event: filters.event,
+    userId: filters.userId,
+    traceId: filters.traceId,
+    text: filters.text,
+    cursor: filters.cursor,
+  };
   const [page, options] = await Promise.all([
-    searchLogs(
-      { projectId: ctx.project.id },
-      {
-        from: ctx.range.from,
-        to: ctx.range.to,
-        levels: filters.levels,
-        service: ctx.filters.service,
-        event: filters.event,
-        userId: filters.userId,
-        traceId: filters.traceId,
-        text: filters.text,
-        cursor: filters.cursor,
-        limit: PAGE_SIZE,
-      },
-    ),
+    searchLogs({ projectId: ctx.project.id }, { ...query, limit: PAGE_SIZE }),
     getFilterOptions({ projectId: ctx.project.id }),
   ]);
+  const reader = { projectId: ctx.project.id, actor: actorOf(ctx.viewer) };
+  after(() => auditLogRead(reader, query, 'page'));
   // The range stays fixed while paging, so "older" pages never shift under new arrivals.
   const hidden: Record<string, string> = { from: ctx.query.from!, to: ctx.query.to!, project: ctx.project.slug };
   if (ctx.filters.service) hidden.service = ctx.filters.service;

@@ -2,9 +2,9 @@
 
 import { revalidatePath } from 'next/cache';
 import type { ModelPrice } from '@/db/schema';
-import { validatedAction } from '@/lib/actions/validated-action';
+import { creatorAction, projectAction } from '@/lib/actions/project-action';
 import { recordAudit } from '@/lib/audit/record';
-import { actorOf, requireAdminTo } from '@/lib/auth/viewer';
+import { actorOf } from '@/lib/auth/viewer';
 import { createApiKey } from '@/lib/settings/create-api-key';
 import { createProject } from '@/lib/settings/create-project';
 import { deleteModelPrice } from '@/lib/settings/delete-model-price';
@@ -29,22 +29,22 @@ const pricesOf = (p: ModelPrice) => ({
   cacheWrite: p.cacheWritePerMTok,
 });
 
-export const createProjectAction = validatedAction(createProjectSchema, async (input) => {
-  const viewer = await requireAdminTo('create projects');
-  const project = await createProject(input);
+export const createProjectAction = creatorAction(createProjectSchema, async (input, viewer) => {
+  // An organization admin's project joins the session's active organization; an installation admin's too, if any.
+  const project = await createProject({ ...input, orgId: viewer.orgId });
   await recordAudit({
     projectId: project.id,
     actor: actorOf(viewer),
     action: 'project.create',
     target: project.slug,
-    details: { name: project.name },
+    details: { name: project.name, ...(project.orgId ? { orgId: project.orgId } : {}) },
   });
   revalidatePath('/settings');
   return { ok: `Created project "${project.name}".`, slug: project.slug };
 });
 
-export const createApiKeyAction = validatedAction(createApiKeySchema, async ({ projectId, ...input }) => {
-  const viewer = await requireAdminTo('create API keys');
+export const createApiKeyAction = projectAction('admin', 'create API keys', createApiKeySchema, async (input, viewer) => {
+  const { projectId } = viewer;
   const created = await createApiKey(projectId, input);
   await recordAudit({
     projectId,
@@ -57,8 +57,8 @@ export const createApiKeyAction = validatedAction(createApiKeySchema, async ({ p
   return { ok: `Created key "${created.name}".`, name: created.name, key: created.key };
 });
 
-export const revokeApiKeyAction = validatedAction(revokeApiKeySchema, async ({ projectId, keyId }) => {
-  const viewer = await requireAdminTo('revoke API keys');
+export const revokeApiKeyAction = projectAction('admin', 'revoke API keys', revokeApiKeySchema, async ({ keyId }, viewer) => {
+  const { projectId } = viewer;
   const revoked = await revokeApiKey(projectId, keyId);
   await recordAudit({
     projectId,
@@ -71,8 +71,8 @@ export const revokeApiKeyAction = validatedAction(revokeApiKeySchema, async ({ p
   return { ok: `Revoked key "${revoked.name}".` };
 });
 
-export const upsertModelPriceAction = validatedAction(modelPriceSchema, async ({ projectId, ...input }) => {
-  const viewer = await requireAdminTo('change model prices');
+export const upsertModelPriceAction = projectAction('admin', 'change model prices', modelPriceSchema, async (input, viewer) => {
+  const { projectId } = viewer;
   const { price, previous } = await upsertModelPrice(projectId, input);
   await recordAudit({
     projectId,
@@ -85,10 +85,8 @@ export const upsertModelPriceAction = validatedAction(modelPriceSchema, async ({
   return { ok: `${previous ? 'Updated' : 'Added'} the price of "${price.model}".` };
 });
 
-export const deleteModelPriceAction = validatedAction(
-  deleteModelPriceSchema,
-  async ({ projectId, model }) => {
-    const viewer = await requireAdminTo('delete model prices');
+export const deleteModelPriceAction = projectAction('admin', 'delete model prices', deleteModelPriceSchema, async ({ model }, viewer) => {
+  const { projectId } = viewer;
     const deleted = await deleteModelPrice(projectId, model);
     await recordAudit({
       projectId,
@@ -102,8 +100,8 @@ export const deleteModelPriceAction = validatedAction(
   },
 );
 
-export const setStatusPageAction = validatedAction(setStatusPageSchema, async ({ projectId, enabled }) => {
-  const viewer = await requireAdminTo('turn status pages on or off');
+export const setStatusPageAction = projectAction('admin', 'turn status pages on or off', setStatusPageSchema, async ({ enabled }, viewer) => {
+  const { projectId } = viewer;
   const result = await setStatusPage(projectId, enabled);
   if (result.changed) {
     await recordAudit({
@@ -119,10 +117,8 @@ export const setStatusPageAction = validatedAction(setStatusPageSchema, async ({
   return { ok: `${what} is now ${enabled ? 'on' : 'off'}.` };
 });
 
-export const setDailyBudgetAction = validatedAction(
-  setDailyBudgetSchema,
-  async ({ projectId, dailyBudgetUsd }) => {
-    const viewer = await requireAdminTo('set daily budgets');
+export const setDailyBudgetAction = projectAction('admin', 'set daily budgets', setDailyBudgetSchema, async ({ dailyBudgetUsd }, viewer) => {
+  const { projectId } = viewer;
     const result = await setDailyBudget(projectId, dailyBudgetUsd ?? null);
     if (result.before !== result.after) {
       await recordAudit({

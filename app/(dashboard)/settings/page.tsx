@@ -1,16 +1,11 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/dashboard/live-stats';
-import { getViewer } from '@/lib/auth/viewer';
+import { mayCreateProjects } from '@/lib/auth/access';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
-import {
-  listApiKeys,
-  listAuditLog,
-  listModelPrices,
-  listProjectRows,
-  listUnattributedKeyFailures,
-} from '@/lib/settings/queries';
+import { listVisibleProjects } from '@/lib/projects/queries';
+import { listApiKeys, listModelPrices } from '@/lib/settings/queries';
 import { SectionApiKeys } from './_components/section-api-keys';
-import { SectionAuditLog } from './_components/section-audit-log';
+import { SectionAuditLink } from './_components/section-audit-log';
 import { SectionModelPrices } from './_components/section-model-prices';
 import { SectionProjects } from './_components/section-projects';
 import { SectionDailyBudget } from './_components/section-daily-budget';
@@ -19,21 +14,13 @@ import { SectionStatusPage } from './_components/section-status-page';
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const [ctx, viewer, projects] = await Promise.all([
-    loadDashboardContext(await searchParams),
-    getViewer(),
-    listProjectRows(),
+  const ctx = await loadDashboardContext(await searchParams);
+  const { project, isAdmin, viewer } = ctx;
+  const [projects, keys, overrides] = await Promise.all([
+    listVisibleProjects(viewer),
+    project ? listApiKeys(project.id) : [],
+    project ? listModelPrices(project.id) : [],
   ]);
-  const isAdmin = viewer?.isAdmin ?? false;
-  const project = ctx.project;
-  const [keys, overrides, entries, unattributed] = project
-    ? await Promise.all([
-        listApiKeys(project.id),
-        listModelPrices(project.id),
-        listAuditLog(project.id),
-        viewer && isAdmin ? listUnattributedKeyFailures(viewer) : null,
-      ])
-    : [[], [], [], null];
 
   return (
     <div className="space-y-6">
@@ -41,7 +28,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         title="Settings"
         description={
           project
-            ? `Projects, and the API keys, model prices and audit log of ${project.name}.`
+            ? `Projects, and the API keys, model prices and status page of ${project.name}.`
             : 'Create a project to start sending events.'
         }
       />
@@ -53,7 +40,12 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           {ctx.problem}
         </p>
       )}
-      <SectionProjects projects={projects} selectedId={project?.id ?? null} isAdmin={isAdmin} />
+      <SectionProjects
+        projects={projects}
+        selectedId={project?.id ?? null}
+        canCreate={mayCreateProjects(viewer)}
+        orgId={viewer.orgId}
+      />
       {project ? (
         <>
           <SectionApiKeys projectId={project.id} projectName={project.name} keys={keys} isAdmin={isAdmin} />
@@ -65,7 +57,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           />
           <SectionDailyBudget project={project} isAdmin={isAdmin} />
           <SectionStatusPage project={project} isAdmin={isAdmin} />
-          <SectionAuditLog projectName={project.name} entries={entries} unattributed={unattributed} />
+          {isAdmin || viewer.installRole === 'admin' ? <SectionAuditLink projectSlug={project.slug} /> : null}
         </>
       ) : null}
     </div>

@@ -2,7 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { validatedAction, type ActionOk } from '@/lib/actions/validated-action';
+import { projectAction } from '@/lib/actions/project-action';
+import type { ActionOk } from '@/lib/actions/validated-action';
 import { createChannel, deleteChannel, setChannelEnabled, updateChannel } from '@/lib/alerts/channel-admin';
 import {
   channelRefSchema,
@@ -12,49 +13,52 @@ import {
   updateChannelSchema,
 } from '@/lib/alerts/channel-schema';
 import { sendTestNotification, type TestOutcome } from '@/lib/alerts/send-test';
-import { getViewer } from '@/lib/auth/viewer';
-import { getProjectById } from '@/lib/projects/queries';
 
 const CHANNELS_PATH = '/alerts/channels';
 
-export const createChannelAction = validatedAction(
+export const createChannelAction = projectAction(
+  'admin',
+  'add notification channels',
   createChannelSchema,
-  async ({ projectId, form }): Promise<ActionOk> => {
-    const created = await createChannel(await getViewer(), projectId, form);
+  async ({ form }, member): Promise<ActionOk> => {
+    const created = await createChannel(member, member.projectId, form);
     revalidatePath(CHANNELS_PATH);
     return { ok: `Added channel “${created.name}”.` };
   },
 );
 
-export const updateChannelAction = validatedAction(
+export const updateChannelAction = projectAction(
+  'admin',
+  'edit notification channels',
   updateChannelSchema,
-  async ({ projectId, channelId, form }): Promise<ActionOk> => {
-    await updateChannel(await getViewer(), projectId, channelId, form);
+  async ({ channelId, form }, member): Promise<ActionOk> => {
+    await updateChannel(member, member.projectId, channelId, form);
     revalidatePath(CHANNELS_PATH);
-    const project = await getProjectById(projectId);
-    const query = new URLSearchParams({ ...(project ? { project: project.slug } : {}), saved: channelId });
+    const query = new URLSearchParams({ project: member.projectSlug, saved: channelId });
     redirect(`${CHANNELS_PATH}?${query.toString()}`);
   },
 );
 
-export const setChannelEnabledAction = validatedAction(
+export const setChannelEnabledAction = projectAction(
+  'admin',
+  'enable or disable notification channels',
   setChannelEnabledSchema,
-  async ({ projectId, channelId, enabled }) => {
-    const { channel } = await setChannelEnabled(await getViewer(), projectId, channelId, enabled);
+  async ({ channelId, enabled }, member) => {
+    const { channel } = await setChannelEnabled(member, member.projectId, channelId, enabled);
     revalidatePath(CHANNELS_PATH);
     return { ok: `${enabled ? 'Enabled' : 'Disabled'} “${channel.name}”.` };
   },
 );
 
-export const deleteChannelAction = validatedAction(channelRefSchema, async ({ projectId, channelId }) => {
-  const deleted = await deleteChannel(await getViewer(), projectId, channelId);
+export const deleteChannelAction = projectAction('admin', 'delete notification channels', channelRefSchema, async ({ channelId }, member) => {
+  const deleted = await deleteChannel(member, member.projectId, channelId);
   revalidatePath(CHANNELS_PATH);
   return { ok: `Deleted channel “${deleted.name}”.` };
 });
 
 /** The outcome of a delivery is data, not a form error: a failed test still answers `ok` with `test.ok` false. */
-export const testChannelAction = validatedAction(testChannelSchema, async ({ projectId, channelId }) => {
-  const test: TestOutcome = await sendTestNotification(await getViewer(), projectId, channelId);
+export const testChannelAction = projectAction('admin', 'send test notifications', testChannelSchema, async ({ channelId }, member) => {
+  const test: TestOutcome = await sendTestNotification(member, member.projectId, channelId);
   return { ok: describeOutcome(test), test };
 });
 

@@ -8,15 +8,14 @@ import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
 import { listChannels, listEnvChannels } from '@/lib/alerts/channel-admin';
-import { getViewer } from '@/lib/auth/viewer';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Notification channels' };
 
 export default async function AlertChannelsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const [ctx, viewer] = await Promise.all([loadDashboardContext(params), getViewer()]);
-  const isAdmin = viewer?.isAdmin ?? false;
+  const ctx = await loadDashboardContext(params);
+  const { isAdmin } = ctx;
   const project = ctx.project;
   const channels = project ? await listChannels(project.id) : [];
   const envChannels = listEnvChannels();

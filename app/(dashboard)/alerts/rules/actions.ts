@@ -2,7 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { validatedAction, type ActionOk } from '@/lib/actions/validated-action';
+import { projectAction } from '@/lib/actions/project-action';
+import type { ActionOk } from '@/lib/actions/validated-action';
 import { createRule, deleteRule, resetRule, setRuleEnabled, updateRule } from '@/lib/alerts/rule-admin';
 import {
   createRuleSchema,
@@ -10,55 +11,59 @@ import {
   setRuleEnabledSchema,
   updateRuleSchema,
 } from '@/lib/alerts/rule-schema';
-import { getViewer } from '@/lib/auth/viewer';
-import { getProjectById } from '@/lib/projects/queries';
+import type { Member } from '@/lib/auth/viewer';
 
 const RULES_PATH = '/alerts/rules';
 
 /** Back to the list, which names the saved rule. */
-async function backToList(projectId: string, ruleId: string): Promise<never> {
-  const project = await getProjectById(projectId);
-  const query = new URLSearchParams({ ...(project ? { project: project.slug } : {}), saved: ruleId });
+function backToList(member: Member, ruleId: string): never {
+  const query = new URLSearchParams({ project: member.projectSlug, saved: ruleId });
   redirect(`${RULES_PATH}?${query.toString()}`);
 }
 
-export const createRuleAction = validatedAction(
+export const createRuleAction = projectAction(
+  'admin',
+  'add alert rules',
   createRuleSchema,
-  async ({ projectId, fields }): Promise<ActionOk> => {
-    const created = await createRule(await getViewer(), projectId, fields);
+  async ({ fields }, member): Promise<ActionOk> => {
+    const created = await createRule(member, member.projectId, fields);
     revalidatePath(RULES_PATH);
-    return backToList(projectId, created.id);
+    return backToList(member, created.id);
   },
 );
 
-export const updateRuleAction = validatedAction(
+export const updateRuleAction = projectAction(
+  'admin',
+  'edit alert rules',
   updateRuleSchema,
-  async ({ projectId, ruleId, fields }): Promise<ActionOk> => {
-    await updateRule(await getViewer(), projectId, ruleId, fields);
+  async ({ ruleId, fields }, member): Promise<ActionOk> => {
+    await updateRule(member, member.projectId, ruleId, fields);
     revalidatePath(RULES_PATH);
-    return backToList(projectId, ruleId);
+    return backToList(member, ruleId);
   },
 );
 
-export const setRuleEnabledAction = validatedAction(
+export const setRuleEnabledAction = projectAction(
+  'admin',
+  'enable or disable alert rules',
   setRuleEnabledSchema,
-  async ({ projectId, ruleId, enabled }) => {
-    const { rule } = await setRuleEnabled(await getViewer(), projectId, ruleId, enabled);
+  async ({ ruleId, enabled }, member) => {
+    const { rule } = await setRuleEnabled(member, member.projectId, ruleId, enabled);
     revalidatePath(RULES_PATH);
     return { ok: `${enabled ? 'Enabled' : 'Disabled'} “${rule.rule.name}”.` };
   },
 );
 
-export const resetRuleAction = validatedAction(ruleRefSchema, async ({ projectId, ruleId }) => {
-  const { rule, changed } = await resetRule(await getViewer(), projectId, ruleId);
+export const resetRuleAction = projectAction('admin', 'reset alert rules', ruleRefSchema, async ({ ruleId }, member) => {
+  const { rule, changed } = await resetRule(member, member.projectId, ruleId);
   revalidatePath(RULES_PATH);
   return {
     ok: changed ? `Reset “${rule.rule.name}” to default.` : `“${rule.rule.name}” already is as shipped.`,
   };
 });
 
-export const deleteRuleAction = validatedAction(ruleRefSchema, async ({ projectId, ruleId }) => {
-  const deleted = await deleteRule(await getViewer(), projectId, ruleId);
+export const deleteRuleAction = projectAction('admin', 'delete alert rules', ruleRefSchema, async ({ ruleId }, member) => {
+  const deleted = await deleteRule(member, member.projectId, ruleId);
   revalidatePath(RULES_PATH);
   return { ok: `Deleted “${deleted.name}”.` };
 });

@@ -7,15 +7,14 @@ import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
 import { listRules } from '@/lib/alerts/rule-admin';
-import { getViewer } from '@/lib/auth/viewer';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Alert rules' };
 
 export default async function AlertRulesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const [ctx, viewer] = await Promise.all([loadDashboardContext(params), getViewer()]);
-  const isAdmin = viewer?.isAdmin ?? false;
+  const ctx = await loadDashboardContext(params);
+  const { isAdmin } = ctx;
   const project = ctx.project;
   const rules = project ? await listRules(project.id) : [];
   const saved = rules.find((r) => r.id === first(params.saved));

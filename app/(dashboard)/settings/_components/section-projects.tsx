@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { TableSimple, type Column } from '@/components/dashboard/table-simple';
-import type { ProjectRow } from '@/lib/settings/queries';
+import type { ProjectAccess } from '@/lib/projects/queries';
 import { FormCreateProject } from './form-create-project';
 import { AdminNote } from '@/components/ui/form-parts';
 import { TimeUtc } from '@/components/ui/time-utc';
@@ -9,13 +9,16 @@ import { TimeUtc } from '@/components/ui/time-utc';
 export function SectionProjects({
   projects,
   selectedId,
-  isAdmin,
+  canCreate,
+  orgId,
 }: {
-  projects: ProjectRow[];
+  projects: ProjectAccess[];
   selectedId: string | null;
-  isAdmin: boolean;
+  canCreate: boolean;
+  /** The session's active Clerk organization: a new project joins it. */
+  orgId: string | null;
 }) {
-  const columns: Column<ProjectRow>[] = [
+  const columns: Column<ProjectAccess>[] = [
     {
       key: 'name',
       label: 'Name',
@@ -37,6 +40,19 @@ export function SectionProjects({
         ),
     },
     { key: 'slug', label: 'Slug', render: (p) => <code className="font-mono text-xs">{p.slug}</code> },
+    {
+      key: 'owner',
+      label: 'Visible to',
+      render: (p) =>
+        p.orgId ? (
+          <span title={p.orgId}>
+            organization <code className="font-mono text-xs">{p.orgId}</code>
+          </span>
+        ) : (
+          'installation admins and viewers'
+        ),
+    },
+    { key: 'role', label: 'Your role', render: (p) => p.role },
     { key: 'created', label: 'Created (UTC)', align: 'right', render: (p) => <TimeUtc date={p.createdAt} /> },
   ];
   return (
@@ -46,7 +62,18 @@ export function SectionProjects({
     >
       <TableSimple rows={projects} columns={columns} empty="No projects yet." rowKey={(p) => p.id} />
       <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
-        {isAdmin ? <FormCreateProject /> : <AdminNote>Ask an admin to create a project.</AdminNote>}
+        {canCreate ? (
+          <>
+            <p className="mb-3 text-xs text-zinc-500 dark:text-zinc-400">
+              {orgId
+                ? `A new project belongs to your active organization (${orgId}): its members see it.`
+                : 'A new project belongs to no organization: only installation admins and viewers see it.'}
+            </p>
+            <FormCreateProject />
+          </>
+        ) : (
+          <AdminNote>Ask an admin to create a project.</AdminNote>
+        )}
       </div>
     </CardPanel>
   );

@@ -8,7 +8,6 @@ import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
 import { getChannel } from '@/lib/alerts/channel-admin';
-import { getViewer } from '@/lib/auth/viewer';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Edit channel' };
@@ -17,7 +16,7 @@ type Props = { params: Promise<{ channelId: string }>; searchParams: Promise<Sea
 
 export default async function EditChannelPage({ params, searchParams }: Props) {
   const [{ channelId }, query] = await Promise.all([params, searchParams]);
-  const [ctx, viewer] = await Promise.all([loadDashboardContext(query), getViewer()]);
+  const ctx = await loadDashboardContext(query);
   const project = ctx.project;
   const channel = project && isUuid(channelId) ? await getChannel(project.id, channelId) : null;
   const back = `/alerts/channels${project ? `?project=${encodeURIComponent(project.slug)}` : ''}`;
@@ -41,7 +40,7 @@ export default async function EditChannelPage({ params, searchParams }: Props) {
         <NoProject />
       ) : !channel ? (
         <Notice tone="warning">{project.name} has no such channel; it may have been deleted.</Notice>
-      ) : viewer?.isAdmin ? (
+      ) : ctx.isAdmin ? (
         <CardPanel
           title="Channel"
           subtitle="Secret fields start blank: leave them blank to keep what is stored. Saving writes the change to the audit log."

@@ -11,7 +11,6 @@ import { PageHeader } from '@/components/dashboard/live-stats';
 import { getRule } from '@/lib/alerts/rule-admin';
 import { ruleFormValues } from '@/lib/alerts/rule-schema';
 import { formatFor, summarizeRule } from '@/lib/alerts/rule-summary';
-import { getViewer } from '@/lib/auth/viewer';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Edit alert rule' };
@@ -20,7 +19,7 @@ type Props = { params: Promise<{ ruleId: string }>; searchParams: Promise<Search
 
 export default async function EditAlertRulePage({ params, searchParams }: Props) {
   const [{ ruleId }, query] = await Promise.all([params, searchParams]);
-  const [ctx, viewer] = await Promise.all([loadDashboardContext(query), getViewer()]);
+  const ctx = await loadDashboardContext(query);
   const project = ctx.project;
   const rule = project && isUuid(ruleId) ? await getRule(project.id, ruleId) : null;
   const back = `/alerts/rules${project ? `?project=${encodeURIComponent(project.slug)}` : ''}`;
@@ -44,7 +43,7 @@ export default async function EditAlertRulePage({ params, searchParams }: Props)
         <NoProject />
       ) : !rule ? (
         <Notice tone="warning">{project.name} has no such rule; it may have been deleted.</Notice>
-      ) : viewer?.isAdmin ? (
+      ) : ctx.isAdmin ? (
         <CardPanel
           title={rule.isDefault ? 'Default rule' : 'Custom rule'}
           subtitle={`Key ${rule.rule.key}; ${rule.rule.enabled ? 'enabled' : 'disabled'} (switch it in the list). Saving writes the change to the audit log.`}

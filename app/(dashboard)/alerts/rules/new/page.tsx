@@ -7,13 +7,12 @@ import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
 import { ruleTemplates } from '@/lib/alerts/rule-schema';
-import { getViewer } from '@/lib/auth/viewer';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Add alert rule' };
 
 export default async function NewAlertRulePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const [ctx, viewer] = await Promise.all([loadDashboardContext(await searchParams), getViewer()]);
+  const ctx = await loadDashboardContext(await searchParams);
   const project = ctx.project;
   const back = `/alerts/rules${project ? `?project=${encodeURIComponent(project.slug)}` : ''}`;
   return (
@@ -28,7 +27,7 @@ export default async function NewAlertRulePage({ searchParams }: { searchParams:
       {ctx.problem ? <Notice tone="warning">{ctx.problem}</Notice> : null}
       {!project ? (
         <NoProject />
-      ) : viewer?.isAdmin ? (
+      ) : ctx.isAdmin ? (
         <CardPanel title="New rule" subtitle="Pick a kind; its fields start from the matching default rule.">
           <FormRule mode="create" projectId={project.id} templates={ruleTemplates()} cancelHref={back} />
         </CardPanel>

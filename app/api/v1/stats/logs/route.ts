@@ -1,3 +1,5 @@
+import { after } from 'next/server';
+import { auditLogRead } from '@/lib/audit/data-access';
 import { resolveReadScope } from '@/lib/auth/read-access';
 import { errorResponse } from '@/lib/http/errors';
 import { readFailure } from '@/lib/metrics/errors';
@@ -14,6 +16,7 @@ export async function GET(request: Request): Promise<Response> {
     const scope = await resolveReadScope(request, params.get('project'));
     const { query } = parseLogsQuery(params);
     const page = await searchLogs({ projectId: scope.projectId }, query).catch(readFailure);
+    after(() => auditLogRead(scope, query, 'api'));
     return Response.json(page, { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
     return errorResponse(error);
