@@ -1,11 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+// The route hands the live counters to `after()`, which needs a request scope outside `next start`: run it now.
+vi.mock('next/server', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('next/server')>()),
+  after: (task: Promise<unknown> | (() => unknown)) => {
+    void Promise.resolve(typeof task === 'function' ? task() : task).catch(() => {});
+  },
+}));
 
 const slug = `it-${randomUUID().slice(0, 8)}`;
 const initKey = `cw_it_${randomUUID()}${randomUUID()}`.replace(/-/g, '');
 process.env.INIT_PROJECT = slug;
 process.env.INIT_API_KEY = initKey;
+// The tests' requests say they come through a proxy on 10.x: only then is X-Forwarded-For believed.
+process.env.TRUSTED_PROXIES = '10.0.0.0/8';
 
 // Imported after the env above is set: lib/env parses process.env once, at import.
 const { dbQueryCount, getDb } = await import('@/db/client');
@@ -16,7 +26,29 @@ const { ingestBatch } = await import('@/lib/ingest/ingest');
 const { ensureBootstrap } = await import('@/lib/projects/bootstrap');
 const { getKv } = await import('@/lib/kv');
 const { activeUsersKey, minuteKey } = await import('@/lib/ingest/live');
-const { eventWriterLoad } = await import('@/lib/ingest/store');
+const { eventWriterLoad, storeRows } = await import('@/lib/ingest/store');
+const { prepareBatch } = await import('@/lib/ingest/batch');
+const { POST } = await import('@/app/api/v1/events/route');
+
+/** Random CJK text, which does not compress: 3 bytes per character in UTF-8. */
+function cjk(length: number): string {
+  return Array.from({ length }, () => String.fromCharCode(0x4e00 + randomInt(20_000))).join('');
+}
+
+/**
+ * Valid for the schema (path <= 1024 characters, userId <= 256), refused by Postgres: the row is too large for the
+ * (project_id, type, ts) index, whose INCLUDE columns hold path and user_id (SQLSTATE 54000).
+ */
+const tooLargeForIndex = (id: string) => ({ type: 'page.view', id, path: '/' + cjk(1023), userId: cjk(256) });
+
+const postEvents = (key: string, body: string) =>
+  POST(
+    new Request('http://test/api/v1/events', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body,
+    }),
+  );
 
 const request = (key?: string) =>
   new Request('http://test/api/v1/events', {
@@ -258,5 +290,147 @@ describe(`ingest against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, (
     const db = await getDb();
     const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
     expect(rows.map((r) => r.topScore! > 0)).toEqual([true, true]);
+  });
+
+  it('stores a field of another type as an attribute instead of failing the batch (value: true on ai.call)', async () => {
+    const { project, key } = await newProject();
+    const events = [
+      { type: 'ai.call', id: 'ai', model: 'claude-haiku-4-5', durationMs: 5, value: true, hit: 'no' },
+      { type: 'log', id: 'log', level: 'info', event: 'x', status: 'weird', cached: [1] },
+      { type: 'page.view', id: 'view', path: '/', score: 'x', inputTokens: { a: 1 }, temperature: 1e300 },
+    ];
+    const res = await postEvents(key, JSON.stringify({ events }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 3, duplicates: 0, rejected: 0 });
+    const db = await getDb();
+    const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
+    const byId = Object.fromEntries(rows.map((r) => [r.eventId, r]));
+    expect(byId.ai).toMatchObject({ value: null, hit: null, attributes: { value: true, hit: 'no' } });
+    expect(byId.log).toMatchObject({
+      httpStatus: null,
+      cached: null,
+      attributes: { status: 'weird', cached: [1] },
+    });
+    expect(byId.view).toMatchObject({
+      score: null,
+      inputTokens: null,
+      temperature: null,
+      attributes: { score: 'x', inputTokens: { a: 1 }, temperature: 1e300 },
+    });
+  });
+
+  it('answers 207 when Postgres refuses one event, stores the others once, and keeps idempotency on a retry', async () => {
+    const { project, key } = await newProject();
+    const events = [
+      { type: 'page.view', id: 'before', path: '/' },
+      tooLargeForIndex('huge'),
+      { type: 'page.view', path: '/no-id' },
+      { type: 'http.request', id: 'after', route: '/api/chat', status: 200, durationMs: 5 },
+      { type: 'page.view', id: 'before', path: '/' },
+    ];
+    const res = await postEvents(key, JSON.stringify({ events }));
+    expect(res.status).toBe(207);
+    expect(await res.json()).toEqual({
+      accepted: 3,
+      duplicates: 1,
+      rejected: 1,
+      errors: [
+        { index: 1, id: 'huge', message: expect.stringContaining('too large for the database index') },
+      ],
+    });
+    const retry = await postEvents(key, JSON.stringify({ events: events.filter((e) => e.id !== undefined) }));
+    expect(retry.status).toBe(207);
+    expect(await retry.json()).toMatchObject({ accepted: 0, duplicates: 3, rejected: 1 });
+    const db = await getDb();
+    const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
+    expect(rows.map((r) => r.path ?? r.route).sort()).toEqual(['/', '/api/chat', '/no-id']);
+  });
+
+  it('answers 400 with every error when Postgres refuses every event of a batch', async () => {
+    const { project } = await newProject();
+    const error = await ingestBatch(project.id, {
+      events: [tooLargeForIndex('a'), tooLargeForIndex('b')],
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 400,
+      extra: {
+        errors: [
+          { index: 0, id: 'a' },
+          { index: 1, id: 'b' },
+        ],
+      },
+    });
+  });
+
+  it('refuses only the refused events of requests whose writes were merged, and counts each request right', async () => {
+    const { project } = await newProject();
+    const requests = Array.from({ length: 12 }, (_, r) => ({
+      events: [
+        ...Array.from({ length: 20 }, (_, i) => ({ type: 'page.view', id: `r${r}-${i}`, path: '/' })),
+        ...(r % 4 === 1 ? [tooLargeForIndex(`bad-${r}`)] : []),
+      ],
+    }));
+    const results = await Promise.all(requests.map((body) => ingestBatch(project.id, body)));
+    results.forEach((result, r) => {
+      expect(result.body).toMatchObject({ accepted: 20, duplicates: 0, rejected: r % 4 === 1 ? 1 : 0 });
+      expect(result.status).toBe(r % 4 === 1 ? 207 : 200);
+    });
+    const db = await getDb();
+    const rows = await db.select().from(schema.events).where(eq(schema.events.projectId, project.id));
+    expect(rows).toHaveLength(12 * 20);
+  });
+
+  it('refuses alone a row that breaks a constraint (class 23: a project that does not exist)', async () => {
+    const { project } = await newProject();
+    const options = { now: new Date(), retentionDays: 30 };
+    const events = [{ type: 'page.view', id: 'x', path: '/' }];
+    const real = prepareBatch({ events }, project.id, options).rows;
+    const ghost = prepareBatch({ events }, randomUUID(), options).rows;
+    const result = await storeRows([...real, ...ghost]);
+    expect(result.stored).toEqual(real);
+    expect(
+      result.refused.map((r) => [r.row.projectId, (r.error as { cause?: { code?: string } }).cause?.code]),
+    ).toEqual([[ghost[0]!.projectId, '23503']]);
+  });
+
+  it('answers 400, not 500, for an event nested 5,000 levels deep, saying the nesting is too deep', async () => {
+    const { key } = await newProject();
+    const deep = '['.repeat(5_000) + ']'.repeat(5_000);
+    const res = await postEvents(key, `{"events": [{"type": "page.view", "path": "/", "x": ${deep}}]}`);
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.message).toContain('nested too deep');
+    expect(body.errors).toEqual([
+      { index: 0, message: expect.stringMatching(/^x(\[0\])+: nested too deep/) },
+    ]);
+  });
+
+  it('refuses a 3.5 MiB event and a 100,000-key object alone, and stores the event beside each', async () => {
+    const { key } = await newProject();
+    const big = {
+      type: 'log',
+      id: 'big',
+      level: 'info',
+      event: 'x',
+      data: { blob: 'y'.repeat(3.5 * 1024 * 1024) },
+    };
+    const keys = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, 1]));
+    const many = { type: 'page.view', id: 'keys', path: '/', extra: keys };
+    for (const [event, message] of [
+      [big, 'event: is 3.5 MiB as JSON, over the limit of 64 KiB per event'],
+      [many, 'event: has more than 1000 keys in all'],
+    ] as const) {
+      const res = await postEvents(
+        key,
+        JSON.stringify({ events: [event, { type: 'page.view', path: '/' }] }),
+      );
+      expect(res.status).toBe(207);
+      expect(await res.json()).toEqual({
+        accepted: 1,
+        duplicates: 0,
+        rejected: 1,
+        errors: [{ index: 0, id: event.id, message: expect.stringContaining(message) }],
+      });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { E2E_API_KEY } from '../helpers/env';
@@ -161,5 +163,116 @@ test.describe('POST /api/v1/events', () => {
       data: Buffer.from('definitely not gzip'),
     });
     expect(res.status()).toBe(400);
+  });
+
+  test('a field of another type is kept as an attribute: value: true on an ai.call is stored, not a 500', async ({
+    request,
+  }) => {
+    const id = runId();
+    const events = [
+      { type: 'ai.call', id: `${id}-ai`, model: 'claude-haiku-4-5', durationMs: 5, value: true },
+      { type: 'log', id: `${id}-log`, level: 'info', event: 'x', status: 'weird' },
+      { type: 'page.view', id: `${id}-view`, path: '/' },
+    ];
+    const res = await request.post('/api/v1/events', { headers: json, data: { events } });
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 3, duplicates: 0, rejected: 0 });
+  });
+
+  test('a wrong JSON kind in a typed field refuses that event alone, naming the field and kind', async ({
+    request,
+  }) => {
+    const id = runId();
+    const events = [
+      { type: 'ai.call', id: `${id}-bad`, model: 'claude-haiku-4-5', durationMs: '5' },
+      { type: 'page.view', id: `${id}-ok`, path: '/' },
+    ];
+    const res = await request.post('/api/v1/events', { headers: json, data: { events } });
+    expect(res.status()).toBe(207);
+    expect((await res.json()).errors).toEqual([
+      { index: 0, id: `${id}-bad`, message: 'durationMs: expected number, received string' },
+    ]);
+  });
+
+  test('an event Postgres refuses is rejected alone (207 with its index and id); the rest is stored', async ({
+    request,
+  }) => {
+    const id = runId();
+    // Valid for the schema, too large for the (project_id, type, ts) index that includes path and user_id.
+    const cjk = (n: number) =>
+      Array.from({ length: n }, () => String.fromCharCode(0x4e00 + randomInt(20_000))).join('');
+    const events = [
+      { type: 'page.view', id: `${id}-a`, path: '/' },
+      { type: 'page.view', id: `${id}-huge`, path: '/' + cjk(1023), userId: cjk(256) },
+      { type: 'page.view', id: `${id}-b`, path: '/' },
+    ];
+    const res = await request.post('/api/v1/events', { headers: json, data: { events } });
+    expect(res.status()).toBe(207);
+    expect(await res.json()).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: 1,
+      errors: [
+        { index: 1, id: `${id}-huge`, message: expect.stringContaining('too large for the database index') },
+      ],
+    });
+  });
+
+  test('400, not 500, for an event nested 5,000 levels deep', async ({ request }) => {
+    const deep = '['.repeat(5_000) + ']'.repeat(5_000);
+    const body = `{"events": [{"type": "page.view", "path": "/", "x": ${deep}}]}`;
+    const res = await request.post('/api/v1/events', { headers: json, data: Buffer.from(body) });
+    expect(res.status()).toBe(400);
+    const payload = await res.json();
+    expect(payload.error.message).toContain('nested too deep');
+    expect(payload.errors[0].message).toContain('at most 20 levels');
+  });
+
+  test('a 3.5 MiB event is refused alone with the 64 KiB limit named', async ({ request }) => {
+    const id = runId();
+    const events = [
+      {
+        type: 'log',
+        id: `${id}-big`,
+        level: 'info',
+        event: 'x',
+        data: { blob: 'y'.repeat(3.5 * 1024 * 1024) },
+      },
+      { type: 'page.view', id: `${id}-ok`, path: '/' },
+    ];
+    const res = await request.post('/api/v1/events', { headers: json, data: { events } });
+    expect(res.status()).toBe(207);
+    expect((await res.json()).errors).toEqual([
+      { index: 0, id: `${id}-big`, message: expect.stringContaining('over the limit of 64 KiB per event') },
+    ]);
+  });
+
+  test('a body dribbled byte by byte is refused after the 15 s read deadline', async ({ baseURL }) => {
+    test.setTimeout(45_000);
+    const url = new URL(baseURL!);
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          `POST /api/v1/events HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${E2E_API_KEY}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n{"events": [',
+        );
+        const timer = setInterval(() => socket.write(' '), 200);
+        socket.on('close', () => clearInterval(timer));
+      });
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk.toString();
+        if (received.includes('\r\n\r\n') && received.includes('}')) socket.destroy();
+      });
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+      setTimeout(() => socket.destroy(), 40_000);
+    });
+    const elapsed = Date.now() - started;
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('did not arrive within 15 s');
+    expect(elapsed).toBeGreaterThan(14_000);
+    expect(elapsed).toBeLessThan(25_000);
   });
 });

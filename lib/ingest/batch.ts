@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@/lib/http/errors';
 import type { NewEventRow } from '@/db/schema';
 import type { PriceTable } from './pricing';
-import { MAX_EVENTS_PER_BATCH, parseEvent, type EventError } from './schema';
+import { MAX_EVENTS_PER_BATCH } from './limits';
+import { parseEvent, type EventError } from './schema';
 import { toRow } from './to-row';
 
 export type PreparedBatch = {
   rows: NewEventRow[];
+  /** For each row, the event it came from: its index in the body and the id the sender gave, if any. */
+  origins: Omit<EventError, 'message'>[];
   /** Events repeated within this batch (same id): counted as duplicates, stored once. */
   inBatchDuplicates: number;
   errors: EventError[];
@@ -31,6 +34,7 @@ export function prepareBatch(
     );
   }
   const rows: NewEventRow[] = [];
+  const origins: Omit<EventError, 'message'>[] = [];
   const errors: EventError[] = [];
   const seen = new Set<string>();
   let inBatchDuplicates = 0;
@@ -47,6 +51,7 @@ export function prepareBatch(
     }
     seen.add(eventId);
     rows.push(toRow(projectId, parsed.value, eventId, options.prices));
+    origins.push(parsed.value.event.id === undefined ? { index } : { index, id: eventId });
   });
-  return { rows, inBatchDuplicates, errors, total: events.length };
+  return { rows, origins, inBatchDuplicates, errors, total: events.length };
 }

@@ -1,14 +1,23 @@
 import { AppError } from '@/lib/http/errors';
-import { MAX_BODY_BYTES } from './schema';
+import { BODY_READ_TIMEOUT_MS, MAX_BODY_BYTES } from './limits';
+
+export type ReadBodyOptions = { limit?: number; deadlineMs?: number };
 
 /**
  * Reads a JSON body, gunzipping as it goes, and stops as soon as the decompressed size passes
- * `limit`, so neither a large body nor a gzip bomb is ever held in memory whole.
+ * `limit`, so neither a large body nor a gzip bomb is ever held in memory whole, or as soon as
+ * `deadlineMs` have passed, so a body dribbled a byte at a time cannot hold the request open.
  */
-export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJsonBody(
+  request: Request,
+  { limit = MAX_BODY_BYTES, deadlineMs = BODY_READ_TIMEOUT_MS }: ReadBodyOptions = {},
+): Promise<unknown> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(contentType.trim())) {
-    throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
+    throw new AppError(
+      'unsupported_media_type',
+      'Send the body as JSON with "Content-Type: application/json".',
+    );
   }
   const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
@@ -21,32 +30,52 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   if (encoding === 'identity' && declared > limit) throw tooLarge(limit);
   if (!request.body) throw new AppError('bad_request', 'The body is empty; send {"events": [...]}.');
 
-  const stream = encoding === 'gzip' ? request.body.pipeThrough(new DecompressionStream('gzip')) : request.body;
+  const stream =
+    encoding === 'gzip' ? request.body.pipeThrough(new DecompressionStream('gzip')) : request.body;
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(tooSlow(deadlineMs)), deadlineMs);
+  });
+  deadline.catch(() => {});
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), deadline]);
       if (done) break;
       size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(limit);
-      }
+      if (size > limit) throw tooLarge(limit);
       chunks.push(value);
     }
   } catch (error) {
+    // Not awaited: a sender that stalls must not hold the answer, and the stream settles on its own.
+    reader.cancel().catch(() => {});
     if (error instanceof AppError) throw error;
-    throw new AppError('bad_request', 'The body could not be read; if it is gzip-compressed, check the compression.');
+    throw new AppError(
+      'bad_request',
+      'The body could not be read; if it is gzip-compressed, check the compression.',
+    );
+  } finally {
+    clearTimeout(timer);
   }
   if (size === 0) throw new AppError('bad_request', 'The body is empty; send {"events": [...]}.');
   const text = Buffer.concat(chunks, size).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new AppError('bad_request', `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+    throw new AppError(
+      'bad_request',
+      `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
+    );
   }
+}
+
+function tooSlow(deadlineMs: number) {
+  return new AppError(
+    'bad_request',
+    `The body did not arrive within ${deadlineMs / 1000} s; send it at once, or send fewer events per request.`,
+  );
 }
 
 function tooLarge(limit: number) {

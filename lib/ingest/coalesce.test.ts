@@ -14,7 +14,7 @@ function table(options: Partial<CoalescerOptions<Row>> = {}) {
     maxRows: 1000,
     maxQueuedRows: 10_000,
     keyOf: (row) => row.key,
-    retryAlone: (error) => (error as Error).message !== 'unreachable',
+    refusedForValues: (error) => (error as Error).message !== 'unreachable',
     afterWrite: async (written) => void afterWrites.push(written.map((row) => row.key)),
     write: (batch) =>
       new Promise((resolve, reject) => {
@@ -126,6 +126,76 @@ describe('createCoalescer', () => {
     expect(keysOf(await good)).toEqual(['a']);
     await bad;
     expect(keysOf(await alsoGood)).toEqual(['c']);
+  });
+
+  it('hands a request refused alone to salvage without writing it whole again, and answers what salvage stored', async () => {
+    const salvaged: string[][] = [];
+    const t = table({
+      salvage: async (batch, error) => {
+        salvaged.push(batch.map((row) => row.key));
+        const bad = batch.filter((row) => row.key === 'bad');
+        return {
+          stored: batch.filter((row) => row.key !== 'bad'),
+          refused: bad.map((row) => ({ row, error })),
+        };
+      },
+    });
+    const pending = t.coalescer.store(rows('a', 'bad', 'c'));
+    t.writes[0]!.release();
+    const stored = await pending;
+    expect(t.writes).toHaveLength(1);
+    expect(salvaged).toEqual([['a', 'bad', 'c']]);
+    expect(keysOf(stored)).toEqual(['a', 'c']);
+    expect(stored.refused).toEqual([{ row: { key: 'bad' }, error: new Error('invalid input') }]);
+    await stored.afterWrite;
+    expect(t.afterWrites).toEqual([['a', 'c']]);
+  });
+
+  it('salvages only the request that is refused again on its own after a merged write failed', async () => {
+    const salvaged: string[][] = [];
+    const t = table({
+      salvage: async (batch) => {
+        salvaged.push(batch.map((row) => row.key));
+        return { stored: [], refused: batch.map((row) => ({ row, error: new Error('invalid input') })) };
+      },
+    });
+    void t.coalescer.store(rows('x'));
+    const good = t.coalescer.store(rows('a'));
+    const bad = t.coalescer.store(rows('bad'));
+    t.writes[0]!.release();
+    await t.settle();
+    t.writes[1]!.release();
+    for (let i = 2; i < 4; i++) {
+      await t.settle();
+      t.writes[i]!.release();
+    }
+    expect(t.writes.map((w) => w.keys).slice(1)).toEqual([['a', 'bad'], ['a'], ['bad']]);
+    expect(keysOf(await good)).toEqual(['a']);
+    expect((await good).refused).toEqual([]);
+    expect(keysOf(await bad)).toEqual([]);
+    expect((await bad).refused.map((r) => r.row.key)).toEqual(['bad']);
+    expect(salvaged).toEqual([['bad']]);
+  });
+
+  it('never salvages a write that failed for another reason than its values', async () => {
+    let salvaged = 0;
+    const t = table({
+      salvage: async () => {
+        salvaged++;
+        return { stored: [], refused: [] };
+      },
+    });
+    const pending = t.coalescer.store(rows('a'));
+    t.writes[0]!.fail(new Error('unreachable'));
+    await expect(pending).rejects.toThrow('unreachable');
+    expect(salvaged).toBe(0);
+  });
+
+  it('fails a request refused alone when there is no salvage', async () => {
+    const t = table();
+    const pending = t.coalescer.store(rows('a', 'bad'));
+    t.writes[0]!.release();
+    await expect(pending).rejects.toThrow('invalid input');
   });
 
   it('fails every request of a write the database could not take, without retrying', async () => {

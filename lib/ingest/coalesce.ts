@@ -1,3 +1,6 @@
+import { log } from '@/lib/log';
+import type { Refused, Salvaged } from './salvage';
+
 /**
  * Group commit for event inserts. Each request's rows are queued; while fewer than `maxInFlight` writes are
  * running a queued request is written at once, otherwise the requests that wait are merged into the next
@@ -15,8 +18,16 @@ export type CoalescerOptions<Row> = {
    * when every row was stored, else the keys of the rows that were (the others were there already).
    */
   write: (rows: Row[]) => Promise<'all' | Set<string>>;
-  /** After a failed merged write: true when each request should be retried on its own, so one bad request fails alone. */
-  retryAlone: (error: unknown) => boolean;
+  /**
+   * After a failed write: true when the database refused the values of some row (not the connection). A merged
+   * write is then retried request by request, and a request refused on its own is handed to `salvage`.
+   */
+  refusedForValues: (error: unknown) => boolean;
+  /**
+   * Stores what it can of one request whose own write was refused with `error` (atomically: on a thrown error
+   * nothing is stored) and names the rows refused. Without it, such a request fails whole.
+   */
+  salvage?: (rows: Row[], error: unknown) => Promise<Salvaged<Row>>;
   /** Work on the rows a write stored (live counters), once per write; it must not reject. */
   afterWrite?: (stored: Row[]) => Promise<void>;
 };
@@ -24,6 +35,8 @@ export type CoalescerOptions<Row> = {
 export type Stored<Row> = {
   /** The request's rows that it stored; its other rows were stored before (or by an earlier request of the group). */
   rows: Row[];
+  /** The request's rows the database refused (found by `salvage`); neither stored nor duplicates. */
+  refused: Refused<Row>[];
   /** Settles when `afterWrite` for the write that stored them has finished. */
   afterWrite: Promise<void>;
 };
@@ -77,9 +90,7 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
     if (!afterWrite || stored.length === 0) return Promise.resolve();
     return Promise.resolve()
       .then(() => afterWrite(stored))
-      .catch((error: unknown) =>
-        console.warn(JSON.stringify({ level: 'warn', event: 'after_write_failed', error: String(error) })),
-      );
+      .catch((error: unknown) => log.warn('after_write_failed', { error: String(error) }));
   }
 
   async function writeGroup(group: Waiter<Row>[]) {
@@ -90,9 +101,13 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
       writes++;
       result = await options.write(rows);
     } catch (error) {
-      if (group.length > 1 && options.retryAlone(error)) return writeEachAlone(group);
-      for (const waiter of group) waiter.reject(error);
-      return;
+      if (!options.refusedForValues(error)) {
+        for (const waiter of group) waiter.reject(error);
+        return;
+      }
+      // A request alone was refused by this very write: no need to write it whole again.
+      if (group.length === 1) return salvage(group[0]!, error);
+      return writeEachAlone(group);
     }
     settle(group, rows, result);
   }
@@ -103,8 +118,19 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
         writes++;
         settle([waiter], waiter.rows, await options.write(waiter.rows));
       } catch (error) {
-        waiter.reject(error);
+        if (options.refusedForValues(error)) await salvage(waiter, error);
+        else waiter.reject(error);
       }
+    }
+  }
+
+  async function salvage(waiter: Waiter<Row>, error: unknown) {
+    if (!options.salvage) return waiter.reject(error);
+    try {
+      const { stored, refused } = await options.salvage(waiter.rows, error);
+      waiter.resolve({ rows: stored, refused, afterWrite: followUp(stored) });
+    } catch (cause) {
+      waiter.reject(cause);
     }
   }
 
@@ -112,7 +138,7 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
   function settle(group: Waiter<Row>[], rows: Row[], result: 'all' | Set<string>) {
     if (result === 'all') {
       const afterWrite = followUp(rows);
-      for (const waiter of group) waiter.resolve({ rows: waiter.rows, afterWrite });
+      for (const waiter of group) waiter.resolve({ rows: waiter.rows, refused: [], afterWrite });
       return;
     }
     const claimed = new Set<string>();
@@ -125,12 +151,12 @@ export function createCoalescer<Row>(options: CoalescerOptions<Row>): Coalescer<
       }),
     );
     const afterWrite = followUp(perWaiter.flat());
-    group.forEach((waiter, i) => waiter.resolve({ rows: perWaiter[i]!, afterWrite }));
+    group.forEach((waiter, i) => waiter.resolve({ rows: perWaiter[i]!, refused: [], afterWrite }));
   }
 
   return {
     store(rows) {
-      if (rows.length === 0) return Promise.resolve({ rows: [], afterWrite: Promise.resolve() });
+      if (rows.length === 0) return Promise.resolve({ rows: [], refused: [], afterWrite: Promise.resolve() });
       if (queuedRows + rows.length > options.maxQueuedRows) {
         return Promise.reject(new CoalescerBusyError(queuedRows));
       }

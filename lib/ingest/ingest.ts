@@ -1,9 +1,10 @@
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 import type { NewEventRow } from '@/db/schema';
-import { prepareBatch } from './batch';
+import { prepareBatch, type PreparedBatch } from './batch';
+import type { Refused } from './salvage';
 import type { EventError } from './schema';
-import { projectPrices, storeRows } from './store';
+import { projectPrices, refusalMessage, storeRows } from './store';
 
 export type IngestResult = {
   status: 200 | 207;
@@ -20,23 +21,32 @@ export async function ingestBatch(projectId: string, body: unknown, now = new Da
   if (batch.rows.length === 0 && batch.errors.length === batch.total) {
     throw new AllInvalidError(batch.errors);
   }
-  const { stored, liveRecorded } = await storeRows(batch.rows);
+  const { stored, refused, liveRecorded } = await storeRows(batch.rows);
+  const errors = refused.length > 0 ? withRefused(batch, refused) : batch.errors;
+  if (errors.length === batch.total) throw new AllInvalidError(errors);
   const accepted = stored.length;
-  const duplicates = batch.rows.length - accepted + batch.inBatchDuplicates;
-  const rejected = batch.errors.length;
+  const duplicates = batch.rows.length - accepted - refused.length + batch.inBatchDuplicates;
+  const rejected = errors.length;
   return {
     status: rejected > 0 ? 207 : 200,
-    body: { accepted, duplicates, rejected, ...(rejected > 0 ? { errors: batch.errors } : {}) },
+    body: { accepted, duplicates, rejected, ...(rejected > 0 ? { errors } : {}) },
     stored,
     liveRecorded,
   };
+}
+
+/** The batch's own errors and the events Postgres refused, in body order. */
+function withRefused(batch: PreparedBatch, refused: Refused<NewEventRow>[]): EventError[] {
+  const originOf = new Map(batch.rows.map((row, i) => [row, batch.origins[i]!]));
+  const more = refused.map(({ row, error }) => ({ ...originOf.get(row)!, message: refusalMessage(error) }));
+  return [...batch.errors, ...more].sort((a, b) => a.index - b.index);
 }
 
 export class AllInvalidError extends AppError {
   constructor(readonly errors: EventError[]) {
     super(
       'bad_request',
-      `All ${errors.length} events are invalid; see "errors" for what to fix in each.`,
+      `All ${errors.length} events are invalid; see "errors" for what to fix in each (event ${errors[0]?.index}: ${errors[0]?.message.slice(0, 300)}).`,
       {},
       { errors },
     );

@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import type { NewEventRow } from '@/db/schema';
 import type { Kv } from '@/lib/kv/types';
 
@@ -65,13 +66,9 @@ export async function recordLive(kv: Kv, rows: NewEventRow[]): Promise<void> {
   const results = await Promise.allSettled(writes);
   const failed = results.filter((r) => r.status === 'rejected');
   if (failed.length > 0) {
-    console.warn(
-      JSON.stringify({
-        level: 'warn',
-        event: 'live_counters_degraded',
-        failed: failed.length,
-        error: String((failed[0] as PromiseRejectedResult).reason),
-      }),
-    );
+    log.throttled('warn', 'live_counters_degraded', {
+      failed: failed.length,
+      error: String((failed[0] as PromiseRejectedResult).reason),
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 import type { Kv } from '@/lib/kv/types';
+import { log } from '@/lib/log';
 
 const WINDOW_SECONDS = 60;
 
@@ -16,7 +17,7 @@ export async function enforceRateLimit(
   try {
     used = await kv.incrBy(`rl:${keyId}:${window}`, 1, WINDOW_SECONDS + 5);
   } catch (error) {
-    console.warn(JSON.stringify({ level: 'warn', event: 'rate_limit_kv_unavailable', error: String(error) }));
+    log.throttled('warn', 'rate_limit_kv_unavailable', { error: String(error) });
     return;
   }
   if (used > limit) {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { findEventProblem } from './bounds';
+import { MAX_FUTURE_SKEW_MS, MAX_METADATA_BYTES } from './limits';
 
 export const EVENT_TYPES = [
   'message.received',
@@ -18,11 +20,6 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const MAX_EVENTS_PER_BATCH = 1000;
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
-export const MAX_METADATA_BYTES = 16 * 1024;
-export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
-
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'critical'] as const;
 export const WEB_VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB', 'FID'] as const;
 export const ERROR_SOURCES = ['api', 'ai', 'client', 'database', 'cache'] as const;
@@ -41,10 +38,18 @@ const float4 = z
     message: 'must fit a 32-bit float (magnitude between about 1.4e-45 and 3.4e38, or 0)',
   });
 
-const timestamp = z.union([
-  z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }),
-  z.number().int().nonnegative(),
-]);
+const timestamp = z.union(
+  [
+    z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }),
+    z.number().int().nonnegative(),
+  ],
+  {
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? 'epoch milliseconds must be a whole number, 0 or more'
+        : `expected an ISO 8601 date-time with a time zone (string) or epoch milliseconds (number), received ${kindOf(issue.input)}`,
+  },
+);
 
 const common = {
   type: z.enum(EVENT_TYPES),
@@ -124,7 +129,11 @@ export const eventSchemas = {
     event: shortText,
     message: text(4096).optional(),
     data: jsonObject.optional(),
-    error: z.union([z.string().max(16_384), jsonObject]).optional(),
+    error: z
+      .union([z.string().max(16_384), jsonObject], {
+        error: (issue) => `expected a string or an object, received ${kindOf(issue.input)}`,
+      })
+      .optional(),
   }),
   feedback: event('feedback', {
     score: z.number().int().min(1).max(5),
@@ -157,8 +166,18 @@ export const eventSchemas = {
 
 export type IngestEvent = { [K in EventType]: z.infer<(typeof eventSchemas)[K]> }[EventType];
 
+/**
+ * The fields each type declares. Only these reach typed columns; any other field (one of another type
+ * included, such as `value` on an `ai.call`) is kept in `attributes` as it came, whatever its JSON kind.
+ */
+export const EVENT_FIELDS: Record<EventType, ReadonlySet<string>> = Object.fromEntries(
+  EVENT_TYPES.map((type) => [type, new Set(Object.keys(eventSchemas[type].shape))]),
+) as Record<EventType, Set<string>>;
+
 export type EventError = { index: number; id?: string; message: string };
 export type ParsedEvent = { index: number; event: IngestEvent; ts: Date };
+
+const isEventType = (type: string): type is EventType => Object.hasOwn(eventSchemas, type);
 
 /** Validates one event; the clock and retention are parameters so the rule is testable. */
 export function parseEvent(
@@ -171,21 +190,23 @@ export function parseEvent(
     return { ok: false, error: { index, message: 'event must be a JSON object' } };
   }
   const record = raw as Record<string, unknown>;
-  const rawId = typeof record.id === 'string' ? record.id : undefined;
+  const rawId = typeof record.id === 'string' ? record.id.slice(0, 128) : undefined;
   const fail = (message: string) => ({
     ok: false as const,
     error: { index, ...(rawId ? { id: rawId } : {}), message },
   });
   if (typeof record.type !== 'string') return fail('type: required; one of ' + EVENT_TYPES.join(', '));
-  const schema = eventSchemas[record.type as EventType] as z.ZodType<IngestEvent> | undefined;
-  if (!schema)
+  if (!isEventType(record.type)) {
     return fail(
       `type: unknown type "${record.type.slice(0, 64)}"; expected one of ${EVENT_TYPES.join(', ')}`,
     );
-  const unstorable = findUnstorableText(record, '');
-  if (unstorable) return fail(unstorable);
+  }
+  // Before anything else reads the event: the bounds keep every later walk (zod, JSON.stringify) shallow.
+  const problem = findEventProblem(record);
+  if (problem) return fail(problem);
+  const schema = eventSchemas[record.type] as z.ZodType<IngestEvent>;
   const result = schema.safeParse(raw);
-  if (!result.success) return fail(formatIssues(result.error.issues));
+  if (!result.success) return fail(formatIssues(result.error.issues, raw));
   const ts = result.data.timestamp === undefined ? now : new Date(result.data.timestamp);
   if (Number.isNaN(ts.getTime())) return fail('timestamp: not a valid date');
   if (ts.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
@@ -197,39 +218,50 @@ export function parseEvent(
   return { ok: true, value: { index, event: result.data, ts } };
 }
 
-/**
- * Postgres text and JSON cannot hold NUL characters or unpaired UTF-16 surrogates (JSON allows both as escapes):
- * such an event is refused with the path to fix, instead of failing the whole batch at the database.
- */
-export function findUnstorableText(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') {
-    if (value.includes('\0'))
-      return `${path || 'event'}: contains a NUL character (\\u0000), which cannot be stored; remove it`;
-    if (!value.isWellFormed()) {
-      return `${path || 'event'}: is not valid Unicode (an unpaired surrogate such as \\ud800); send well-formed UTF-8 text`;
-    }
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorableText(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  for (const key in value) {
-    const at = path ? `${path}.${key}` : key;
-    const found =
-      findUnstorableText(key, at) ?? findUnstorableText((value as Record<string, unknown>)[key], at);
-    if (found) return found;
-  }
-  return undefined;
+/** The JSON kind of a decoded value: string, number, boolean, null, array or object. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
 }
 
-function formatIssues(issues: z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'event'}: ${issue.message}`)
-    .join('; ');
+const EXPECTED_KIND: Record<string, string> = { record: 'object', int: 'integer' };
+
+/**
+ * One message per field (a string sent as an array also fails its length check), five fields at most, naming the
+ * expected kind or values and what was sent. Built from the event itself: a per-parse error map would cost zod
+ * its fast path on every valid event too.
+ */
+function formatIssues(issues: z.core.$ZodIssue[], event: unknown): string {
+  const seen = new Set<string>();
+  const messages: string[] = [];
+  for (const issue of issues) {
+    const path = issue.path.length ? issue.path.join('.') : 'event';
+    if (seen.has(path)) continue;
+    seen.add(path);
+    messages.push(`${path}: ${issueMessage(issue, valueAt(event, issue.path))}`);
+  }
+  return messages.slice(0, 5).join('; ');
+}
+
+function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code === 'invalid_type') {
+    return `expected ${EXPECTED_KIND[issue.expected] ?? issue.expected}, received ${kindOf(input)}`;
+  }
+  if (issue.code === 'invalid_value') {
+    const values = `${issue.values.length > 1 ? 'one of ' : ''}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    const expectedKind = kindOf(issue.values[0]);
+    if (kindOf(input) !== expectedKind)
+      return `expected ${expectedKind} (${values}), received ${kindOf(input)}`;
+    return `expected ${values}, received ${JSON.stringify(String(input).slice(0, 40))}`;
+  }
+  return issue.message;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || typeof key === 'symbol') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
 }

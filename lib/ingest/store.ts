@@ -1,14 +1,17 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { PgTimestamp } from 'drizzle-orm/pg-core';
-import { getDb, rawRows } from '@/db/client';
+import { getDb, rawRows, type Db } from '@/db/client';
 import { events, modelPrices, type NewEventRow } from '@/db/schema';
-import { isDataError } from '@/db/errors';
+import { describeError, isDataError } from '@/db/errors';
 import { NOTHING_STORED } from '@/lib/auth/api-keys';
 import { AppError, databaseFailure } from '@/lib/http/errors';
 import { getKv } from '@/lib/kv';
+import { log } from '@/lib/log';
 import { CoalescerBusyError, createCoalescer, type Coalescer } from './coalesce';
+import { MAX_SALVAGE_WRITES } from './limits';
 import { recordLive } from './live';
 import type { PriceTable } from './pricing';
+import { SalvageBudgetError, salvageRows, type Refused, type Salvaged } from './salvage';
 
 /**
  * One statement whose parameter is the rows as JSON: the query builder spent ~12 ms per 100 rows laying out
@@ -54,8 +57,8 @@ function toJsonRecord(row: NewEventRow): Record<string, unknown> {
 
 const keyOf = (projectId: string, eventId: string) => `${projectId} ${eventId}`;
 
-async function insertRows(rows: NewEventRow[]): Promise<'all' | Set<string>> {
-  const db = await getDb();
+async function insertRows(rows: NewEventRow[], db?: Db): Promise<'all' | Set<string>> {
+  db ??= await getDb();
   const payload = JSON.stringify(rows.map(toJsonRecord));
   const result = await rawRows<{ stored: number; project_id: string | null; event_id: string | null }>(
     db,
@@ -63,6 +66,67 @@ async function insertRows(rows: NewEventRow[]): Promise<'all' | Set<string>> {
   );
   if (result[0]?.stored === rows.length) return 'all';
   return new Set(result.filter((r) => r.event_id !== null).map((r) => keyOf(r.project_id!, r.event_id!)));
+}
+
+/** The SQLSTATE of a database error or of one of its causes (drizzle wraps the driver's error). */
+function sqlState(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Postgres refused the values of some row: a data exception (class 22), a constraint (class 23), or a row too
+ * large for an index (54000: long non-Latin text in several indexed columns passes validation and fails here).
+ */
+export function refusedForValues(error: unknown): boolean {
+  return isDataError(error) || sqlState(error) === '54000';
+}
+
+/** What to tell the sender about an event Postgres refused: the kind of fault, never the database's own text. */
+export function refusalMessage(error: unknown): string {
+  if (error instanceof SalvageBudgetError) {
+    return 'event: not stored, because the database refused too many other events of this request to try it; resend it';
+  }
+  const code = sqlState(error) ?? '';
+  if (code === '54000') {
+    return 'event: too large for the database index; its indexed text fields (route, path, userId, model, name and the like) are too long together, shorten them';
+  }
+  if (code.startsWith('23')) return 'event: refused by a database constraint and not stored';
+  return 'event: a value is out of range or malformed for its database column; it was not stored';
+}
+
+/**
+ * One request's rows after Postgres refused their write: bisected in one transaction, each try under a savepoint,
+ * so a refused row is rolled back alone and a lost connection stores nothing (the answer 503 stays true).
+ */
+async function salvageInTransaction(rows: NewEventRow[], error: unknown): Promise<Salvaged<NewEventRow>> {
+  const db = await getDb();
+  const salvaged = await db.transaction((tx) =>
+    salvageRows(rows, error, {
+      isRefusal: refusedForValues,
+      maxWrites: MAX_SALVAGE_WRITES,
+      write: (chunk) =>
+        tx.transaction(async (savepoint) => {
+          // A transaction runs statements like the client does; insertRows only calls its execute().
+          const result = await insertRows(chunk, savepoint as unknown as Db);
+          return result === 'all'
+            ? chunk
+            : chunk.filter((row) => result.has(keyOf(row.projectId, row.eventId)));
+        }),
+    }),
+  );
+  if (salvaged.refused.length > 0) {
+    log.throttled('warn', 'ingest_rows_refused', {
+      refused: salvaged.refused.length,
+      stored: salvaged.stored.length,
+      error: describeError(salvaged.refused[0]!.error),
+    });
+  }
+  return salvaged;
 }
 
 // Requests waiting while these writes run are merged into the next one; the rest of the pool stays for reads.
@@ -77,23 +141,29 @@ const writer = (writerGlobals[Symbol.for('chatwatch.eventWriter')] ??= createCoa
   maxQueuedRows: MAX_QUEUED_ROWS,
   keyOf: (row) => keyOf(row.projectId, row.eventId),
   write: insertRows,
-  // A merged write refused for its values is retried request by request, so only the request at fault fails.
-  retryAlone: isDataError,
+  // A merged write refused for its values is retried request by request, and a request refused alone is salvaged.
+  refusedForValues,
+  salvage: salvageInTransaction,
   afterWrite: (stored) => recordLive(getKv(), stored),
 }));
 
 export type StoreResult = {
-  /** The rows that were new; the others were stored before. */
+  /** The rows that were new; the others were stored before, or refused. */
   stored: NewEventRow[];
+  /** The rows Postgres refused (see `refusalMessage`); the others of the request are stored or duplicates. */
+  refused: Refused<NewEventRow>[];
   /** Settles when the KV live counters include the stored rows (never rejects). */
   liveRecorded: Promise<void>;
 };
 
-/** Stores one project's rows, all or nothing (possibly in one statement with other requests' rows). */
+/**
+ * Stores one request's rows, possibly in one statement with other requests' rows. When Postgres refuses some
+ * of them, the others are still stored once each; any other failure stores nothing of this request.
+ */
 export async function storeRows(rows: NewEventRow[]): Promise<StoreResult> {
   try {
-    const { rows: stored, afterWrite } = await writer.store(rows);
-    return { stored, liveRecorded: afterWrite };
+    const { rows: stored, refused, afterWrite } = await writer.store(rows);
+    return { stored, refused, liveRecorded: afterWrite };
   } catch (error) {
     if (error instanceof CoalescerBusyError) {
       throw new AppError(

@@ -1,8 +1,8 @@
 import type { NewEventRow } from '@/db/schema';
 import { computeCost, type PriceTable } from './pricing';
-import { EVENT_TYPES, type EventType, type ParsedEvent } from './schema';
+import { EVENT_FIELDS, EVENT_TYPES, type EventType, type ParsedEvent } from './schema';
 
-/** Event fields stored in typed columns, by event field name; everything else goes to `attributes`. */
+/** The typed column of an event field, for the types that declare the field; everything else goes to `attributes`. */
 const COLUMNS: Record<string, keyof NewEventRow> = {
   userId: 'userId',
   sessionId: 'sessionId',
@@ -47,12 +47,19 @@ const COLUMNS: Record<string, keyof NewEventRow> = {
   responseLength: 'length',
 };
 
-/** Per event type, the column of each typed field (some depend on the type); other fields go to `attributes`. */
-const COLUMNS_BY_TYPE = Object.fromEntries(
+/**
+ * Per event type, the column of each field that type declares (validated for that column's kind). A field the
+ * type does not declare, one of another type included (`value` on an `ai.call`), goes to `attributes`.
+ */
+export const COLUMNS_BY_TYPE: Record<EventType, ReadonlyMap<string, keyof NewEventRow>> = Object.fromEntries(
   EVENT_TYPES.map((type) => {
-    const columns = new Map(Object.entries(COLUMNS));
-    columns.set('status', type === 'ai.call' ? 'status' : 'httpStatus');
+    const columns = new Map<string, keyof NewEventRow>();
+    for (const field of EVENT_FIELDS[type]) {
+      const column = field === 'status' ? (type === 'ai.call' ? 'status' : 'httpStatus') : COLUMNS[field];
+      if (column) columns.set(field, column);
+    }
     if (type === 'log') columns.set('event', 'name');
+    // An auth method (password, oauth) is not an HTTP method.
     if (type === 'auth.attempt') columns.delete('method');
     return [type, columns];
   }),
