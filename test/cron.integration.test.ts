@@ -33,6 +33,8 @@ const port = (receiver.address() as AddressInfo).port;
 
 const CRON_SECRET = `cron-${randomUUID()}`;
 process.env.ALERT_WEBHOOK_URL = `http://127.0.0.1:${port}/hook`;
+// The test receivers listen on loopback, which channels may reach only when the operator allows it.
+process.env.CHANNEL_ALLOWED_HOSTS = '127.0.0.1';
 process.env.CRON_SECRET = CRON_SECRET;
 process.env.PUBLIC_URL = 'http://chatwatch.test';
 

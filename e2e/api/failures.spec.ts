@@ -13,7 +13,12 @@ test.describe('rate limit', () => {
   let server: Server;
   test.beforeAll(async () => {
     // Its own in-process KV, so the main server's requests do not count against this key's window.
-    server = await startServer({ INGEST_RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: '', KV_REST_API_URL: '', KV_REST_API_TOKEN: '' });
+    server = await startServer({
+      INGEST_RATE_LIMIT_PER_MINUTE: '3',
+      REDIS_URL: '',
+      KV_REST_API_URL: '',
+      KV_REST_API_TOKEN: '',
+    });
   });
   test.afterAll(() => server.stop());
 
@@ -64,7 +69,10 @@ test.describe('database down', () => {
     const body = await down.json();
     expect(body.error.code).toBe('unavailable');
     expect(body.error.message).toContain('nothing was stored');
-    const health = await fetch(`${server.url}/api/health`);
+    // A read key gets a fresh probe (anonymous callers may get one up to 30 s old).
+    const health = await fetch(`${server.url}/api/health`, {
+      headers: { Authorization: `Bearer ${E2E_API_KEY}` },
+    });
     expect(health.status).toBe(503);
     expect((await health.json()).status).toBe('down');
 
@@ -79,14 +87,24 @@ test.describe('database down', () => {
 
   test('the client retries through an outage and stores each event exactly once', async () => {
     const prefix = runId();
-    const client = createClient({ url: server.url, apiKey: E2E_API_KEY, batchSize: 50, flushIntervalMs: 200, onError: () => {} });
+    const client = createClient({
+      url: server.url,
+      apiKey: E2E_API_KEY,
+      batchSize: 50,
+      flushIntervalMs: 200,
+      onError: () => {},
+    });
     proxy.cut();
     for (let i = 0; i < 120; i++) client.track({ type: 'page.view', id: `${prefix}-${i}`, path: `/p/${i}` });
     await expect.poll(() => client.stats().retries, { timeout: 15_000 }).toBeGreaterThan(0);
     proxy.restore();
     await client.close();
     expect(client.stats()).toMatchObject({ accepted: 120, duplicates: 0, failed: 0, dropped: 0 });
-    const all = Array.from({ length: 120 }, (_, i) => ({ type: 'page.view', id: `${prefix}-${i}`, path: `/p/${i}` }));
+    const all = Array.from({ length: 120 }, (_, i) => ({
+      type: 'page.view',
+      id: `${prefix}-${i}`,
+      path: `/p/${i}`,
+    }));
     const check = await post(server, all);
     expect(await check.json()).toEqual({ accepted: 0, duplicates: 120, rejected: 0 });
   });
@@ -95,7 +113,11 @@ test.describe('database down', () => {
 test.describe('KV down', () => {
   let server: Server;
   test.beforeAll(async () => {
-    server = await startServer({ REDIS_URL: 'redis://127.0.0.1:1', KV_REST_API_URL: '', KV_REST_API_TOKEN: '' });
+    server = await startServer({
+      REDIS_URL: 'redis://127.0.0.1:1',
+      KV_REST_API_URL: '',
+      KV_REST_API_TOKEN: '',
+    });
   });
   test.afterAll(() => server.stop());
 

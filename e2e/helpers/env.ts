@@ -11,6 +11,8 @@ export function e2eServerEnv(overrides: Record<string, string> = {}): Record<str
     INGEST_RATE_LIMIT_PER_MINUTE: '100000',
     HEALTH_TIMEOUT_MS: '1000',
     PGLITE_DIR: 'memory://',
+    // The test receivers (webhook, Slack, PagerDuty, SMTP) listen on loopback, which channels reach only when allowed.
+    CHANNEL_ALLOWED_HOSTS: '127.0.0.1,localhost',
   };
   for (const name of ['PATH', 'HOME', 'DATABASE_URL', 'REDIS_URL', 'KV_REST_API_URL', 'KV_REST_API_TOKEN']) {
     const value = process.env[name];

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
 import { auditLog, notificationChannels, type NotificationChannelRow } from '@/db/schema';
-import { actorOf, assertAdmin, type Viewer } from '@/lib/auth/viewer';
+import { actorOf, assertAdmin, type Member } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
 import { listProjectChannels } from './channel-store';
@@ -10,10 +10,13 @@ import {
   buildChannelConfig,
   changedSecrets,
   channelFormValues,
+  channelUrls,
   channelView,
   type ChannelForm,
   type ChannelView,
 } from './channel-schema';
+import type { ChannelConfig } from './channels';
+import { channelUrlProblem } from './channels/policy';
 import { channelsFromEnv } from './channels-from-env';
 import type { ChannelKind, Severity } from './engine/types';
 
@@ -95,13 +98,21 @@ function auditView(
 
 export async function auditChannel(
   db: Db,
-  viewer: Viewer,
+  viewer: Member,
   projectId: string,
   action: ChannelAuditAction,
   name: string,
   details: Record<string, unknown>,
 ) {
   await db.insert(auditLog).values({ projectId, actor: actorOf(viewer), action, target: name, details });
+}
+
+/** A URL (new or kept) that reaches a loopback, link-local or private address is refused, naming the fix. */
+async function assertReachable(config: ChannelConfig): Promise<void> {
+  for (const { label, url, protocols } of channelUrls(config)) {
+    const problem = await channelUrlProblem(url, label, protocols);
+    if (problem) throw new AppError('bad_request', problem);
+  }
 }
 
 async function findRow(db: Db, projectId: string, channelId: string): Promise<NotificationChannelRow | null> {
@@ -124,12 +135,13 @@ async function requireRow(db: Db, projectId: string, channelId: string): Promise
 }
 
 export async function createChannel(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   form: ChannelForm,
 ): Promise<AdminChannel> {
-  assertAdmin(viewer, 'add notification channels');
+  assertAdmin(viewer, projectId, 'add notification channels');
   const config = buildChannelConfig(form, null);
+  await assertReachable(config);
   const db = await getDb();
   await requireProject(db, projectId);
   return db.transaction(async (tx) => {
@@ -155,16 +167,17 @@ export async function createChannel(
 
 /** Saves an edit; secret fields left blank keep their stored values. */
 export async function updateChannel(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   channelId: string,
   form: ChannelForm,
 ): Promise<{ channel: AdminChannel; changed: boolean }> {
-  assertAdmin(viewer, 'edit notification channels');
+  assertAdmin(viewer, projectId, 'edit notification channels');
   const db = await getDb();
   return db.transaction(async (tx) => {
     const row = await requireRow(tx, projectId, channelId);
     const config = buildChannelConfig(form, row.config);
+    await assertReachable(config);
     const next = {
       name: form.name,
       type: form.type,
@@ -178,12 +191,12 @@ export async function updateChannel(
 }
 
 export async function setChannelEnabled(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   channelId: string,
   enabled: boolean,
 ): Promise<{ channel: AdminChannel; changed: boolean }> {
-  assertAdmin(viewer, `${enabled ? 'enable' : 'disable'} notification channels`);
+  assertAdmin(viewer, projectId, `${enabled ? 'enable' : 'disable'} notification channels`);
   const db = await getDb();
   return db.transaction(async (tx) =>
     saveChange(tx, viewer, await requireRow(tx, projectId, channelId), { enabled }),
@@ -192,7 +205,7 @@ export async function setChannelEnabled(
 
 async function saveChange(
   db: Db,
-  viewer: Viewer,
+  viewer: Member,
   row: NotificationChannelRow,
   patch: Partial<
     Pick<NotificationChannelRow, 'name' | 'type' | 'config' | 'severities' | 'sendResolved' | 'enabled'>
@@ -223,11 +236,11 @@ async function saveChange(
 
 /** Deletes a settings channel. Its past deliveries stay as history under `db:<id>`. */
 export async function deleteChannel(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   channelId: string,
 ): Promise<AdminChannel> {
-  assertAdmin(viewer, 'delete notification channels');
+  assertAdmin(viewer, projectId, 'delete notification channels');
   const db = await getDb();
   return db.transaction(async (tx) => {
     const row = await requireRow(tx, projectId, channelId);

@@ -5,6 +5,7 @@ import {
   changedSecrets,
   channelFormSchema,
   channelFormValues,
+  channelUrls,
   channelView,
   createChannelSchema,
   maskRoutingKey,
@@ -187,5 +188,23 @@ describe('channelView', () => {
   it('hides short routing keys entirely', () => {
     expect(maskRoutingKey('abcdefgh')).toBe('…');
     expect(maskRoutingKey('abcdefgh1234')).toBe('…1234');
+  });
+});
+
+describe('channelUrls', () => {
+  it('names every URL a config reaches with its form label, so the reach policy can check each', () => {
+    expect(channelUrls({ type: 'webhook', url: 'http://10.0.0.1/h', secret: null })).toEqual([
+      { label: 'Webhook URL', url: 'http://10.0.0.1/h', protocols: ['http:', 'https:'] },
+    ]);
+    expect(channelUrls({ type: 'slack', webhookUrl: SLACK_URL })).toEqual([
+      { label: 'Slack webhook URL', url: SLACK_URL, protocols: ['http:', 'https:'] },
+    ]);
+    expect(channelUrls({ type: 'pagerduty', routingKey: ROUTING_KEY, eventsUrl: 'http://[::1]:9/' })).toEqual(
+      [{ label: 'Events API URL', url: 'http://[::1]:9/v2/enqueue', protocols: ['http:', 'https:'] }],
+    );
+    expect(channelUrls({ type: 'pagerduty', routingKey: ROUTING_KEY, eventsUrl: null })).toEqual([]);
+    expect(channelUrls({ type: 'email', smtpUrl: SMTP_URL, to: ['a@example.com'] })).toEqual([
+      { label: 'SMTP URL', url: SMTP_URL, protocols: ['smtp:', 'smtps:'] },
+    ]);
   });
 });

@@ -194,6 +194,31 @@ export function buildChannelConfig(form: ChannelForm, previous: ChannelConfig | 
   }
 }
 
+export type ChannelUrl = {
+  label: string;
+  url: string;
+  protocols: readonly ['http:', 'https:'] | readonly ['smtp:', 'smtps:'];
+};
+
+const HTTP = ['http:', 'https:'] as const;
+const SMTP = ['smtp:', 'smtps:'] as const;
+
+/** Every URL a config makes deliveries reach, labelled as its form field is: each must pass the reach policy. */
+export function channelUrls(config: ChannelConfig): ChannelUrl[] {
+  switch (config.type) {
+    case 'webhook':
+      return [{ label: 'Webhook URL', url: config.url, protocols: HTTP }];
+    case 'slack':
+      return [{ label: 'Slack webhook URL', url: config.webhookUrl, protocols: HTTP }];
+    case 'pagerduty':
+      return config.eventsUrl
+        ? [{ label: 'Events API URL', url: pagerDutyEnqueueUrl(config.eventsUrl), protocols: HTTP }]
+        : [];
+    case 'email':
+      return [{ label: 'SMTP URL', url: config.smtpUrl, protocols: SMTP }];
+  }
+}
+
 /** Names of the secret fields an edit replaced or cleared: for the audit log, never their values. */
 export function changedSecrets(previous: ChannelConfig | null, next: ChannelConfig): string[] {
   const secrets = (c: ChannelConfig | null): Record<string, string | null | undefined> => {

@@ -14,6 +14,7 @@ import {
   type DigestItem,
   type DigestNotification,
 } from './channels';
+import { reachPolicyFor } from './channels/policy';
 import type { ConfiguredChannel } from './channels-from-env';
 import { utcDayBounds } from './engine/schedule';
 import type { Rule } from './engine/types';
@@ -137,16 +138,18 @@ async function sendOne(
 
   let result: DeliveryResult;
   let kind: AlertNotification['kind'] | 'digest';
+  const opts = { reach: reachPolicyFor(channel.id) };
   if (row.kind === 'digest') {
     kind = 'digest';
     result = await deliverDigest(
       channel.config,
       await buildDigest(row.projectId, row.digestDay!, { slug: row.projectSlug, name: row.projectName }),
+      opts,
     );
   } else {
     const notification = await buildNotification(row);
     kind = notification.kind;
-    result = await deliver(channel.config, notification);
+    result = await deliver(channel.config, notification, opts);
   }
   if (result.ok) {
     await db
@@ -194,6 +197,8 @@ async function sendOne(
     channel: row.channel,
     attempt,
     giveUp,
+    status: result.status ?? null,
+    durationMs: result.durationMs,
     error: result.error,
   });
   return 'failed';

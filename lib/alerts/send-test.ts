@@ -1,18 +1,21 @@
 import 'server-only';
-import type { Viewer } from '@/lib/auth/viewer';
+import type { Member } from '@/lib/auth/viewer';
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 import { getProjectById } from '@/lib/projects/queries';
 import { assertChannelAdmin, auditChannel, findChannelRow } from './channel-admin';
 import { deliver, type AlertNotification, type ChannelConfig, type DeliveryOptions } from './channels';
+import { reachPolicyFor } from './channels/policy';
 import { channelsFromEnv } from './channels-from-env';
 import { SEVERITIES, type Severity } from './engine/types';
 
+/** What the receiver answered: its status and how long it took, never its body. */
 export type TestOutcome = {
   channelName: string;
   ok: boolean;
   status?: number;
+  /** Our own short reason (`HTTP 500 from https://host`, `redirects are not followed`, `refused: ...`) */
   error?: string;
   durationMs: number;
 };
@@ -73,20 +76,19 @@ async function resolveTarget(projectId: string, channelId: string): Promise<Test
  * Disabled channels can be tested too (to check them before enabling). Audited as `channel.tested`.
  */
 export async function sendTestNotification(
-  viewer: Viewer | null,
+  viewer: Member | null,
   projectId: string,
   channelId: string,
   opts: DeliveryOptions = {},
 ): Promise<TestOutcome> {
-  assertChannelAdmin(viewer, 'send test notifications');
+  assertChannelAdmin(viewer, projectId, 'send test notifications');
   const project = await getProjectById(projectId);
   if (!project) throw new AppError('not_found', 'This project no longer exists; pick another project.');
   const target = await resolveTarget(projectId, channelId);
-  const result = await deliver(
-    target.config,
-    testNotification(project, target, new Date(), env.PUBLIC_URL),
-    opts,
-  );
+  const result = await deliver(target.config, testNotification(project, target, new Date(), env.PUBLIC_URL), {
+    reach: reachPolicyFor(target.id),
+    ...opts,
+  });
   const outcome: TestOutcome = {
     channelName: target.name,
     ok: result.ok,
@@ -98,6 +100,7 @@ export async function sendTestNotification(
     channel: target.id,
     ok: outcome.ok,
     status: outcome.status ?? null,
+    durationMs: outcome.durationMs,
     ...(outcome.error ? { error: outcome.error } : {}),
   });
   return outcome;

@@ -3,6 +3,7 @@ import { getDb } from '@/db/client';
 import { describeError, isDatabaseUnavailable } from '@/db/errors';
 import { healthChecks, type NewHealthCheck } from '@/db/schema';
 import { getKv } from '@/lib/kv';
+import { log } from '@/lib/log';
 import { CHECK_NAMES, type HealthReport } from './status';
 
 const MINUTE_MS = 60_000;
@@ -39,7 +40,8 @@ export async function recordHealthReport(
     await db.insert(healthChecks).values(rows);
     return true;
   } catch (error) {
-    if (!isDatabaseUnavailable(error)) log('health_record_failed', error);
+    if (!isDatabaseUnavailable(error))
+      log.throttled('warn', 'health_record_failed', { error: describeError(error) });
     return false;
   }
 }
@@ -51,7 +53,7 @@ async function claimMinute(minute: number): Promise<boolean> {
       onlyIfAbsent: true,
     });
   } catch (error) {
-    log('health_record_claim_failed', error);
+    log.throttled('warn', 'health_record_claim_failed', { error: describeError(error) });
     return claimLocally(minute);
   }
 }
@@ -60,8 +62,4 @@ function claimLocally(minute: number): boolean {
   if (minute === lastLocalMinute) return false;
   lastLocalMinute = minute;
   return true;
-}
-
-function log(event: string, error: unknown) {
-  console.error(JSON.stringify({ level: 'warn', event, error: describeError(error) }));
 }

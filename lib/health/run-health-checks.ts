@@ -3,8 +3,9 @@ import { sql } from 'drizzle-orm';
 import { getDb, rawRows } from '@/db/client';
 import { env } from '@/lib/env';
 import { getKv } from '@/lib/kv';
+import { createHealthCache, type HealthCache } from './cache';
 import { recordHealthReport } from './record';
-import { probeClaude, probeClerk, probeDatabase, probeKv, runProbes, shareInFlight } from './probes';
+import { probeClaude, probeClerk, probeDatabase, probeKv, runProbes } from './probes';
 import { summarizeHealth, type HealthReport } from './status';
 
 async function checkHealth(options: { everyCall?: boolean } = {}): Promise<HealthReport> {
@@ -20,13 +21,33 @@ async function checkHealth(options: { everyCall?: boolean } = {}): Promise<Healt
   return report;
 }
 
-/** Probes the database, KV, Claude and Clerk in parallel; answers within HEALTH_TIMEOUT_MS plus overhead. */
-export const runHealthChecks: () => Promise<HealthReport> = shareInFlight(checkHealth);
+// Next bundles the health route and the cron route apart: globalThis gives them one cache per process,
+// so the cron's probe serves anonymous callers too.
+const CACHE: unique symbol = Symbol.for('chatwatch.healthCache');
+type GlobalWithCache = typeof globalThis & { [CACHE]?: HealthCache<HealthReport> };
+
+function healthCache(): HealthCache<HealthReport> {
+  const scope = globalThis as GlobalWithCache;
+  scope[CACHE] ??= createHealthCache(() => checkHealth());
+  return scope[CACHE];
+}
+
+/** Probes the database, KV, Claude and Clerk in parallel now (shared with a probe in flight). */
+export function runHealthChecks(): Promise<HealthReport> {
+  return healthCache().fresh();
+}
+
+/** The last probe (this instance's or the cron's) while under 30 s old, else a new one: for anonymous callers. */
+export function recentHealthReport(): Promise<HealthReport> {
+  return healthCache().recent();
+}
 
 /**
  * The alerts cron's probe: records every call (the cron runs once a minute under its own lock), so a
- * health rule counting N failed checks in a row sees one check per run.
+ * health rule counting N failed checks in a row sees one check per run. Kept as the latest report.
  */
-export function runScheduledHealthChecks(): Promise<HealthReport> {
-  return checkHealth({ everyCall: true });
+export async function runScheduledHealthChecks(): Promise<HealthReport> {
+  const report = await checkHealth({ everyCall: true });
+  healthCache().remember(report);
+  return report;
 }

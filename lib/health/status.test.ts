@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpStatusOf, summarizeHealth, type ProbeResults } from './status';
+import { httpStatusOf, publicHealth, summarizeHealth, type ProbeResults } from './status';
 
 const NOW = new Date('2025-01-02T03:04:05.000Z');
 const allOk: ProbeResults = {
@@ -80,5 +80,32 @@ describe('summarizeHealth', () => {
       NOW,
     );
     expect(report.status).toBe('degraded');
+  });
+});
+
+describe('publicHealth', () => {
+  it('keeps the verdict, the booleans and the time, and drops reasons and latency', () => {
+    const report = summarizeHealth(
+      {
+        ...allOk,
+        ai: { state: 'fail', latencyMs: 2000, reason: 'timeout after 2000 ms' },
+        auth: { state: 'not_configured', reason: 'CLERK_SECRET_KEY not set' },
+      },
+      NOW,
+    );
+    const shown = publicHealth(report);
+    expect(shown).toEqual({
+      status: 'degraded',
+      checks: { database: true, cache: true, ai: false, auth: false },
+      timestamp: '2025-01-02T03:04:05.000Z',
+    });
+    expect(JSON.stringify(shown)).not.toMatch(/timeout|CLERK|not_configured|2000/);
+    expect(
+      httpStatusOf(
+        publicHealth(
+          summarizeHealth({ ...allOk, database: { state: 'fail', latencyMs: 1, reason: 'x' } }, NOW),
+        ),
+      ),
+    ).toBe(503);
   });
 });

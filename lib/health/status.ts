@@ -52,3 +52,14 @@ function statusOf(results: ProbeResults): HealthStatus {
 export function httpStatusOf(report: Pick<HealthReport, 'status'>): 200 | 503 {
   return report.status === 'down' ? 503 : 200;
 }
+
+/**
+ * What anonymous callers see: the verdict, one boolean per dependency and when it was probed. Reasons and
+ * per-dependency latency stay with signed-in callers and the cron: they describe the deployment (which
+ * integrations are configured, which timeouts hit) to whoever asks.
+ */
+export type PublicHealthReport = Pick<HealthReport, 'status' | 'checks' | 'timestamp'>;
+
+export function publicHealth(report: HealthReport): PublicHealthReport {
+  return { status: report.status, checks: { ...report.checks }, timestamp: report.timestamp };
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { enforceRateLimit } from '@/lib/ingest/rate-limit';
 import { env } from '@/lib/env';
 import { startUpstashBridge, type UpstashBridge } from '@/test/upstash-bridge';
 import { kvContract } from './contract';
@@ -73,6 +74,54 @@ describe('Redis TCP', () => {
         for (const socket of sockets) socket.destroy();
         silent.close();
       }
+    });
+  });
+
+  describe('logging an outage', () => {
+    /** The JSON lines written to stderr for `event` while `work` runs. */
+    async function linesOf(event: string, work: () => Promise<unknown>) {
+      const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        await work();
+        return spy.mock.calls
+          .map(([line]) => String(line))
+          .filter((line) => line.includes(`"event":"${event}"`))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+    // A clock of its own, so lines other tests already wrote this minute do not count.
+    let clock = Date.now() + 3_600_000 * (1 + Math.floor(Math.random() * 1000));
+    afterEach(() => vi.useRealTimers());
+
+    test('a Redis that is down writes one line a minute, not one per request', async () => {
+      vi.setSystemTime(clock);
+      const kv = createRedisKv('redis://127.0.0.1:1');
+      try {
+        const first = await linesOf('kv_redis_error', async () => {
+          for (let i = 0; i < 15; i++) await kv.get('k').catch(() => undefined);
+        });
+        expect(first).toHaveLength(1);
+        expect(first[0]).toMatchObject({ level: 'warn', event: 'kv_redis_error' });
+        clock += 61_000;
+        vi.setSystemTime(clock);
+        const next = await linesOf('kv_redis_error', () => kv.get('k').catch(() => undefined));
+        expect(next).toHaveLength(1);
+        expect(next[0]?.suppressed).toBeGreaterThanOrEqual(14);
+      } finally {
+        await kv.close();
+      }
+    });
+
+    test('the ingest rate limit lets requests through with KV down and logs that once a minute', async () => {
+      clock += 3_600_000;
+      vi.setSystemTime(clock);
+      const down = { ...createMemoryKv(), incrBy: () => Promise.reject(new Error('KV down')) } as Kv;
+      const lines = await linesOf('rate_limit_kv_unavailable', async () => {
+        for (let i = 0; i < 50; i++) await enforceRateLimit(down, 'key-1', 10, clock);
+      });
+      expect(lines).toEqual([{ level: 'warn', event: 'rate_limit_kv_unavailable', error: 'Error: KV down' }]);
     });
   });
 

@@ -1,11 +1,11 @@
 import { createClient } from 'redis';
+import { log } from '@/lib/log';
 import { KvClosedError, assertIntegerAmount, assertTtlSeconds, hashFromFlatReply } from './commands';
 import type { Kv } from './types';
 
 const CONNECT_TIMEOUT_MS = 1_000;
 /** Upper bound for one operation, connecting included. */
 const OPERATION_TIMEOUT_MS = 2_000;
-const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
  * Redis over TCP (RESP2). Connects on first use; when the connection drops, the next operation
@@ -21,12 +21,11 @@ export function createRedisKv(url: string): Kv {
   });
   type Client = typeof client;
 
-  let lastErrorLoggedAt = 0;
+  // A Redis that is down fails every request: one line a minute, with how many were suppressed.
   client.on('error', (error: unknown) => {
-    const now = Date.now();
-    if (now - lastErrorLoggedAt < ERROR_LOG_INTERVAL_MS) return;
-    lastErrorLoggedAt = now;
-    console.error(`[kv] Redis connection error: ${error instanceof Error ? error.message : String(error)}`);
+    log.throttled('warn', 'kv_redis_error', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   });
 
   let closed = false;

@@ -6,13 +6,15 @@ import { Button } from '@/components/ui/form-parts';
 
 /**
  * Sends a test notification now. Renders the button and, on a line of its own in a flex-wrap parent,
- * what the receiver answered.
+ * the outcome: the receiver's status and the time taken, never what it wrote back.
  */
 export function ButtonSendTest({ projectId, channelId }: { projectId: string; channelId: string }) {
   const [state, formAction, pending] = useActionState(testChannelAction, null);
   const test = state && 'test' in state ? state.test : null;
   const failed = (state && 'error' in state) || (test && !test.ok);
   const message = state ? ('error' in state ? state.error : state.ok) : null;
+  // A success message already says how long it took.
+  const timing = test && !test.ok ? ` (${test.durationMs} ms)` : '';
   return (
     <>
       <form action={formAction}>
@@ -33,6 +35,7 @@ export function ButtonSendTest({ projectId, channelId }: { projectId: string; ch
             className={failed ? 'text-rose-700 dark:text-rose-400' : 'text-emerald-700 dark:text-emerald-400'}
           >
             {message}
+            {timing}
           </p>
         ) : null}
       </div>

@@ -5,8 +5,15 @@
 import { escapeHtml, oneLine, truncate } from './format';
 import { postJson } from './http';
 import { sendEmailMessage, type EmailConfig, type EmailMessage } from './email';
-import type { SlackConfig, SlackPayload } from './slack';
-import { slackEscape } from './slack';
+import {
+  mrkdwn,
+  slackEscape,
+  slackLink,
+  slackText,
+  type SlackBlock,
+  type SlackConfig,
+  type SlackPayload,
+} from './slack';
 import type { DeliveryOptions, DeliveryResult, Severity } from './types';
 import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER, type WebhookConfig } from './webhook';
 
@@ -70,31 +77,28 @@ export function buildDigestWebhookPayload(d: DigestNotification): DigestWebhookP
 
 export function buildDigestSlackPayload(d: DigestNotification): SlackPayload {
   const title = digestTitle(d);
-  const section = (heading: string, items: DigestItem[]) =>
-    ({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: truncate(
-          `*${heading}*\n${items.length === 0 ? 'None' : items.map((i) => `• ${slackEscape(itemLine(i))}`).join('\n')}`,
-          3000,
-        ),
-      },
-    }) as const;
+  const section = (heading: string, items: DigestItem[]): SlackBlock => {
+    const lines = items.length === 0 ? 'None' : items.map((i) => `• ${slackEscape(itemLine(i))}`).join('\n');
+    return { type: 'section', text: mrkdwn(truncateLines(`*${heading}*\n${lines}`, 3000)) };
+  };
   return {
-    text: title,
+    text: slackText(title, 3000),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: truncate(title, 150), emoji: false } },
+      { type: 'header', text: { type: 'plain_text', text: slackText(title, 150), emoji: false } },
       section('Incidents', d.incidents),
       section('P4 alerts', d.lowPriority),
-      {
-        type: 'context',
-        elements: [
-          { type: 'mrkdwn', text: `<${d.links.alerts.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|Alerts>` },
-        ],
-      },
+      { type: 'context', elements: [mrkdwn(slackLink(d.links.alerts, 'Alerts'))] },
     ],
+    unfurl_links: false,
+    unfurl_media: false,
   };
+}
+
+/** Cuts escaped mrkdwn at a line break, so no entity (`&lt;`) is cut in half. */
+function truncateLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf('\n', max - 2);
+  return `${text.slice(0, cut > 0 ? cut : 0)}\n…`;
 }
 
 export function buildDigestEmail(d: DigestNotification): EmailMessage {

@@ -1,6 +1,13 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { alertTitle, escapeHtml, formatNumber, oneLine, orNa, redact, truncate } from './format';
-import { DEFAULT_TIMEOUT_MS, type AlertNotification, type DeliveryOptions, type DeliveryResult } from './types';
+import { checkedAddresses, ReachRefusedError, STRICT_REACH } from './reach';
+import { systemLookup } from './transport';
+import {
+  DEFAULT_TIMEOUT_MS,
+  type AlertNotification,
+  type DeliveryOptions,
+  type DeliveryResult,
+} from './types';
 
 export interface EmailConfig {
   /** `SMTP_URL`: smtp://user:pass@host:port (or smtps:// for implicit TLS) */
@@ -65,12 +72,23 @@ export function buildEmailMessage(n: AlertNotification): EmailMessage {
   return { subject, text, html };
 }
 
-const RETRYABLE_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETLS', 'EPROTOCOL']);
+const RETRYABLE_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETLS',
+  'EPROTOCOL',
+]);
 
 /** Connection problems and SMTP 4xx are transient; auth failures, 5xx and bad addresses are not. */
 export function classifySmtpError(err: { code?: unknown; responseCode?: unknown }): boolean {
   if (typeof err.responseCode === 'number') return err.responseCode >= 400 && err.responseCode < 500;
-  if (typeof err.code === 'string') return RETRYABLE_CODES.has(err.code) || !['EAUTH', 'EENVELOPE', 'EMESSAGE', 'ECONFIG'].includes(err.code);
+  if (typeof err.code === 'string')
+    return RETRYABLE_CODES.has(err.code) || !['EAUTH', 'EENVELOPE', 'EMESSAGE', 'ECONFIG'].includes(err.code);
   return true;
 }
 
@@ -88,16 +106,45 @@ function smtpSecrets(smtpUrl: string): string[] {
 export function sendEmail(
   config: EmailConfig,
   notification: AlertNotification,
-  opts: Pick<DeliveryOptions, 'timeoutMs'> = {},
+  opts: Pick<DeliveryOptions, 'timeoutMs' | 'reach' | 'lookup'> = {},
 ): Promise<DeliveryResult> {
   return sendEmailMessage(config, () => buildEmailMessage(notification), opts);
 }
 
-/** Sends one message over SMTP with a timeout covering the whole exchange. Never throws. */
+/** Query options of an SMTP URL that nodemailer may read; others (`proxy`, `service`, `localAddress`, ...) could send it elsewhere. */
+const SAFE_SMTP_OPTIONS = /^(tls\.[A-Za-z]+|requireTLS|ignoreTLS|opportunisticTLS|name|authMethod)$/;
+
+/**
+ * Where nodemailer connects: for a channel under a reach policy, the checked address itself (so DNS is asked
+ * once, right here) with the name kept for TLS; the operator's own SMTP_URL as written.
+ */
+async function smtpTarget(
+  smtpUrl: string,
+  opts: Pick<DeliveryOptions, 'reach' | 'lookup'>,
+): Promise<{ url: string; servername?: string }> {
+  const policy = opts.reach ?? STRICT_REACH;
+  if ('unrestricted' in policy) return { url: smtpUrl };
+  const url = new URL(smtpUrl);
+  for (const key of [...url.searchParams.keys()])
+    if (!SAFE_SMTP_OPTIONS.test(key)) url.searchParams.delete(key);
+  const checked = await checkedAddresses(url, policy, opts.lookup ?? systemLookup);
+  if (!checked.ok) throw new ReachRefusedError(checked.refusal);
+  const first = checked.addresses[0];
+  if (!first) throw Object.assign(new Error('no address'), { code: 'EDNS' });
+  const name = url.hostname.replace(/^\[|\]$/g, '');
+  if (first.address === name) return { url: url.toString() };
+  url.hostname = first.family === 6 ? `[${first.address}]` : first.address;
+  return { url: url.toString(), servername: name };
+}
+
+/**
+ * Sends one message over SMTP with a timeout covering the whole exchange, DNS included. Never throws.
+ * Errors keep our own code and the server's reply code, never the text the server sent.
+ */
 export async function sendEmailMessage(
   config: EmailConfig,
   build: () => EmailMessage,
-  opts: Pick<DeliveryOptions, 'timeoutMs'> = {},
+  opts: Pick<DeliveryOptions, 'timeoutMs' | 'reach' | 'lookup'> = {},
 ): Promise<DeliveryResult> {
   const started = performance.now();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -105,7 +152,8 @@ export async function sendEmailMessage(
   const secrets = smtpSecrets(config.smtpUrl);
 
   const to = config.to.map((s) => s.trim()).filter(Boolean);
-  if (to.length === 0) return { ok: false, retryable: false, error: 'no recipients configured', durationMs: elapsed() };
+  if (to.length === 0)
+    return { ok: false, retryable: false, error: 'no recipients configured', durationMs: elapsed() };
   let protocol: string;
   try {
     protocol = new URL(config.smtpUrl).protocol;
@@ -113,25 +161,43 @@ export async function sendEmailMessage(
     return { ok: false, retryable: false, error: 'invalid SMTP URL', durationMs: elapsed() };
   }
   if (protocol !== 'smtp:' && protocol !== 'smtps:') {
-    return { ok: false, retryable: false, error: 'invalid SMTP URL (expected smtp:// or smtps://)', durationMs: elapsed() };
+    return {
+      ok: false,
+      retryable: false,
+      error: 'invalid SMTP URL (expected smtp:// or smtps://)',
+      durationMs: elapsed(),
+    };
   }
 
   let transport: Transporter | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let abandoned = false;
   try {
-    transport = nodemailer.createTransport({
-      url: config.smtpUrl,
-      connectionTimeout: timeoutMs,
-      greetingTimeout: timeoutMs,
-      socketTimeout: timeoutMs,
-    });
-    const msg = build();
-    const send = transport.sendMail({ from: config.from || DEFAULT_EMAIL_FROM, to, subject: msg.subject, text: msg.text, html: msg.html });
+    const send = (async () => {
+      const target = await smtpTarget(config.smtpUrl, opts);
+      if (abandoned) throw new Error('abandoned after the timeout');
+      transport = nodemailer.createTransport({
+        url: target.url,
+        ...(target.servername ? { servername: target.servername } : {}),
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      });
+      const msg = build();
+      return transport.sendMail({
+        from: config.from || DEFAULT_EMAIL_FROM,
+        to,
+        subject: msg.subject,
+        text: msg.text,
+        html: msg.html,
+      });
+    })();
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     const outcome = await Promise.race([send, timeout]);
     if (outcome === 'timeout') {
+      abandoned = true;
       send.catch(() => undefined);
       return { ok: false, retryable: true, error: `timeout after ${timeoutMs} ms`, durationMs: elapsed() };
     }
@@ -141,14 +207,18 @@ export async function sendEmailMessage(
     }
     return { ok: true, status: 250, retryable: false, durationMs: elapsed() };
   } catch (err) {
-    const e = (err ?? {}) as { code?: unknown; responseCode?: unknown; message?: unknown };
-    const code = typeof e.code === 'string' ? e.code : undefined;
-    const message = typeof e.message === 'string' ? e.message : 'unknown error';
+    if (err instanceof ReachRefusedError)
+      return { ok: false, retryable: false, error: err.message, durationMs: elapsed() };
+    const e = (err ?? {}) as { code?: unknown; originalCode?: unknown; responseCode?: unknown };
+    const code = typeof e.code === 'string' ? e.code : 'error';
+    const socket =
+      typeof e.originalCode === 'string' && e.originalCode !== code ? ` (${e.originalCode})` : '';
+    const reply = typeof e.responseCode === 'number' ? `: server replied ${e.responseCode}` : '';
     return {
       ok: false,
       ...(typeof e.responseCode === 'number' ? { status: e.responseCode } : {}),
       retryable: classifySmtpError(e),
-      error: redact(truncate(`SMTP ${code ? `${code}: ` : ''}${oneLine(message)}`, 300), secrets),
+      error: redact(truncate(oneLine(`SMTP ${code}${socket}${reply}`), 300), secrets),
       durationMs: elapsed(),
     };
   } finally {

@@ -1,4 +1,6 @@
-import { describeTarget, redact, truncate } from './format';
+import { describeTarget, redact } from './format';
+import { describeRefusal, ReachRefusedError, STRICT_REACH, staticRefusal } from './reach';
+import { postGuarded } from './transport';
 import { DEFAULT_TIMEOUT_MS, type DeliveryOptions, type DeliveryResult } from './types';
 
 export interface PostJsonInput {
@@ -9,8 +11,6 @@ export interface PostJsonInput {
   secrets?: ReadonlyArray<string | null | undefined>;
   /** Statuses counted as success; default any 2xx */
   isSuccess?: (status: number) => boolean;
-  /** Extracts a short reason from an error response body */
-  describeError?: (status: number, body: string) => string | undefined;
 }
 
 /** 408, 425, 429 and 5xx may heal by themselves; other 4xx will not. */
@@ -19,13 +19,15 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
- * POSTs JSON with an AbortController timeout covering the whole exchange (connect, headers, body).
- * Never throws. Error texts name only the receiver's origin, never its path or query.
+ * POSTs JSON with an AbortController timeout covering the whole exchange. Never throws. Keeps the status
+ * and the time taken, never the receiver's body; a redirect is a failure (never followed). The receiver's
+ * host must pass `opts.reach` (default: public addresses only), checked again on every address DNS gives.
+ * Error texts name only the receiver's origin, never its path or query.
  */
 export async function postJson(input: PostJsonInput, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
   const started = performance.now();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const doFetch = opts.fetch ?? ((u: string, init: RequestInit) => fetch(u, init));
+  const policy = opts.reach ?? STRICT_REACH;
   const secrets = [input.url, ...(input.secrets ?? [])];
   const target = describeTarget(input.url);
   const done = (r: Omit<DeliveryResult, 'durationMs'>): DeliveryResult => ({
@@ -37,9 +39,16 @@ export async function postJson(input: PostJsonInput, opts: DeliveryOptions = {})
   let url: URL;
   try {
     url = new URL(input.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
   } catch {
     return done({ ok: false, retryable: false, error: 'invalid receiver URL' });
+  }
+  const refusal = staticRefusal(url, policy);
+  if (refusal) {
+    const error =
+      refusal.reason === 'scheme'
+        ? 'invalid receiver URL (expected http:// or https://)'
+        : describeRefusal(refusal);
+    return done({ ok: false, retryable: false, error });
   }
 
   const controller = new AbortController();
@@ -48,34 +57,67 @@ export async function postJson(input: PostJsonInput, opts: DeliveryOptions = {})
     timedOut = true;
     controller.abort();
   }, timeoutMs);
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'chatwatch-alerts/1',
+    ...input.headers,
+  };
   try {
-    const res = await doFetch(url.toString(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'chatwatch-alerts/1', ...input.headers },
-      body: input.body,
-      signal: controller.signal,
-      redirect: 'manual',
-    });
-    const text = await res.text().catch(() => '');
-    const success = input.isSuccess ? input.isSuccess(res.status) : res.status >= 200 && res.status < 300;
-    if (success) return done({ ok: true, status: res.status, retryable: false });
-    const reason = input.describeError?.(res.status, text) ?? truncate(text.trim().replace(/\s+/g, ' '), 200);
+    let status: number;
+    if (opts.fetch) {
+      const res = await opts.fetch(url.toString(), {
+        method: 'POST',
+        headers,
+        body: input.body,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      status = res.status;
+      await res.body?.cancel().catch(() => undefined);
+    } else {
+      status = await postGuarded(url, {
+        headers,
+        body: input.body,
+        signal: controller.signal,
+        policy,
+        lookup: opts.lookup,
+      });
+    }
+    const success = input.isSuccess ? input.isSuccess(status) : status >= 200 && status < 300;
+    if (success) return done({ ok: true, status, retryable: false });
+    if (status >= 300 && status < 400)
+      return done({
+        ok: false,
+        status,
+        retryable: false,
+        error: `HTTP ${status} from ${target}: redirects are not followed`,
+      });
     return done({
       ok: false,
-      status: res.status,
-      retryable: isRetryableStatus(res.status),
-      error: `HTTP ${res.status} from ${target}${reason ? `: ${reason}` : ''}`,
+      status,
+      retryable: isRetryableStatus(status),
+      error: `HTTP ${status} from ${target}`,
     });
   } catch (err) {
     if (timedOut) return done({ ok: false, retryable: true, error: `timeout after ${timeoutMs} ms` });
+    const refused = refusedBy(err);
+    if (refused) return done({ ok: false, retryable: false, error: refused.message });
     return done({ ok: false, retryable: true, error: `request to ${target} failed: ${networkReason(err)}` });
   } finally {
     clearTimeout(timer);
   }
 }
 
+function refusedBy(err: unknown): ReachRefusedError | null {
+  if (err instanceof ReachRefusedError) return err;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause instanceof ReachRefusedError ? cause : null;
+}
+
 function networkReason(err: unknown): string {
   if (err instanceof Error) {
+    const own = (err as Error & { code?: string }).code;
+    if (own) return own;
     const cause = (err as Error & { cause?: unknown }).cause;
     if (cause instanceof Error) {
       const code = (cause as Error & { code?: string }).code;

@@ -6,8 +6,15 @@ import { sendWebhook, type WebhookConfig } from './webhook';
 
 export type * from './types';
 export { DEFAULT_TIMEOUT_MS } from './types';
-export { buildWebhookPayload, sendWebhook, signWebhookBody, WEBHOOK_SIGNATURE_HEADER, type WebhookConfig, type WebhookPayload } from './webhook';
-export { buildSlackPayload, sendSlack, type SlackConfig, type SlackPayload } from './slack';
+export {
+  buildWebhookPayload,
+  sendWebhook,
+  signWebhookBody,
+  WEBHOOK_SIGNATURE_HEADER,
+  type WebhookConfig,
+  type WebhookPayload,
+} from './webhook';
+export { buildSlackPayload, sendSlack, slackEscape, type SlackConfig, type SlackPayload } from './slack';
 export {
   buildPagerDutyEvent,
   DEFAULT_PAGERDUTY_EVENTS_URL,
@@ -19,7 +26,23 @@ export {
   type PagerDutyEvent,
 } from './pagerduty';
 export { buildEmailMessage, DEFAULT_EMAIL_FROM, emailSubject, sendEmail, type EmailConfig } from './email';
-export { nextAttemptAt, retryDelayMs, RETRY_CAP_MS, RETRY_HORIZON_MS, RETRY_SCHEDULE_MS, shouldGiveUp } from './retry';
+export {
+  classifyAddress,
+  parseAllowedHosts,
+  STRICT_REACH,
+  UNRESTRICTED_REACH,
+  type AllowedHost,
+  type Lookup,
+  type ReachPolicy,
+} from './reach';
+export {
+  nextAttemptAt,
+  retryDelayMs,
+  RETRY_CAP_MS,
+  RETRY_HORIZON_MS,
+  RETRY_SCHEDULE_MS,
+  shouldGiveUp,
+} from './retry';
 
 export type ChannelConfig =
   | ({ type: 'webhook' } & WebhookConfig)
@@ -30,7 +53,11 @@ export type ChannelConfig =
 export type ChannelType = ChannelConfig['type'];
 
 /** Sends one notification through one channel. Never throws. */
-export function deliver(channel: ChannelConfig, n: AlertNotification, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
+export function deliver(
+  channel: ChannelConfig,
+  n: AlertNotification,
+  opts: DeliveryOptions = {},
+): Promise<DeliveryResult> {
   switch (channel.type) {
     case 'webhook':
       return sendWebhook(channel, n, opts);

@@ -14,7 +14,12 @@ export interface PagerDutyConfig {
 
 export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 
-const SEVERITY: Record<Severity, PagerDutySeverity> = { P1: 'critical', P2: 'error', P3: 'warning', P4: 'info' };
+const SEVERITY: Record<Severity, PagerDutySeverity> = {
+  P1: 'critical',
+  P2: 'error',
+  P3: 'warning',
+  P4: 'info',
+};
 
 export function pagerDutySeverity(s: Severity): PagerDutySeverity {
   return SEVERITY[s];
@@ -99,18 +104,6 @@ export function buildPagerDutyEvent(routingKey: string, n: AlertNotification): P
   };
 }
 
-function describePagerDutyError(_status: number, body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown; errors?: unknown };
-    const parts = [typeof parsed.message === 'string' ? parsed.message : null];
-    if (Array.isArray(parsed.errors)) parts.push(parsed.errors.filter((e) => typeof e === 'string').join('; '));
-    const text = parts.filter(Boolean).join(': ');
-    return text ? truncate(text, 200) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** 202 is success; 429 and 5xx are retryable; 400 (invalid event or key) is not. */
 export async function sendPagerDuty(
   config: PagerDutyConfig,
@@ -119,7 +112,8 @@ export async function sendPagerDuty(
 ): Promise<DeliveryResult> {
   const started = performance.now();
   try {
-    if (!config.routingKey) return { ok: false, retryable: false, error: 'no routing key configured', durationMs: 0 };
+    if (!config.routingKey)
+      return { ok: false, retryable: false, error: 'no routing key configured', durationMs: 0 };
     const body = JSON.stringify(buildPagerDutyEvent(config.routingKey, notification));
     return await postJson(
       {
@@ -127,11 +121,15 @@ export async function sendPagerDuty(
         body,
         secrets: [config.routingKey],
         isSuccess: (s) => s === 202 || s === 200,
-        describeError: describePagerDutyError,
       },
       opts,
     );
   } catch {
-    return { ok: false, retryable: true, error: 'pagerduty delivery failed unexpectedly', durationMs: Math.round(performance.now() - started) };
+    return {
+      ok: false,
+      retryable: true,
+      error: 'pagerduty delivery failed unexpectedly',
+      durationMs: Math.round(performance.now() - started),
+    };
   }
 }

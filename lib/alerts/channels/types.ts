@@ -1,4 +1,5 @@
 /** Shared shapes of the alert notification channels (webhook, Slack, PagerDuty, email). */
+import type { Lookup, ReachPolicy } from './reach';
 
 export type { Severity } from '../engine/types';
 import type { Severity } from '../engine/types';
@@ -32,7 +33,7 @@ export interface DeliveryResult {
   ok: boolean;
   /** HTTP status (or SMTP response code) when the receiver answered */
   status?: number;
-  /** Short reason, free of secrets (routing keys, passwords, webhook paths and query strings) */
+  /** Short reason of our own, free of secrets (routing keys, passwords, webhook paths and query strings); never the receiver's body */
   error?: string;
   /** Whether trying again later may succeed (timeouts, connection errors, 429, 5xx) */
   retryable: boolean;
@@ -42,10 +43,14 @@ export interface DeliveryResult {
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface DeliveryOptions {
-  /** Defaults to the global fetch */
+  /** Replaces the guarded transport (tests of payloads); the host as written is still checked */
   fetch?: FetchLike;
   /** Default 5000 ms */
   timeoutMs?: number;
+  /** Which non-public hosts the receiver may be on; default none. `reachPolicyFor` answers it per channel. */
+  reach?: ReachPolicy;
+  /** DNS resolution; default the system resolver */
+  lookup?: Lookup;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;

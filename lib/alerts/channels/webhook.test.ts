@@ -21,12 +21,17 @@ describe('webhook', () => {
       project: { slug: 'demo', name: 'Demo shop' },
       links: { dashboard: 'http://localhost:3000/p/demo', alert: 'http://localhost:3000/p/demo/alerts/42' },
     });
-    expect(buildWebhookPayload(resolvedOf(sampleNotification()))).toMatchObject({ kind: 'resolved', resolvedAt: '2026-03-01T12:20:00.000Z' });
+    expect(buildWebhookPayload(resolvedOf(sampleNotification()))).toMatchObject({
+      kind: 'resolved',
+      resolvedAt: '2026-03-01T12:20:00.000Z',
+    });
   });
 
   it('signs the exact body with HMAC-SHA256', () => {
     const body = '{"a":1}';
-    expect(signWebhookBody(body, 's3cret')).toBe(`sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`);
+    expect(signWebhookBody(body, 's3cret')).toBe(
+      `sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`,
+    );
   });
 
   it('sends the signature header only when a secret is configured', async () => {
@@ -49,7 +54,32 @@ describe('webhook', () => {
     expect(r).toMatchObject({ ok: false, retryable: true });
     expect(r.error).not.toContain('token=abc');
     expect(r.error).toContain('http://hook.test');
-    expect(await sendWebhook({ url: 'not a url' }, sampleNotification())).toMatchObject({ ok: false, retryable: false, error: 'invalid receiver URL' });
-    expect(await sendWebhook({ url: 'ftp://x/y' }, sampleNotification())).toMatchObject({ ok: false, retryable: false });
+    expect(await sendWebhook({ url: 'not a url' }, sampleNotification())).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: 'invalid receiver URL',
+    });
+    expect(await sendWebhook({ url: 'ftp://x/y' }, sampleNotification())).toMatchObject({
+      ok: false,
+      retryable: false,
+    });
+  });
+
+  it('carries hostile event text as plain JSON strings, unchanged', async () => {
+    const hostile = '<https://evil.example|click> <!channel> "quoted" \\ </script>&amp;\u2028';
+    const bodies: string[] = [];
+    const fetch = async (_u: string, init: RequestInit) => {
+      bodies.push(String(init.body));
+      return new Response(null, { status: 204 });
+    };
+    await sendWebhook(
+      { url: 'https://hook.example.com/x' },
+      sampleNotification({ group: hostile, ruleName: hostile }),
+      { fetch },
+    );
+    const parsed = JSON.parse(bodies[0]!) as { group: string; rule: { name: string } };
+    expect(parsed.group).toBe(hostile);
+    expect(parsed.rule.name).toBe(hostile);
+    expect(bodies[0]).not.toContain('&lt;');
   });
 });
