@@ -3,8 +3,8 @@ import { AppError } from '@/lib/http/errors';
 import {
   bucketFor,
   parseBucket,
+  MAX_SPAN_DAYS,
   parseFilters,
-  parseInstant,
   parseRange,
   previousPeriod,
   RANGE_MS,
@@ -84,12 +84,43 @@ describe('parseRange', () => {
   });
 });
 
-describe('parseInstant', () => {
-  it('reads dates as UTC midnight and zone-less times as UTC', () => {
-    expect(parseInstant('2025-03-01', 'from').toISOString()).toBe('2025-03-01T00:00:00.000Z');
-    expect(parseInstant('2025-03-01T10:20', 'from').toISOString()).toBe('2025-03-01T10:20:00.000Z');
-    expect(parseInstant('2025-03-01 10:20:30.5', 'from').toISOString()).toBe('2025-03-01T10:20:30.500Z');
-    expect(() => parseInstant('2025-13-01', 'to')).toThrow(AppError);
+describe('parseRange with hostile input', () => {
+  it('refuses NUL and DEL in any of range, from and to, naming it', () => {
+    expect(badRequest(() => parseRange({ range: '24h\u0000' }, now))).toMatch(
+      /"range" contains the control character U\+0000/,
+    );
+    expect(badRequest(() => parseRange({ from: '\u0000' }, now))).toMatch(/"from" contains/);
+    expect(badRequest(() => parseRange({ to: '2025-03-01\u007f' }, now))).toMatch(/"to" contains .*U\+007F/);
+  });
+
+  it('refuses dates outside 2000-01-01 to a day from now: years 0000 and 0001, 15-digit epochs', () => {
+    expect(badRequest(() => parseRange({ from: '0000-01-01' }, now))).toMatch(
+      /"from" must lie between 2000-01-01/,
+    );
+    expect(badRequest(() => parseRange({ from: '0001-01-01T00:00:00Z', to: '0001-01-02' }, now))).toMatch(
+      /"to" must lie between/,
+    );
+    expect(badRequest(() => parseRange({ to: '123456789012345' }, now))).toMatch(/"to" must lie between/);
+    expect(badRequest(() => parseRange({ from: '999999999999999' }, now))).toMatch(/"from" must lie between/);
+    expect(badRequest(() => parseRange({ to: '2025-03-12T00:00:00Z' }, now))).toMatch(/one day from now/);
+  });
+
+  it(`refuses inverted ranges and ranges longer than ${MAX_SPAN_DAYS} days, and takes exactly ${MAX_SPAN_DAYS}`, () => {
+    expect(
+      badRequest(() => parseRange({ from: '2025-03-10T11:00:00Z', to: '2025-03-10T10:00:00Z' }, now)),
+    ).toBe('"from" must be before "to".');
+    const longest = parseRange({ from: '2024-12-10T12:00:00Z', to: '2025-03-10T12:00:00Z' }, now);
+    expect(longest.to.getTime() - longest.from.getTime()).toBe(MAX_SPAN_DAYS * DAY);
+    expect(
+      badRequest(() => parseRange({ from: '2024-12-10T11:59:59.999Z', to: '2025-03-10T12:00:00Z' }, now)),
+    ).toMatch(/more than 90 days/);
+    expect(badRequest(() => parseRange({ from: '2000-01-01', to: '2025-03-10' }, now))).toMatch(
+      /more than 90 days/,
+    );
+  });
+
+  it('treats blank values as absent, as an empty form field sends them', () => {
+    expect(parseRange({ from: ' ', to: '', range: '' }, now)).toMatchObject({ preset: '24h', to: now });
   });
 });
 
@@ -119,5 +150,13 @@ describe('parseFilters', () => {
       model: null,
     });
     expect(badRequest(() => parseFilters({ model: 'x'.repeat(129) }))).toMatch(/"model"/);
+  });
+
+  it('refuses control characters, which Postgres cannot compare (NUL) or no name holds', () => {
+    expect(badRequest(() => parseFilters({ service: '\u0000' }))).toBe(
+      '"service" contains the control character U+0000; remove it.',
+    );
+    expect(badRequest(() => parseFilters({ environment: 'prod\u007f' }))).toMatch(/"environment"/);
+    expect(badRequest(() => parseFilters({ model: 'a\nb' }))).toMatch(/"model" .*U\+000A/);
   });
 });

@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/http/errors';
+import { checkText, parseDateParam } from '@/lib/http/query-params';
 
 export const RANGES = ['15m', '1h', '6h', '24h', '7d', '30d'] as const;
 export type RangePreset = (typeof RANGES)[number];
@@ -17,6 +18,7 @@ export const RANGE_MS: Record<RangePreset, number> = {
 };
 
 export const DEFAULT_RANGE: RangePreset = '24h';
+/** The longest custom range (`from`/`to`) any dashboard or read API answers: the default retention. */
 export const MAX_SPAN_DAYS = 90;
 /** Charts get at most this many points; the smallest step below that keeps under it is chosen. */
 export const MAX_POINTS = 100;
@@ -51,21 +53,22 @@ export const NO_FILTERS: Filters = { service: null, environment: null, model: nu
 export type RangeInput = { from?: string | null; to?: string | null; range?: string | null };
 
 /**
- * `range` (a preset) ends now; `from`/`to` (ISO 8601 or epoch ms) win over it. With only `from`, the range
- * ends now; with only `to`, it spans the default 24 h before it.
+ * `range` (a preset) ends now; `from`/`to` (ISO 8601 or epoch ms, 2000-01-01 to a day from now) win over it.
+ * With only `from`, the range ends now; with only `to`, it spans the default 24 h before it.
  */
 export function parseRange(input: RangeInput, now: Date = new Date()): TimeRange {
   const preset = parsePreset(input.range);
-  const to = input.to ? parseInstant(input.to, 'to') : now;
-  const from = input.from
-    ? parseInstant(input.from, 'from')
+  const [fromText, toText] = [input.from?.trim(), input.to?.trim()];
+  const to = toText ? parseDateParam(toText, 'to', now) : now;
+  const from = fromText
+    ? parseDateParam(fromText, 'from', now)
     : new Date(to.getTime() - RANGE_MS[preset ?? DEFAULT_RANGE]);
   const span = to.getTime() - from.getTime();
   if (span <= 0) throw new AppError('bad_request', '"from" must be before "to".');
   if (span > MAX_SPAN_DAYS * DAY) {
     throw new AppError('bad_request', `The range spans more than ${MAX_SPAN_DAYS} days; narrow "from"/"to".`);
   }
-  const custom = Boolean(input.from || input.to);
+  const custom = Boolean(fromText || toText);
   return {
     from,
     to,
@@ -76,29 +79,11 @@ export function parseRange(input: RangeInput, now: Date = new Date()): TimeRange
 }
 
 function parsePreset(value: string | null | undefined): RangePreset | null {
-  if (!value) return null;
-  if ((RANGES as readonly string[]).includes(value)) return value as RangePreset;
+  const text = value?.trim();
+  if (!text) return null;
+  if ((RANGES as readonly string[]).includes(text)) return text as RangePreset;
+  checkText(text, 'range');
   throw new AppError('bad_request', `"range" must be one of ${RANGES.join(', ')} (or pass "from" and "to").`);
-}
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** ISO 8601 (date or date-time; no zone means UTC) or epoch milliseconds. */
-export function parseInstant(value: string, name: string): Date {
-  const text = value.trim();
-  let ms = NaN;
-  if (/^\d{1,15}$/.test(text)) ms = Number(text);
-  else if (ISO_DATE.test(text)) {
-    const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(text) || text.length === 10 ? text : `${text}Z`;
-    ms = Date.parse(zoned.replace(' ', 'T'));
-  }
-  if (!Number.isFinite(ms)) {
-    throw new AppError(
-      'bad_request',
-      `"${name}" must be an ISO 8601 date-time (e.g. 2025-01-31T12:00:00Z) or epoch milliseconds; got "${text.slice(0, 64)}".`,
-    );
-  }
-  return new Date(ms);
 }
 
 /** The smallest step that keeps a chart of `spanMs` at or under MAX_POINTS points. */
@@ -152,6 +137,7 @@ export function parseFilters(input: {
 function filterValue(value: string | null | undefined, name: string): string | null {
   const text = value?.trim();
   if (!text) return null;
+  checkText(text, name);
   if (text.length > MAX_FILTER_LENGTH) {
     throw new AppError('bad_request', `"${name}" must be at most ${MAX_FILTER_LENGTH} characters.`);
   }

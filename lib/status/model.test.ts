@@ -57,7 +57,7 @@ describe('dependencyState', () => {
 describe('appStatus', () => {
   const t = DEFAULT_APP_THRESHOLDS;
   it('is operational within the thresholds and degraded above either', () => {
-    expect(appStatus(traffic(), t)).toEqual({ state: 'operational', errorRate: 0, p95ResponseMs: 800 });
+    expect(appStatus(traffic(), t)).toEqual({ state: 'operational' });
     expect(appStatus(traffic({ errorRate: 0.01 }), t).state).toBe('operational');
     expect(appStatus(traffic({ errorRate: 0.02 }), t).state).toBe('degraded');
     expect(appStatus(traffic({ p95ResponseMs: 2500 }), t).state).toBe('degraded');
@@ -72,13 +72,11 @@ describe('appStatus', () => {
 
   it('does not judge a figure with fewer than 10 samples, and is unknown with nothing to judge', () => {
     const few = appStatus(traffic({ errorRate: 1, requests: 9, p95ResponseMs: 9000, responses: 9 }), t);
-    expect(few).toEqual({ state: 'unknown', errorRate: null, p95ResponseMs: null });
+    expect(few).toEqual({ state: 'unknown' });
     const none = appStatus({ errorRate: null, requests: 0, p95ResponseMs: null, responses: 0 }, t);
     expect(none.state).toBe('unknown');
     expect(appStatus(traffic({ errorRate: 0.2, responses: 0, p95ResponseMs: null }), t)).toEqual({
       state: 'degraded',
-      errorRate: 0.2,
-      p95ResponseMs: null,
     });
   });
 });
@@ -158,48 +156,59 @@ describe('incidents', () => {
     ]);
   });
 
-  it('shows one open incident per rule, since its earliest firing group, oldest first', () => {
+  it('shows one open incident per kind, titled by its category, since the earliest, at the worst severity', () => {
     const open = openIncidents([
-      { ruleId: 'a', name: 'AI failures', severity: 'P1', since: ago(5 * MIN) },
-      { ruleId: 'a', name: 'AI failures', severity: 'P1', since: ago(20 * MIN) },
-      { ruleId: 'b', name: 'Slow answers', severity: 'P2', since: ago(10 * MIN) },
+      { ruleId: 'a', category: 'reliability', severity: 'P2', since: ago(5 * MIN) },
+      { ruleId: 'a', category: 'reliability', severity: 'P2', since: ago(20 * MIN) },
+      { ruleId: 'c', category: 'reliability', severity: 'P1', since: ago(2 * MIN) },
+      { ruleId: 'b', category: 'performance', severity: 'P3', since: ago(10 * MIN) },
     ]);
     expect(open).toEqual([
-      { name: 'AI failures', severity: 'Critical', since: ago(20 * MIN).toISOString() },
-      { name: 'Slow answers', severity: 'High', since: ago(10 * MIN).toISOString() },
+      { title: 'Increased errors', severity: 'Critical', since: ago(20 * MIN).toISOString() },
+      { title: 'Slower responses', severity: 'Medium', since: ago(10 * MIN).toISOString() },
     ]);
   });
 
-  it('merges overlapping resolved spans of one rule, keeps separate ones, newest end first', () => {
-    const r = (ruleId: string, start: number | null, end: number) => ({
-      ruleId,
-      name: ruleId === 'a' ? 'AI failures' : 'Errors',
-      severity: 'P3' as const,
+  it('merges overlapping resolved spans of one kind, keeps separate ones, newest end first', () => {
+    const r = (
+      category: 'reliability' | 'dependency',
+      start: number | null,
+      end: number,
+      severity: 'P2' | 'P3' = 'P3',
+    ) => ({
+      ruleId: `${category}-${start}`,
+      category,
+      severity,
       startedAt: start === null ? null : ago(start * MIN),
       resolvedAt: ago(end * MIN),
     });
-    const resolved = resolvedIncidents([r('a', 60, 40), r('a', 50, 30), r('a', 20, 10), r('b', null, 100)]);
+    const resolved = resolvedIncidents([
+      r('reliability', 60, 40),
+      r('reliability', 50, 30, 'P2'),
+      r('reliability', 20, 10),
+      r('dependency', null, 100),
+    ]);
     expect(resolved).toEqual([
       {
-        name: 'AI failures',
+        title: 'Increased errors',
         severity: 'Medium',
         startedAt: ago(20 * MIN).toISOString(),
         resolvedAt: ago(10 * MIN).toISOString(),
       },
       {
-        name: 'AI failures',
-        severity: 'Medium',
+        title: 'Increased errors',
+        severity: 'High',
         startedAt: ago(60 * MIN).toISOString(),
         resolvedAt: ago(30 * MIN).toISOString(),
       },
       {
-        name: 'Errors',
+        title: 'A dependency is down',
         severity: 'Medium',
         startedAt: ago(100 * MIN).toISOString(),
         resolvedAt: ago(100 * MIN).toISOString(),
       },
     ]);
-    expect(resolvedIncidents([r('a', 60, 40), r('a', 20, 10)], 1)).toHaveLength(1);
+    expect(resolvedIncidents([r('reliability', 60, 40), r('reliability', 20, 10)], 1)).toHaveLength(1);
   });
 });
 
@@ -231,23 +240,23 @@ describe('buildStatusPage', () => {
       ['auth', 'Sign-in', 'unknown'],
     ]);
     expect(page.dependencies.every((d) => d.days.length === 90)).toBe(true);
-    expect(page.dependencies[1]!.uptime).toBe(0.5);
-    expect(page.dependencies[1]!.days.at(-1)).toEqual({ day: '2026-05-10', uptime: 0.5, tone: 'down' });
-    expect(page.dependencies[2]!.uptime).toBeNull();
+    expect(page.dependencies[1]!.days.at(-1)).toEqual({ day: '2026-05-10', tone: 'down' });
+    expect(page.dependencies[2]!.days.at(-1)).toEqual({ day: '2026-05-10', tone: 'none' });
     expect(page.overall).toBe('degraded');
     expect(page.app.state).toBe('operational');
     expect(JSON.parse(JSON.stringify(page))).toEqual(page);
   });
 
-  it('carries no internal detail: no ids, check counts or thresholds', () => {
+  it('carries no internal detail: no ids, figures, check counts, thresholds or rule names', () => {
     const page = buildStatusPage(
       {
         ...inputs,
-        firing: [{ ruleId: 'rule-uuid-1', name: 'Error rate above 1%', severity: 'P1', since: ago(MIN) }],
+        metrics: traffic({ errorRate: 0.123, p95ResponseMs: 4321 }),
+        firing: [{ ruleId: 'rule-uuid-1', category: 'reliability', severity: 'P1', since: ago(MIN) }],
         resolved: [
           {
             ruleId: 'rule-uuid-2',
-            name: 'Slow',
+            category: 'performance',
             severity: 'P2',
             startedAt: ago(9 * MIN),
             resolvedAt: ago(5 * MIN),
@@ -258,7 +267,10 @@ describe('buildStatusPage', () => {
     );
     const json = JSON.stringify(page);
     expect(json).not.toContain('rule-uuid');
-    expect(json).not.toMatch(/"ok"|"fail"|threshold|ruleId|group/i);
+    expect(json).not.toMatch(/"ok"|"fail"|threshold|ruleId|group|errorRate|p95|uptime/i);
+    // Dates and days are the only numbers a visitor gets.
+    const undated = json.replace(/\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?/g, 'D');
+    expect(undated.match(/.{0,30}\d.{0,30}/)?.[0]).toBeUndefined();
     expect(page.open).toHaveLength(1);
     expect(page.resolved).toHaveLength(1);
   });

@@ -1,12 +1,12 @@
 import type { Rule, Severity } from '@/lib/alerts/engine/types';
 import { thresholdsFromRules } from '@/lib/dashboard/thresholds';
 import { CHECK_NAMES, type CheckName, type ProbeState } from '@/lib/health/status';
-import { fillDays, rangeUptime, UPTIME_DAYS, type DayCount, type UptimeDay } from './uptime';
+import { fillDays, UPTIME_DAYS, type DayCount, type UptimeDay } from './uptime';
 
 /**
- * What the public status page shows, and only that: component states, the chat app's error rate and p95,
- * day uptime shares, incident names, severities as words and times. Nothing here may carry a project id,
- * a threshold, a group key, a health-check reason or a dependency latency.
+ * What the public status page shows, and only that: states in words, one coloured bar per day, incidents
+ * as a title per kind with a severity word and times. No figure (rate, latency, share, count), threshold,
+ * rule name, project id, group key, health-check reason or latency may reach it.
  */
 
 export const COMPONENT_STATES = ['operational', 'degraded', 'outage', 'unknown'] as const;
@@ -28,6 +28,21 @@ export const DEFAULT_APP_THRESHOLDS: AppThresholds = { errorRate: 0.01, p95Respo
 /** Resolved incidents shown: those that ended within this long. */
 export const RESOLVED_LOOKBACK_MS = 7 * 86_400_000;
 export const MAX_RESOLVED = 20;
+
+/**
+ * Categories and severities a status page shows: what the public feels (the service failing, slow, or a
+ * dependency down). Cost, security and usage alerts, and P4, are internal.
+ */
+export const PUBLIC_CATEGORIES = ['reliability', 'performance', 'dependency'] as const;
+export type PublicCategory = (typeof PUBLIC_CATEGORIES)[number];
+export const PUBLIC_SEVERITIES = ['P1', 'P2', 'P3'] as const;
+
+/** An incident's public title: rule names are internal (they often carry a threshold or a model name). */
+export const INCIDENT_TITLES: Record<PublicCategory, string> = {
+  reliability: 'Increased errors',
+  performance: 'Slower responses',
+  dependency: 'A dependency is down',
+};
 
 export const DEPENDENCY_LABELS: Record<CheckName, string> = {
   database: 'Database',
@@ -85,7 +100,8 @@ export type AppMetrics = {
   p95ResponseMs: number | null;
   responses: number;
 };
-export type AppStatus = { state: ComponentState; errorRate: number | null; p95ResponseMs: number | null };
+/** The chat app's state only: its figures and the thresholds that judged them stay on the server. */
+export type AppStatus = { state: ComponentState };
 
 /**
  * The chat app over the last APP_WINDOW_MS: each figure is judged only with MIN_APP_SAMPLES behind it.
@@ -103,7 +119,7 @@ export function appStatus(metrics: AppMetrics, thresholds: AppThresholds): AppSt
   )
     state = 'degraded';
   else state = 'operational';
-  return { state, errorRate, p95ResponseMs };
+  return { state };
 }
 
 /**
@@ -124,43 +140,56 @@ export function overallStatus(input: {
   return 'operational';
 }
 
-export type FiringRow = { ruleId: string; name: string; severity: Severity; since: Date };
+export type FiringRow = { ruleId: string; category: PublicCategory; severity: Severity; since: Date };
 export type ResolvedRow = {
   ruleId: string;
-  name: string;
+  category: PublicCategory;
   severity: Severity;
   startedAt: Date | null;
   resolvedAt: Date;
 };
 
-export type OpenIncident = { name: string; severity: string; since: string };
-export type ResolvedIncident = { name: string; severity: string; startedAt: string; resolvedAt: string };
+export type OpenIncident = { title: string; severity: string; since: string };
+export type ResolvedIncident = { title: string; severity: string; startedAt: string; resolvedAt: string };
 
-/** One open incident per rule, however many groups (models, routes) fire: since its earliest firing group. */
+/** P1 before P2: the more severe of two. */
+const worst = (a: Severity, b: Severity): Severity => (a < b ? a : b);
+
+/**
+ * One open incident per kind (category), however many rules and groups fire: since the earliest, at the
+ * worst severity, oldest first.
+ */
 export function openIncidents(rows: readonly FiringRow[]): OpenIncident[] {
-  const byRule = new Map<string, FiringRow>();
+  const byCategory = new Map<PublicCategory, { severity: Severity; since: number }>();
   for (const r of rows) {
-    const seen = byRule.get(r.ruleId);
-    if (!seen || r.since.getTime() < seen.since.getTime()) byRule.set(r.ruleId, r);
+    const seen = byCategory.get(r.category);
+    byCategory.set(r.category, {
+      severity: seen ? worst(seen.severity, r.severity) : r.severity,
+      since: Math.min(seen?.since ?? Infinity, r.since.getTime()),
+    });
   }
-  return [...byRule.values()]
-    .sort((a, b) => a.since.getTime() - b.since.getTime() || a.name.localeCompare(b.name))
-    .map((r) => ({ name: r.name, severity: severityWord(r.severity), since: r.since.toISOString() }));
+  return [...byCategory.entries()]
+    .map(([category, i]) => ({ title: INCIDENT_TITLES[category], ...i }))
+    .sort((a, b) => a.since - b.since || a.title.localeCompare(b.title))
+    .map((i) => ({
+      title: i.title,
+      severity: severityWord(i.severity),
+      since: new Date(i.since).toISOString(),
+    }));
 }
 
 /**
- * Resolved incidents, newest end first: overlapping firing spans of one rule (several groups) merge into one,
- * so the page never hints at how many models or routes were involved. A resolve without a known start
- * counts as starting when it resolved.
+ * Resolved incidents, newest end first: overlapping firing spans of one kind (several rules or groups) merge
+ * into one at the worst severity, so the page never hints at how many rules, models or routes were involved.
+ * A resolve without a known start counts as starting when it resolved.
  */
 export function resolvedIncidents(rows: readonly ResolvedRow[], limit = MAX_RESOLVED): ResolvedIncident[] {
-  const byRule = new Map<string, ResolvedRow[]>();
-  for (const r of rows) byRule.set(r.ruleId, [...(byRule.get(r.ruleId) ?? []), r]);
-  const merged: { name: string; severity: Severity; start: number; end: number }[] = [];
-  for (const list of byRule.values()) {
-    const spans = list
+  const merged: { category: PublicCategory; severity: Severity; start: number; end: number }[] = [];
+  for (const category of PUBLIC_CATEGORIES) {
+    const spans = rows
+      .filter((r) => r.category === category)
       .map((r) => ({
-        name: r.name,
+        category,
         severity: r.severity,
         start: (r.startedAt ?? r.resolvedAt).getTime(),
         end: r.resolvedAt.getTime(),
@@ -168,18 +197,21 @@ export function resolvedIncidents(rows: readonly ResolvedRow[], limit = MAX_RESO
       .sort((a, b) => a.start - b.start);
     let current: (typeof spans)[number] | null = null;
     for (const s of spans) {
-      if (current && s.start <= current.end) current.end = Math.max(current.end, s.end);
-      else {
+      if (current && s.start <= current.end) {
+        current.end = Math.max(current.end, s.end);
+        current.severity = worst(current.severity, s.severity);
+      } else {
         current = { ...s };
         merged.push(current);
       }
     }
   }
   return merged
-    .sort((a, b) => b.end - a.end || a.name.localeCompare(b.name))
+    .map((m) => ({ ...m, title: INCIDENT_TITLES[m.category] }))
+    .sort((a, b) => b.end - a.end || a.title.localeCompare(b.title))
     .slice(0, limit)
     .map((m) => ({
-      name: m.name,
+      title: m.title,
       severity: severityWord(m.severity),
       startedAt: new Date(m.start).toISOString(),
       resolvedAt: new Date(m.end).toISOString(),
@@ -190,8 +222,6 @@ export type DependencyStatus = {
   dependency: CheckName;
   label: string;
   state: ComponentState;
-  /** Share of ok checks over the UPTIME_DAYS days, or null without checks. */
-  uptime: number | null;
   days: UptimeDay[];
 };
 
@@ -228,7 +258,6 @@ export function buildStatusPage(input: StatusInputs, now: Date): StatusPage {
       dependency,
       label: DEPENDENCY_LABELS[dependency],
       state,
-      uptime: rangeUptime(counts, now, UPTIME_DAYS),
       days: fillDays(counts, now, UPTIME_DAYS),
     });
   }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BAR_TONES,
+  BAR_WORDS,
   barTitle,
   barTone,
   dayRange,
   fillDays,
   firstDayStart,
-  formatUptime,
-  rangeUptime,
   utcDay,
   UPTIME_DAYS,
   type DayCount,
@@ -51,38 +51,25 @@ describe('bars', () => {
     expect(barTone(0)).toBe('down');
   });
 
-  it('fills days without checks as grey no-data bars and computes each day share', () => {
+  it('fills days without checks as grey no-data bars and colours each day by its share, keeping no share', () => {
     const days = fillDays(
       [count('2026-03-31', 9, 1), count('2026-03-29', 10, 0), count('2025-12-31', 0, 5)],
       now,
     );
     expect(days).toHaveLength(90);
-    expect(days.at(-1)).toEqual({ day: '2026-03-31', uptime: 0.9, tone: 'down' });
-    expect(days.at(-2)).toEqual({ day: '2026-03-30', uptime: null, tone: 'none' });
-    expect(days.at(-3)).toEqual({ day: '2026-03-29', uptime: 1, tone: 'up' });
+    expect(days.at(-1)).toEqual({ day: '2026-03-31', tone: 'down' });
+    expect(days.at(-2)).toEqual({ day: '2026-03-30', tone: 'none' });
+    expect(days.at(-3)).toEqual({ day: '2026-03-29', tone: 'up' });
+    expect(fillDays([count('2026-03-31', 999, 1)], now).at(-1)!.tone).toBe('partial');
     expect(days.filter((d) => d.tone === 'none')).toHaveLength(88);
   });
 
-  it('counts the whole range only, and answers null without checks', () => {
-    expect(
-      rangeUptime([count('2026-03-31', 9, 1), count('2026-03-01', 90, 0), count('2025-12-31', 0, 100)], now),
-    ).toBe(99 / 100);
-    expect(rangeUptime([], now)).toBeNull();
-    expect(rangeUptime([count('2026-03-31', 0, 0)], now)).toBeNull();
-  });
-
-  it('formats uptime truncated, so a failure never reads 100%', () => {
-    expect(formatUptime(1)).toBe('100%');
-    expect(formatUptime(0.99999)).toBe('99.99%');
-    expect(formatUptime(0.9)).toBe('90.00%');
-    expect(formatUptime(0)).toBe('0.00%');
-    expect(formatUptime(null)).toBe('no data');
-  });
-
-  it('titles a bar with its date and share', () => {
-    expect(barTitle({ day: '2026-03-03', uptime: 0.99931, tone: 'partial' })).toBe(
-      '3 Mar 2026: 99.93% uptime',
-    );
-    expect(barTitle({ day: '2026-03-04', uptime: null, tone: 'none' })).toBe('4 Mar 2026: no data');
+  it('titles a bar with its date and the words of its colour, never a percentage', () => {
+    expect(barTitle({ day: '2026-03-03', tone: 'partial' })).toBe('3 Mar 2026: a few failed checks');
+    expect(barTitle({ day: '2026-03-04', tone: 'none' })).toBe('4 Mar 2026: no data');
+    for (const tone of BAR_TONES) {
+      expect(barTitle({ day: '2026-03-03', tone })).toBe(`3 Mar 2026: ${BAR_WORDS[tone]}`);
+      expect(BAR_WORDS[tone]).not.toMatch(/\d/);
+    }
   });
 });

@@ -11,8 +11,16 @@ export type DayCount = { dependency: CheckName; day: string; ok: number; fail: n
 export const BAR_TONES = ['up', 'partial', 'down', 'none'] as const;
 export type BarTone = (typeof BAR_TONES)[number];
 
-/** One bar: a UTC day, its share of ok checks (null = no checks that day) and its colour. */
-export type UptimeDay = { day: string; uptime: number | null; tone: BarTone };
+/** One bar: a UTC day and its colour. The share behind the colour stays on the server. */
+export type UptimeDay = { day: string; tone: BarTone };
+
+/** What a bar's colour means, in words: the legend and each bar's tooltip. */
+export const BAR_WORDS: Record<BarTone, string> = {
+  up: 'no failed checks',
+  partial: 'a few failed checks',
+  down: 'many failed checks',
+  none: 'no data',
+};
 
 /** The UTC day (YYYY-MM-DD) of an instant. */
 export function utcDay(at: Date | number): string {
@@ -32,7 +40,8 @@ export function dayRange(now: Date, days = UPTIME_DAYS): string[] {
 }
 
 /**
- * A day's colour: every check ok is up, at least 95% ok is partial, less is down, none is no data.
+ * A day's colour: every check ok is up, at least 95% ok is partial, less is down, none is no data. The page
+ * names the colours in words only (BAR_WORDS), never this share or the 95%.
  * One failed check among a day of per-minute checks (99.93%) is already partial: a public page does not
  * round a failure away.
  */
@@ -55,33 +64,8 @@ export function fillDays(counts: readonly DayCount[], now: Date, days = UPTIME_D
   }
   return dayRange(now, days).map((day) => {
     const c = byDay.get(day);
-    const uptime = c ? share(c.ok, c.fail) : null;
-    return { day, uptime, tone: barTone(uptime) };
+    return { day, tone: barTone(c ? share(c.ok, c.fail) : null) };
   });
-}
-
-/** Share of ok checks over the whole range (days in range only), or null when nothing was checked. */
-export function rangeUptime(counts: readonly DayCount[], now: Date, days = UPTIME_DAYS): number | null {
-  const inRange = new Set(dayRange(now, days));
-  let ok = 0;
-  let fail = 0;
-  for (const c of counts) {
-    if (!inRange.has(c.day)) continue;
-    ok += c.ok;
-    fail += c.fail;
-  }
-  return share(ok, fail);
-}
-
-/**
- * A percentage with two decimals, truncated rather than rounded so 99.999% never reads as 100% and a day
- * with a failure never looks perfect.
- */
-export function formatUptime(uptime: number | null): string {
-  if (uptime === null) return 'no data';
-  if (uptime >= 1) return '100%';
-  const truncated = Math.floor(uptime * 10_000) / 100;
-  return `${truncated.toFixed(2)}%`;
 }
 
 const DAY_LABEL = new Intl.DateTimeFormat('en-GB', {
@@ -91,8 +75,7 @@ const DAY_LABEL = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
-/** Tooltip of a bar: "3 Mar 2026: 99.93% uptime" or "3 Mar 2026: no data". */
+/** Tooltip of a bar: "3 Mar 2026: a few failed checks" or "3 Mar 2026: no data". */
 export function barTitle(day: UptimeDay): string {
-  const date = DAY_LABEL.format(new Date(`${day.day}T00:00:00Z`));
-  return day.uptime === null ? `${date}: no data` : `${date}: ${formatUptime(day.uptime)} uptime`;
+  return `${DAY_LABEL.format(new Date(`${day.day}T00:00:00Z`))}: ${BAR_WORDS[day.tone]}`;
 }

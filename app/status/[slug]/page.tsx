@@ -5,10 +5,11 @@ import { cache } from 'react';
 import { formatUtc } from '@/lib/status/format';
 import { OVERALL_WORDS } from '@/lib/status/model';
 import { getPublicStatus } from '@/lib/status/queries';
+import { BAR_TONES, BAR_WORDS } from '@/lib/status/uptime';
 import { RowChatApp, RowDependency } from '../_components/list-components';
 import { ListOpenIncidents, ListResolvedIncidents } from '../_components/list-incidents';
 import { RefreshEvery } from '../_components/refresh-every';
-import { BANNER } from '../_components/tones';
+import { BANNER, BAR } from '../_components/tones';
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -62,11 +63,10 @@ export default async function StatusPage({ params }: Props) {
           ))}
         </ul>
         <p className="flex flex-wrap gap-x-4 gap-y-1 text-[11px] text-zinc-500">
-          <span>Bars: one per UTC day, the share of successful checks.</span>
-          <Legend tone="bg-emerald-500" label="100%" />
-          <Legend tone="bg-amber-400" label="95% or more" />
-          <Legend tone="bg-rose-500" label="below 95%" />
-          <Legend tone="bg-zinc-200 dark:bg-zinc-700" label="no data" />
+          <span>Bars: one per UTC day, from the health checks.</span>
+          {BAR_TONES.map((tone) => (
+            <Legend key={tone} tone={BAR[tone]} label={BAR_WORDS[tone]} />
+          ))}
         </p>
       </section>
 

@@ -1,6 +1,5 @@
-import { formatMs, formatPercent } from '@/lib/format';
 import { STATE_WORDS, type AppStatus, type ComponentState, type DependencyStatus } from '@/lib/status/model';
-import { barTitle, formatUptime, UPTIME_DAYS } from '@/lib/status/uptime';
+import { barTitle, UPTIME_DAYS } from '@/lib/status/uptime';
 import { BAR, DOT, STATE_TEXT } from './tones';
 
 const ROW = 'rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900';
@@ -17,11 +16,8 @@ function StateLabel({ state }: { state: ComponentState }) {
   );
 }
 
-/** The chat app: error rate and p95 response time of the last 15 minutes, judged against the alert thresholds. */
+/** The chat app: its state from errors and response times of the last 15 minutes; no figure, no threshold. */
 export function RowChatApp({ app }: { app: AppStatus }) {
-  const figures: string[] = [];
-  if (app.errorRate !== null) figures.push(`Error rate ${formatPercent(app.errorRate)}`);
-  if (app.p95ResponseMs !== null) figures.push(`Response time (p95) ${formatMs(app.p95ResponseMs)}`);
   return (
     <li className={ROW} data-testid="status-app">
       <div className="flex items-center gap-2">
@@ -29,9 +25,9 @@ export function RowChatApp({ app }: { app: AppStatus }) {
         <StateLabel state={app.state} />
       </div>
       <p className="mt-1 text-xs text-zinc-500">
-        {figures.length
-          ? `${figures.join(' · ')}, last 15 minutes`
-          : 'Not enough traffic in the last 15 minutes to judge.'}
+        {app.state === 'unknown'
+          ? 'Not enough traffic in the last 15 minutes to judge.'
+          : 'Judged on errors and response times over the last 15 minutes.'}
       </p>
     </li>
   );
@@ -48,7 +44,7 @@ export function RowDependency({ dep }: { dep: DependencyStatus }) {
       <div
         className="mt-3 flex h-8 gap-px"
         role="img"
-        aria-label={`${dep.label}: ${formatUptime(dep.uptime)} uptime over the last ${UPTIME_DAYS} days`}
+        aria-label={`${dep.label}: health checks per day over the last ${UPTIME_DAYS} days`}
       >
         {dep.days.map((day) => (
           <span
@@ -63,9 +59,6 @@ export function RowDependency({ dep }: { dep: DependencyStatus }) {
       </div>
       <div className="mt-1.5 flex items-center justify-between text-[11px] text-zinc-500">
         <span>{UPTIME_DAYS} days ago</span>
-        <span className="font-medium text-zinc-700 tabular-nums dark:text-zinc-300" data-testid="uptime-90d">
-          {dep.uptime === null ? 'No data' : `${formatUptime(dep.uptime)} uptime`}
-        </span>
         <span>Today</span>
       </div>
     </li>

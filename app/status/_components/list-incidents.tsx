@@ -15,11 +15,11 @@ export function ListOpenIncidents({ incidents }: { incidents: OpenIncident[] }) 
     <ul className="space-y-2" data-testid="open-incidents">
       {incidents.map((i) => (
         <li
-          key={`${i.name}-${i.since}`}
+          key={`${i.title}-${i.since}`}
           className="rounded-lg border border-rose-200 bg-white p-3 text-sm dark:border-rose-900/60 dark:bg-zinc-900"
         >
           <p className="flex flex-wrap items-center gap-2">
-            <span className="font-medium">{i.name}</span>
+            <span className="font-medium">{i.title}</span>
             <span className={SEVERITY}>{i.severity}</span>
           </p>
           <p className="mt-1 text-xs text-zinc-500">Since {formatUtc(i.since)}</p>
@@ -36,11 +36,11 @@ export function ListResolvedIncidents({ incidents }: { incidents: ResolvedIncide
     <ul className="space-y-2" data-testid="resolved-incidents">
       {incidents.map((i) => (
         <li
-          key={`${i.name}-${i.startedAt}`}
+          key={`${i.title}-${i.startedAt}`}
           className="rounded-lg border border-zinc-200 bg-white p-3 text-sm dark:border-zinc-800 dark:bg-zinc-900"
         >
           <p className="flex flex-wrap items-center gap-2">
-            <span className="font-medium">{i.name}</span>
+            <span className="font-medium">{i.title}</span>
             <span className={SEVERITY}>{i.severity}</span>
             <span className="ml-auto text-xs text-emerald-700 dark:text-emerald-400">Resolved</span>
           </p>

@@ -40,7 +40,7 @@ export async function searchLogs(scope: Scope, q: LogQuery): Promise<LogPage> {
     );
   }
   if (q.cursor) {
-    const [tsKey, eventId] = decodeCursor(q.cursor);
+    const { tsKey, eventId } = decodeCursor(q.cursor);
     conditions.push(sql`(${events.ts}, ${events.eventId}) < (${tsKey}::timestamptz, ${eventId})`);
   }
 

@@ -1,5 +1,6 @@
 import { resolveReadScope } from '@/lib/auth/read-access';
 import { errorResponse } from '@/lib/http/errors';
+import { singleParam } from '@/lib/http/query-params';
 import { readFailure } from '@/lib/metrics/errors';
 import { getAi, getExperience, getOverview, getSystem } from '@/lib/metrics/queries';
 import { parseDashboard, parseStatsQuery, type Dashboard } from './schema';
@@ -22,7 +23,7 @@ export async function GET(
   try {
     const dashboard = parseDashboard((await context.params).dashboard);
     const params = new URL(request.url).searchParams;
-    const scope = await resolveReadScope(request, params.get('project'));
+    const scope = await resolveReadScope(request, singleParam(params, 'project'));
     const { range, filters } = parseStatsQuery(params);
     const body = await LOADERS[dashboard]({ projectId: scope.projectId }, range, filters).catch(readFailure);
     return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });

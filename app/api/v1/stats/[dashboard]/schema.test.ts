@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/http/errors';
-import { parseDashboard, parseStatsQuery } from './schema';
+import { parseDashboard, parseStatsQuery, STATS_PARAMS } from './schema';
 
 const now = new Date('2025-03-10T12:00:00Z');
 const parse = (query: string) => parseStatsQuery(new URLSearchParams(query), now);
@@ -34,9 +34,52 @@ describe('parseStatsQuery', () => {
   });
 });
 
+describe('parseStatsQuery with hostile input', () => {
+  const message = (query: string) => {
+    try {
+      parse(query);
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).status).toBe(400);
+      return (error as AppError).message;
+    }
+    throw new Error(`expected a 400 for ${query}`);
+  };
+
+  it('refuses NUL and DEL in every parameter, naming it', () => {
+    for (const name of STATS_PARAMS) {
+      expect(message(`${name}=%00`)).toBe(`"${name}" contains the control character U+0000; remove it.`);
+      expect(message(`${name}=a%7F`)).toMatch(
+        new RegExp(`^"${name}" contains the control character U\\+007F`),
+      );
+    }
+  });
+
+  it('refuses dates outside the window, inverted and too long ranges', () => {
+    expect(message('from=0000-01-01')).toMatch(/"from" must lie between 2000-01-01 and one day from now/);
+    expect(message('to=0001-01-01T00:00:00Z')).toMatch(/"to" must lie between/);
+    expect(message('from=123456789012345')).toMatch(/"from" must lie between/);
+    expect(message('from=2025-03-02&to=2025-03-01')).toBe('"from" must be before "to".');
+    expect(message('from=2024-01-01&to=2025-03-01')).toMatch(/more than 90 days/);
+  });
+
+  it('names an unknown parameter and lists every accepted one', () => {
+    expect(message('range=24h&user=u1')).toBe(
+      'Unknown parameter "user"; the parameters are project, range, from, to, bucket, service, environment, model.',
+    );
+    expect(message('Service=api')).toMatch(/^Unknown parameter "Service"/);
+    expect(message('levels=error')).toMatch(/^Unknown parameter "levels"/);
+  });
+
+  it('refuses a parameter given twice', () => {
+    expect(message('service=a&service=b')).toBe('"service" is given more than once; pass it once.');
+  });
+});
+
 describe('parseDashboard', () => {
   it('knows the four dashboards and answers 404 for anything else', () => {
     expect(parseDashboard('ai')).toBe('ai');
     expect(() => parseDashboard('billing')).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => parseDashboard('\u0000')).toThrow('No dashboard "\\u0000": use one of overview');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@/lib/http/errors';
+import { quote, readQuery } from '@/lib/http/query-params';
 import {
   parseBucket,
   parseFilters,
@@ -12,9 +13,21 @@ import {
 export const DASHBOARDS = ['overview', 'experience', 'ai', 'system'] as const;
 export type Dashboard = (typeof DASHBOARDS)[number];
 
-const text = z.string().trim().max(256).optional();
+const text = z.string().max(256, 'must be at most 256 characters').optional();
 
-export const statsQuerySchema = z.object({
+/** Every parameter of the dashboards' read API; anything else is a 400 naming it. */
+export const STATS_PARAMS = [
+  'project',
+  'range',
+  'from',
+  'to',
+  'bucket',
+  'service',
+  'environment',
+  'model',
+] as const;
+
+export const statsQuerySchema = z.strictObject({
   from: text,
   to: text,
   range: z.enum(RANGES, { message: `must be one of ${RANGES.join(', ')}` }).optional(),
@@ -29,7 +42,7 @@ export type StatsQuery = { project: string | null; range: TimeRange; filters: Fi
 
 /** The query string of `GET /api/v1/stats/<dashboard>`: a 400 with a message that says what to fix. */
 export function parseStatsQuery(params: URLSearchParams, now = new Date()): StatsQuery {
-  const parsed = statsQuerySchema.safeParse(Object.fromEntries(params));
+  const parsed = statsQuerySchema.safeParse(readQuery(params, STATS_PARAMS));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new AppError('bad_request', `"${String(issue.path[0] ?? 'query')}": ${issue.message}`);
@@ -44,6 +57,6 @@ export function parseDashboard(value: string): Dashboard {
   if ((DASHBOARDS as readonly string[]).includes(value)) return value as Dashboard;
   throw new AppError(
     'not_found',
-    `No dashboard "${value.slice(0, 64)}": use one of ${DASHBOARDS.join(', ')}, or logs.`,
+    `No dashboard ${quote(value)}: use one of ${DASHBOARDS.join(', ')}, or logs.`,
   );
 }

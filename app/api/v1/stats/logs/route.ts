@@ -2,6 +2,7 @@ import { after } from 'next/server';
 import { auditLogRead } from '@/lib/audit/data-access';
 import { resolveReadScope } from '@/lib/auth/read-access';
 import { errorResponse } from '@/lib/http/errors';
+import { singleParam } from '@/lib/http/query-params';
 import { readFailure } from '@/lib/metrics/errors';
 import { searchLogs } from '@/lib/metrics/queries';
 import { parseLogsQuery } from './schema';
@@ -13,7 +14,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   try {
     const params = new URL(request.url).searchParams;
-    const scope = await resolveReadScope(request, params.get('project'));
+    const scope = await resolveReadScope(request, singleParam(params, 'project'));
     const { query } = parseLogsQuery(params);
     const page = await searchLogs({ projectId: scope.projectId }, query).catch(readFailure);
     after(() => auditLogRead(scope, query, 'api'));

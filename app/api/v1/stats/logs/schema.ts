@@ -1,13 +1,39 @@
 import { z } from 'zod';
 import { AppError } from '@/lib/http/errors';
+import { readQuery } from '@/lib/http/query-params';
 import { parseFilters, parseRange, RANGES } from '@/lib/metrics/range';
+import { decodeCursor } from '@/lib/metrics/search';
 import { LOG_LEVELS, MAX_LOG_LIMIT, type LogQuery } from '@/lib/metrics/types';
 
 export const DEFAULT_LOG_LIMIT = 50;
 
-const text = z.string().trim().max(256).optional();
+const text = z.string().max(256, 'must be at most 256 characters').optional();
 
-export const logsQuerySchema = z.object({
+/** Every parameter of the logs read API; anything else is a 400 naming it. */
+export const LOGS_PARAMS = [
+  'project',
+  'range',
+  'from',
+  'to',
+  'levels',
+  'service',
+  'event',
+  'user',
+  'trace',
+  'q',
+  'cursor',
+  'limit',
+] as const;
+/** Names clients guess (an older README documented the first three): the 400 points to the real one. */
+const LOGS_PARAM_HINTS = {
+  userId: 'user',
+  traceId: 'trace',
+  text: 'q',
+  level: 'levels',
+  search: 'q',
+} as const;
+
+export const logsQuerySchema = z.strictObject({
   from: text,
   to: text,
   range: z.enum(RANGES, { message: `must be one of ${RANGES.join(', ')}` }).optional(),
@@ -33,8 +59,18 @@ export const logsQuerySchema = z.object({
   user: text,
   trace: text,
   q: text,
-  cursor: z.string().trim().max(1024).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).default(DEFAULT_LOG_LIMIT),
+  cursor: z.string().optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, `must be a whole number from 1 to ${MAX_LOG_LIMIT}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, `must be from 1 to ${MAX_LOG_LIMIT}`)
+        .max(MAX_LOG_LIMIT, `must be from 1 to ${MAX_LOG_LIMIT}`),
+    )
+    .default(DEFAULT_LOG_LIMIT),
 });
 
 /** The query string of `GET /api/v1/stats/logs`. */
@@ -42,7 +78,7 @@ export function parseLogsQuery(
   params: URLSearchParams,
   now = new Date(),
 ): { project: string | null; query: LogQuery } {
-  const parsed = logsQuerySchema.safeParse(Object.fromEntries(params));
+  const parsed = logsQuerySchema.safeParse(readQuery(params, LOGS_PARAMS, LOGS_PARAM_HINTS));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new AppError('bad_request', `"${String(issue.path[0] ?? 'query')}": ${issue.message}`);
@@ -50,6 +86,7 @@ export function parseLogsQuery(
   const q = parsed.data;
   const range = parseRange({ from: q.from, to: q.to, range: q.range }, now);
   const { service } = parseFilters({ service: q.service });
+  if (q.cursor) decodeCursor(q.cursor, now);
   return {
     project: q.project || null,
     query: {
