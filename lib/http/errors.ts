@@ -1,4 +1,5 @@
 import { describeError, isDatabaseUnavailable } from '@/db/errors';
+import { log } from '@/lib/log';
 
 export const ERROR_CODES = {
   bad_request: 400,
@@ -44,7 +45,7 @@ export function errorResponse(error: unknown): Response {
       { status: error.status, headers: error.headers },
     );
   }
-  console.error(JSON.stringify({ level: 'error', event: 'unhandled_error', error: describeError(error) }));
+  log.error('unhandled_error', { error: describeError(error) });
   return Response.json(errorBody('internal', 'Internal error; it has been logged.'), { status: 500 });
 }
 
