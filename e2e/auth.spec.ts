@@ -1,6 +1,20 @@
-import { expect, test, type APIRequestContext, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import {
+  expect,
+  test,
+  type APIRequestContext,
+  type BrowserContext,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
 import { decodeJwt } from 'jose';
-import { CLERK_FRONTEND_API, E2E_ADMIN_EMAIL, clerkServerEnv, mintSession, sessionCookies, type SessionOptions } from './helpers/clerk';
+import {
+  CLERK_FRONTEND_API,
+  E2E_ADMIN_EMAIL,
+  clerkServerEnv,
+  mintSession,
+  sessionCookies,
+  type SessionOptions,
+} from './helpers/clerk';
 import { E2E_API_KEY } from './helpers/env';
 import { startServer, type Server } from './helpers/server';
 
@@ -8,14 +22,34 @@ import { startServer, type Server } from './helpers/server';
 test.use({ extraHTTPHeaders: {} });
 
 const VIEWER: SessionOptions = { userId: 'user_viewer', email: 'vera@chatwatch.test', name: 'Vera Viewer' };
-const ROLE_ADMIN: SessionOptions = { userId: 'user_role_admin', email: 'rita@chatwatch.test', name: 'Rita Role', role: 'admin' };
-const EMAIL_ADMIN: SessionOptions = { userId: 'user_email_admin', email: E2E_ADMIN_EMAIL, name: 'Eddie Email' };
+const ROLE_ADMIN: SessionOptions = {
+  userId: 'user_role_admin',
+  email: 'rita@chatwatch.test',
+  name: 'Rita Role',
+  role: 'admin',
+};
+const EMAIL_ADMIN: SessionOptions = {
+  userId: 'user_email_admin',
+  email: E2E_ADMIN_EMAIL,
+  name: 'Eddie Email',
+};
 const STATS = '/api/v1/stats/overview';
-const DASHBOARD_LINKS = ['Overview', 'User Experience', 'AI Performance', 'System Status', 'Alerts', 'Logs', 'Settings'];
+const DASHBOARD_LINKS = [
+  'Overview',
+  'User Experience',
+  'AI Performance',
+  'System Status',
+  'Alerts',
+  'Logs',
+  'Settings',
+];
 
 /** clerk-js and everything else off this server would try the network: only the server under test answers. */
 async function offline(context: BrowserContext, server: Server) {
-  await context.route((url) => url.origin !== server.url, (route) => route.abort());
+  await context.route(
+    (url) => url.origin !== server.url,
+    (route) => route.abort(),
+  );
 }
 
 async function signIn(context: BrowserContext, server: Server, session: SessionOptions) {
@@ -32,9 +66,17 @@ function cookieHeader(token: string) {
   return `__session=${token}; __client_uat=${decodeJwt(token).iat}`;
 }
 
-const asBrowserNavigation = { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', accept: 'text/html' };
+const asBrowserNavigation = {
+  'sec-fetch-dest': 'document',
+  'sec-fetch-mode': 'navigate',
+  accept: 'text/html',
+};
 
-async function expectUnauthorizedJson(request: APIRequestContext, url: string, headers: Record<string, string> = {}) {
+async function expectUnauthorizedJson(
+  request: APIRequestContext,
+  url: string,
+  headers: Record<string, string> = {},
+) {
   const res = await request.get(url, { headers, maxRedirects: 0 });
   expect(res.status(), await res.text()).toBe(401);
   expect(res.headers()['content-type']).toContain('application/json');
@@ -86,11 +128,17 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
     expect(ingest.status()).toBe(200);
     const health = await request.get(`${server.url}/api/health`, { maxRedirects: 0 });
     expect(health.headers()['content-type']).toContain('application/json');
-    const cron = await request.get(`${server.url}/api/cron/alerts`, { headers: asBrowserNavigation, maxRedirects: 0 });
+    const cron = await request.get(`${server.url}/api/cron/alerts`, {
+      headers: asBrowserNavigation,
+      maxRedirects: 0,
+    });
     expect(cron.status()).not.toBe(307);
   });
 
-  test('a valid session renders the dashboard shell for a viewer, without admin rights', async ({ context, page }, testInfo) => {
+  test('a valid session renders the dashboard shell for a viewer, without admin rights', async ({
+    context,
+    page,
+  }, testInfo) => {
     await signIn(context, server, VIEWER);
     await page.goto(`${server.url}/`);
     await expect(page).toHaveURL(`${server.url}/`);
@@ -106,7 +154,9 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
     await keepScreenshot(page, testInfo, 'shell-light');
   });
 
-  test('admins are the users with role admin in public metadata or an email in ADMIN_EMAILS', async ({ browser }) => {
+  test('admins are the users with role admin in public metadata or an email in ADMIN_EMAILS', async ({
+    browser,
+  }) => {
     for (const session of [ROLE_ADMIN, { ...EMAIL_ADMIN, email: 'Admin@ChatWatch.test' }]) {
       const context = await browser.newContext();
       await offline(context, server);
@@ -121,16 +171,24 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
 
   test('a token signed with another key is refused', async ({ request }) => {
     const forged = await mintSession({ ...ROLE_ADMIN, wrongKey: true });
-    const res = await request.get(`${server.url}/`, { headers: { ...asBrowserNavigation, cookie: cookieHeader(forged) }, maxRedirects: 0 });
+    const res = await request.get(`${server.url}/`, {
+      headers: { ...asBrowserNavigation, cookie: cookieHeader(forged) },
+      maxRedirects: 0,
+    });
     expect(res.status()).toBe(307);
     expect(new URL(res.headers().location ?? '', server.url).pathname).toBe('/sign-in');
     await expectUnauthorizedJson(request, `${server.url}${STATS}`, { Authorization: `Bearer ${forged}` });
     await expectUnauthorizedJson(request, `${server.url}${STATS}`, { cookie: cookieHeader(forged) });
   });
 
-  test('an expired token is refused: pages go back through Clerk, the API answers 401', async ({ request }) => {
+  test('an expired token is refused: pages go back through Clerk, the API answers 401', async ({
+    request,
+  }) => {
     const expired = await mintSession({ ...VIEWER, expiresInSec: -60 });
-    const res = await request.get(`${server.url}/`, { headers: { ...asBrowserNavigation, cookie: cookieHeader(expired) }, maxRedirects: 0 });
+    const res = await request.get(`${server.url}/`, {
+      headers: { ...asBrowserNavigation, cookie: cookieHeader(expired) },
+      maxRedirects: 0,
+    });
     expect(res.status()).toBe(307);
     // Clerk sends an expired session to its handshake (to refresh it), which is never this dashboard.
     const location = new URL(res.headers().location ?? '', server.url);
@@ -138,17 +196,28 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
     expect(await res.text()).not.toContain('Dashboards');
     await expectUnauthorizedJson(request, `${server.url}${STATS}`, { Authorization: `Bearer ${expired}` });
     await expectUnauthorizedJson(request, `${server.url}${STATS}`, { cookie: cookieHeader(expired) });
-    await expectUnauthorizedJson(request, `${server.url}${STATS}`, { ...asBrowserNavigation, cookie: cookieHeader(expired) });
+    await expectUnauthorizedJson(request, `${server.url}${STATS}`, {
+      ...asBrowserNavigation,
+      cookie: cookieHeader(expired),
+    });
   });
 
-  test('the read API takes a viewer session for any project, and a read key for its own project only', async ({ request }) => {
+  test('the read API takes a viewer session for any project, and a read key for its own project only', async ({
+    request,
+  }) => {
     const token = await mintSession(VIEWER);
-    const bySession = await request.get(`${server.url}${STATS}`, { headers: { Authorization: `Bearer ${token}` } });
+    const bySession = await request.get(`${server.url}${STATS}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(bySession.status(), await bySession.text()).toBe(200);
     expect(await bySession.json()).toHaveProperty('figures');
-    const byCookie = await request.get(`${server.url}${STATS}?project=e2e`, { headers: { cookie: cookieHeader(token) } });
+    const byCookie = await request.get(`${server.url}${STATS}?project=e2e`, {
+      headers: { cookie: cookieHeader(token) },
+    });
     expect(byCookie.status()).toBe(200);
-    const unknown = await request.get(`${server.url}${STATS}?project=no-such-project`, { headers: { cookie: cookieHeader(token) } });
+    const unknown = await request.get(`${server.url}${STATS}?project=no-such-project`, {
+      headers: { cookie: cookieHeader(token) },
+    });
     expect(unknown.status()).toBe(404);
 
     const key = { Authorization: `Bearer ${E2E_API_KEY}` };
@@ -156,10 +225,15 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
     const other = await request.get(`${server.url}${STATS}?project=someone-else`, { headers: key });
     expect(other.status()).toBe(403);
     expect((await other.json()).error.code).toBe('forbidden');
-    await expectUnauthorizedJson(request, `${server.url}${STATS}`, { Authorization: 'Bearer cw_not_a_key_0123456789abcdefghijklmnop' });
+    await expectUnauthorizedJson(request, `${server.url}${STATS}`, {
+      Authorization: 'Bearer cw_not_a_key_0123456789abcdefghijklmnop',
+    });
   });
 
-  test('a token without an email claim, when Clerk cannot be asked, is a stranger: 403 and no project named', async ({ context, page }) => {
+  test('a token without an email claim, when Clerk cannot be asked, is a stranger: 403 and no project named', async ({
+    context,
+    page,
+  }) => {
     await signIn(context, server, { userId: 'user_no_email', name: 'Nadia No-Email' });
     const res = await page.goto(`${server.url}/`);
     expect(res?.status()).toBe(403);
@@ -179,14 +253,23 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
     await expect(page).toHaveURL(/\/sign-in\?redirect_url=/);
   });
 
-  test('dashboard links keep the project, range and shared filters, nothing else', async ({ context, page }) => {
+  test('dashboard links keep the project, range and shared filters, nothing else', async ({
+    context,
+    page,
+  }) => {
     await signIn(context, server, VIEWER);
     await page.goto(`${server.url}/?project=e2e&range=7d&service=chat-api&model=claude&q=timeout`);
     await expect(page.getByLabel('Project')).toHaveValue('e2e');
-    await expect(page.getByRole('link', { name: 'AI Performance' })).toHaveAttribute('href', '/ai?project=e2e&range=7d&service=chat-api');
+    await expect(page.getByRole('link', { name: 'AI Performance' })).toHaveAttribute(
+      'href',
+      '/ai?project=e2e&range=7d&service=chat-api',
+    );
   });
 
-  test('themes: dark and light are remembered, system follows the OS', async ({ context, page }, testInfo) => {
+  test('themes: dark and light are remembered, system follows the OS', async ({
+    context,
+    page,
+  }, testInfo) => {
     await signIn(context, server, VIEWER);
     await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(`${server.url}/`);
@@ -205,7 +288,10 @@ test.describe('with Clerk keys: the real clerkMiddleware and offline session tok
     await expect(html).toHaveClass(/dark/);
   });
 
-  test('at phone width the navigation is a drawer behind a menu button', async ({ context, page }, testInfo) => {
+  test('at phone width the navigation is a drawer behind a menu button', async ({
+    context,
+    page,
+  }, testInfo) => {
     await signIn(context, server, VIEWER);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/`);
@@ -232,14 +318,21 @@ test.describe('a production server without Clerk keys', () => {
     await server?.stop();
   });
 
-  test('refuses the dashboards and says how to configure them; read keys keep working', async ({ page, request }, testInfo) => {
+  test('refuses the dashboards and says how to configure them; read keys keep working', async ({
+    page,
+    request,
+  }, testInfo) => {
     await page.goto(`${server.url}/`);
     await expect(page.getByRole('heading', { name: 'The dashboards are locked' })).toBeVisible();
-    await expect(page.getByText(/^Authentication is not configured: set the Clerk keys .* or AUTH_MODE=none/)).toBeVisible();
+    await expect(
+      page.getByText(/^Authentication is not configured: set the Clerk keys .* or AUTH_MODE=none/),
+    ).toBeVisible();
     await expect(page.getByRole('navigation', { name: 'Dashboards' })).toHaveCount(0);
     await keepScreenshot(page, testInfo, 'auth-not-configured');
     await expectUnauthorizedJson(request, `${server.url}${STATS}`);
-    const byKey = await request.get(`${server.url}${STATS}`, { headers: { Authorization: `Bearer ${E2E_API_KEY}` } });
+    const byKey = await request.get(`${server.url}${STATS}`, {
+      headers: { Authorization: `Bearer ${E2E_API_KEY}` },
+    });
     expect(byKey.status()).toBe(200);
   });
 });
@@ -253,10 +346,15 @@ test.describe('a production server with AUTH_MODE=none', () => {
     await server?.stop();
   });
 
-  test('serves the dashboards without login, with a banner and admin rights', async ({ page, request }, testInfo) => {
+  test('serves the dashboards without login, with a banner and admin rights', async ({
+    page,
+    request,
+  }, testInfo) => {
     await page.goto(`${server.url}/sign-in`);
     await expect(page).toHaveURL(`${server.url}/`);
-    await expect(page.getByRole('status').filter({ hasText: 'Authentication is off (AUTH_MODE=none)' })).toBeVisible();
+    await expect(
+      page.getByRole('status').filter({ hasText: 'Authentication is off (AUTH_MODE=none)' }),
+    ).toBeVisible();
     await expect(page.getByText('Admin', { exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
     await keepScreenshot(page, testInfo, 'auth-mode-none');

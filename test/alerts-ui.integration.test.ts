@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-// Clerk is the only boundary faked (for the server actions): the real getViewer / requireAdmin decide from
-// these session claims and ADMIN_EMAILS.
-const session = vi.hoisted(() => ({ claims: { email: 'admin@example.com' } as Record<string, unknown> }));
+// Clerk is the only boundary faked (for the server actions): the real access checks decide from these
+// session claims, ADMIN_EMAILS and the session's active organization.
+const session = vi.hoisted(() => ({
+  claims: { email: 'admin@example.com' } as Record<string, unknown>,
+  orgId: null as string | null,
+  orgRole: null as string | null,
+}));
 vi.mock('@clerk/nextjs/server', () => ({
-  auth: async () => ({ userId: 'user_alerts_ui', sessionClaims: session.claims }),
+  auth: async () => ({
+    userId: 'user_alerts_ui',
+    sessionId: 'sess_alerts_ui',
+    orgId: session.orgId,
+    orgRole: session.orgRole,
+    sessionClaims: session.claims,
+  }),
   clerkClient: async () => {
     throw new Error('the Clerk Backend API is not reachable from tests');
   },
@@ -29,7 +39,7 @@ const { acknowledgeAlert } = await import('@/lib/alerts/acknowledge');
 const { createSilence, endSilence } = await import('@/lib/alerts/silences');
 const actions = await import('@/app/(dashboard)/alerts/actions');
 type StoredRule = import('@/lib/alerts/rules').StoredRule;
-type Viewer = import('@/lib/auth/viewer').Viewer;
+type Member = import('@/lib/auth/viewer').Member;
 type NewEventRow = import('@/db/schema').NewEventRow;
 
 const SEC = 1000;
@@ -40,16 +50,12 @@ const DAY = 24 * HOUR;
 const NOW = new Date(Math.floor((Date.now() - 2 * HOUR) / MIN) * MIN);
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
-const ADMIN: Viewer = {
-  userId: 'u_admin',
-  email: 'ada@example.com',
-  name: 'Ada',
-  isAdmin: true,
-  mode: 'clerk',
-};
-const MEMBER: Viewer = { userId: 'u_member', email: null, name: 'Max Member', isAdmin: false, mode: 'clerk' };
-
+// The project belongs to this organization: its members see it, its `org:admin`s administer it.
+const ORG_ID = `org_alerts_ui_${randomUUID().slice(0, 8)}`;
 let project: typeof schema.projects.$inferSelect;
+/** The members the verbs are called with (set once the project exists): an org admin, and an org member. */
+let ADMIN: Member;
+let MEMBER: Member;
 let other: typeof schema.projects.$inferSelect;
 const rules = new Map<string, StoredRule>();
 const rule = (key: string) => {
@@ -58,13 +64,27 @@ const rule = (key: string) => {
   return r;
 };
 
-async function newProject(prefix: string) {
+async function newProject(prefix: string, orgId: string | null = null) {
   const db = await getDb();
   const [row] = await db
     .insert(schema.projects)
-    .values({ slug: `${prefix}-${randomUUID().slice(0, 12)}`, name: `alerts ui ${prefix}` })
+    .values({ slug: `${prefix}-${randomUUID().slice(0, 12)}`, name: `alerts ui ${prefix}`, orgId })
     .returning();
   return row!;
+}
+
+function memberOf(role: Member['role'], who: Pick<Member, 'userId' | 'email' | 'name'>): Member {
+  return {
+    ...who,
+    sessionId: null,
+    mode: 'clerk',
+    installRole: null,
+    orgId: ORG_ID,
+    orgRole: role === 'admin' ? 'org:admin' : 'org:member',
+    projectId: project.id,
+    projectSlug: project.slug,
+    role,
+  };
 }
 
 async function insertEvents(projectId: string, events: Omit<NewEventRow, 'projectId' | 'eventId'>[]) {
@@ -115,11 +135,23 @@ const form = (fields: Record<string, string>) => {
 
 const ids = { firing: 0, resolved: 0, channel: '' };
 
+/** An installation admin (ADMIN_EMAILS) with no active organization. */
+function signedInAsAdmin() {
+  Object.assign(session, { claims: { email: 'admin@example.com' }, orgId: null, orgRole: null });
+}
+/** A plain member of the project's organization: its viewer. */
+function asOrgMember() {
+  Object.assign(session, { claims: { email: 'viewer@example.com' }, orgId: ORG_ID, orgRole: 'org:member' });
+}
+beforeEach(signedInAsAdmin);
+
 describe(`alerts page data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, () => {
   beforeAll(async () => {
     const db = await getDb();
-    project = await newProject('alerts-ui');
+    project = await newProject('alerts-ui', ORG_ID);
     other = await newProject('alerts-ui-other');
+    ADMIN = memberOf('admin', { userId: 'u_admin', email: 'ada@example.com', name: 'Ada' });
+    MEMBER = memberOf('viewer', { userId: 'u_member', email: null, name: 'Max Member' });
     expect(await seedDefaultRules(project.id)).toBe(10);
     expect(await seedDefaultRules(other.id)).toBe(10);
     const rows = await db.select().from(schema.alertRules).where(eq(schema.alertRules.projectId, project.id));
@@ -513,8 +545,8 @@ describe(`alerts page data against ${process.env.DATABASE_URL ? 'Postgres' : 'PG
       expect(await auditOf(project.id, 'alert.acknowledged')).toHaveLength(1);
     });
 
-    it('lets any signed-in user acknowledge through the server action', async () => {
-      session.claims = { email: 'viewer@example.com' };
+    it('lets a viewer of the project (a member of its organization) acknowledge through the server action', async () => {
+      asOrgMember();
       const result = await actions.acknowledgeAlertAction(
         null,
         form({ projectId: project.id, ruleId: rule('ai-consecutive-failures').id, groupKey: 'claude-x' }),
@@ -613,14 +645,19 @@ describe(`alerts page data against ${process.env.DATABASE_URL ? 'Postgres' : 'PG
       await endSilence(project.id, silence.id, ADMIN);
       expect((await queries.listActiveSilences(project.id)).map((s) => s.groupKey)).toEqual(['claude-x']);
       await expect(endSilence(project.id, silence.id, ADMIN)).rejects.toMatchObject({ code: 'not_found' });
-      await expect(endSilence(other.id, active[1]!.id, ADMIN)).rejects.toMatchObject({ code: 'not_found' });
+      // This project's silence asked for through another project: its admin finds nothing there ...
+      await expect(
+        endSilence(other.id, active[1]!.id, { ...ADMIN, projectId: other.id, projectSlug: other.slug }),
+      ).rejects.toMatchObject({ code: 'not_found' });
+      // ... and a member object resolved for this project authorizes nothing in another one.
+      await expect(endSilence(other.id, active[1]!.id, ADMIN)).rejects.toMatchObject({ code: 'forbidden' });
       expect((await auditOf(project.id, 'silence.ended')).map((a) => [a.actor, a.target])).toEqual([
         ['ada@example.com', 'Error rate above 1% · every group'],
       ]);
     });
 
     it('runs through the server actions: admins only, with the form durations', async () => {
-      session.claims = { email: 'viewer@example.com' };
+      asOrgMember();
       const fields = {
         projectId: project.id,
         ruleId: rule('p95-response-time').id,
@@ -628,9 +665,9 @@ describe(`alerts page data against ${process.env.DATABASE_URL ? 'Postgres' : 'PG
         reason: 'load test',
       };
       expect(await actions.createSilenceAction(null, form(fields))).toMatchObject({
-        error: expect.stringMatching(/Only admins can create silences/),
+        error: expect.stringMatching(/^Only admins of this project can create silences/),
       });
-      session.claims = { email: 'admin@example.com' };
+      signedInAsAdmin();
       expect(
         await actions.createSilenceAction(null, form({ ...fields, duration: 'custom', endsAt: '' })),
       ).toMatchObject({

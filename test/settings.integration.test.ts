@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-// Clerk is the only boundary faked: the real requireAdmin decides from these session claims and ADMIN_EMAILS.
+// Clerk is the only boundary faked: the real access checks decide from these session claims,
+// ADMIN_EMAILS / VIEWER_EMAILS and the (here absent) active organization.
 const session = vi.hoisted(() => ({ claims: { email: 'admin@example.com' } as Record<string, unknown> }));
 vi.mock('@clerk/nextjs/server', () => ({
-  auth: async () => ({ userId: 'user_settings_test', sessionClaims: session.claims }),
+  auth: async () => ({
+    userId: 'user_settings_test',
+    sessionId: 'sess_settings_test',
+    orgId: null,
+    orgRole: null,
+    sessionClaims: session.claims,
+  }),
   clerkClient: async () => {
     throw new Error('the Clerk Backend API is not reachable from tests');
   },
@@ -17,6 +24,9 @@ process.env.INIT_PROJECT = `it-settings-${randomUUID().slice(0, 8)}`;
 process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY = 'pk_test_settings';
 process.env.CLERK_SECRET_KEY = 'sk_test_settings';
 process.env.ADMIN_EMAILS = 'admin@example.com';
+process.env.VIEWER_EMAILS = 'viewer@example.com';
+// Lets a test send its own client IP (X-Forwarded-For through a 10.x proxy), as behind a real proxy.
+process.env.TRUSTED_PROXIES = '10.0.0.0/8';
 
 // Imported after the env above is set: lib/env parses process.env once, at import.
 const { getDb } = await import('@/db/client');
@@ -30,9 +40,13 @@ const { revokeApiKey } = await import('@/lib/settings/revoke-api-key');
 const { upsertModelPrice } = await import('@/lib/settings/upsert-model-price');
 const { deleteModelPrice } = await import('@/lib/settings/delete-model-price');
 const queries = await import('@/lib/settings/queries');
+const { listAuditEntries } = await import('@/lib/audit/queries');
+const { default: AuditPage } = await import('@/app/(dashboard)/settings/audit/page');
+const { renderToStaticMarkup } = await import('react-dom/server');
 const actions = await import('@/app/(dashboard)/settings/actions');
 
 const slug = () => `s-${randomUUID().slice(0, 12)}`;
+const NO_FILTER = { actor: null, action: null, from: null, to: null };
 const request = (key: string) =>
   new Request('http://test/api/v1/events', { method: 'POST', headers: { Authorization: `Bearer ${key}` } });
 const form = (fields: Record<string, string | string[]>) => {
@@ -63,6 +77,11 @@ async function costOfOneCall(projectId: string): Promise<number | null | undefin
   });
   expect(result.body.accepted).toBe(1);
   return result.stored[0]?.costUsd;
+}
+
+/** The audit log page as the signed-in user sees it, as HTML. */
+async function auditPage(params: Record<string, string>) {
+  return renderToStaticMarkup(await AuditPage({ searchParams: Promise.resolve(params) }));
 }
 
 async function auditOf(projectId: string) {
@@ -201,7 +220,7 @@ describe('settings server actions', () => {
     const serialized = JSON.stringify(audit);
     expect(serialized).not.toContain(keyState.key);
     expect(serialized).not.toContain(hashApiKey(keyState.key));
-    expect((await queries.listAuditLog(projectId)).map((a) => a.action)).toEqual(
+    expect((await listAuditEntries(projectId, NO_FILTER)).map((a) => a.action)).toEqual(
       [...audit].reverse().map((a) => a.action),
     );
     expect(cache.revalidatePath).toHaveBeenCalledTimes(6);
@@ -243,7 +262,7 @@ describe('settings server actions', () => {
     expect(
       await actions.setDailyBudgetAction(null, form({ projectId: project.id, dailyBudgetUsd: '5' })),
     ).toMatchObject({
-      error: expect.stringMatching(/^Only admins can set daily budgets/),
+      error: expect.stringMatching(/^Only admins of this project can set daily budgets/),
     });
     expect(await queries.getDailyBudget(project.id)).toBeNull();
   });
@@ -255,21 +274,19 @@ describe('settings server actions', () => {
       null,
       form({ projectId: project.id, name: 'sneaky', scopes: 'ingest' }),
     );
-    expect(state).toMatchObject({ error: expect.stringMatching(/^Only admins can create API keys/) });
+    expect(state).toMatchObject({
+      error: expect.stringMatching(/^Only admins of this project can create API keys/),
+    });
     expect(await actions.createProjectAction(null, form({ name: 'Nope' }))).toMatchObject({
       error: expect.stringMatching(/^Only admins can create projects/),
     });
     expect(await queries.listApiKeys(project.id)).toEqual([]);
     expect(await auditOf(project.id)).toEqual([]);
     expect(cache.revalidatePath).not.toHaveBeenCalled();
-    const viewer = {
-      userId: 'u',
-      email: 'viewer@example.com',
-      name: null,
-      isAdmin: false,
-      mode: 'clerk' as const,
-    };
-    await expect(queries.listUnattributedKeyFailures(viewer)).rejects.toMatchObject({ code: 'forbidden' });
+    // Refused API keys that name no project may come from any tenant: only installation admins list them.
+    const page = await auditPage({ scope: 'installation', action: 'api_key.rejected' });
+    expect(page).toContain('Only admins of the installation see the audit log.');
+    expect(page).not.toContain('<table');
   });
 
   it('answer bad input and domain errors as messages to fix', async () => {
@@ -288,7 +305,7 @@ describe('settings server actions', () => {
       null,
       form({
         name: 'Forms again',
-        slug: (await queries.listProjectRows()).find((p) => p.id === project.id)!.slug,
+        slug: project.slug,
       }),
     );
     expect(taken).toMatchObject({ error: expect.stringContaining('is already taken by another project') });
@@ -296,7 +313,9 @@ describe('settings server actions', () => {
       null,
       form({ projectId: randomUUID(), name: 'k', scopes: 'read' }),
     );
-    expect(gone).toMatchObject({ error: 'This project no longer exists; pick another project.' });
+    expect(gone).toMatchObject({
+      error: 'No such project, or it is not shared with you; pick another project.',
+    });
     const db = await getDb();
     expect(await db.select().from(schema.apiKeys).where(eq(schema.apiKeys.projectId, project.id))).toEqual(
       [],
@@ -306,20 +325,19 @@ describe('settings server actions', () => {
   it('show admins the refused keys that name no project, newest first', async () => {
     const bogus = `cw_${randomUUID()}`;
     const path = `/api/v1/stats/overview-${randomUUID()}`;
-    const refused = new Request(`http://test${path}`, { headers: { Authorization: `Bearer ${bogus}` } });
+    // Refused keys are counted in one row per reason, source IP and minute: a fresh IP gets a row of its own.
+    const hextet = () => (0x1000 + Math.floor(Math.random() * 0xefff)).toString(16);
+    const ip = `2001:db8::${hextet()}:${hextet()}`;
+    const refused = new Request(`http://test${path}`, {
+      headers: { Authorization: `Bearer ${bogus}`, 'x-forwarded-for': `${ip}, 10.0.0.1` },
+    });
     await expect(authenticateApiKey(refused, 'read')).rejects.toMatchObject({ status: 401 });
-    const viewer = {
-      userId: 'u',
-      email: 'admin@example.com',
-      name: null,
-      isAdmin: true,
-      mode: 'clerk' as const,
-    };
     const rows = await vi.waitFor(async () => {
-      const listed = await queries.listUnattributedKeyFailures(viewer);
+      const listed = await listAuditEntries(null, { ...NO_FILTER, action: 'api_key.rejected' });
       expect(listed.find((r) => r.target === path)).toMatchObject({
         action: 'api_key.rejected',
         actor: 'anonymous',
+        ip,
         details: { reason: 'unknown_or_revoked' },
       });
       return listed;
@@ -327,5 +345,8 @@ describe('settings server actions', () => {
     expect(JSON.stringify(rows)).not.toContain(bogus);
     expect(rows.every((r) => r.action === 'api_key.rejected')).toBe(true);
     expect(rows.map((r) => r.at.getTime())).toEqual(rows.map((r) => r.at.getTime()).sort((a, b) => b - a));
+    const page = await auditPage({ scope: 'installation', action: 'api_key.rejected' });
+    expect(page).toContain(path);
+    expect(page).not.toContain(bogus);
   });
 });

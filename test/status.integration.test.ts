@@ -7,7 +7,8 @@ const schema = await import('@/db/schema');
 const { seedDefaultRules } = await import('@/lib/alerts/rules');
 const { getPublicStatus, listPublicStatusProjects, getStatusPageEnabled, clearStatusCache } =
   await import('@/lib/status/queries');
-const { setStatusPage } = await import('@/lib/settings/set-status-page');
+const { setStatusPage, setStatusPageFramable } = await import('@/lib/settings/set-status-page');
+const { isStatusPageFramable, forgetStatusFraming } = await import('@/lib/status/framing');
 const { setStatusPageSchema } = await import('@/lib/settings/schema');
 
 const MIN = 60_000;
@@ -201,36 +202,32 @@ describe(`public status page against ${process.env.DATABASE_URL ? 'Postgres' : '
     ]);
     const database = status.dependencies[0]!;
     expect(database.days).toHaveLength(90);
-    expect(database.days.at(-1)).toMatchObject({ uptime: 1, tone: 'up' });
-    expect(database.days.at(-1)!.day).toBe(NOW.toISOString().slice(0, 10));
-    expect(database.days.at(-2)).toMatchObject({ uptime: 0.75, tone: 'down' });
-    expect(database.days.at(-3)).toMatchObject({ uptime: null, tone: 'none' });
-    expect(database.days.at(-6)).toMatchObject({ uptime: 0, tone: 'down' });
+    expect(database.days.at(-1)).toEqual({ day: NOW.toISOString().slice(0, 10), tone: 'up' });
+    expect(database.days.at(-2)).toMatchObject({ tone: 'down' });
+    expect(database.days.at(-3)).toMatchObject({ tone: 'none' });
+    expect(database.days.at(-6)).toMatchObject({ tone: 'down' });
     expect(database.days[0]).toMatchObject({
-      uptime: 1,
       tone: 'up',
       day: ago(89 * DAY)
         .toISOString()
         .slice(0, 10),
     });
-    expect(database.days.filter((d) => d.uptime !== null)).toHaveLength(4);
-    expect(database.uptime).toBeCloseTo(14 / 35, 10);
+    expect(database.days.filter((d) => d.tone !== 'none')).toHaveLength(4);
     const cache = status.dependencies[1]!;
-    expect(cache.days.at(-1)).toMatchObject({ uptime: 0.5, tone: 'down' });
-    expect(status.dependencies[2]!.days.at(-1)).toMatchObject({ uptime: 1 });
+    expect(cache.days.at(-1)).toMatchObject({ tone: 'down' });
+    expect(status.dependencies[2]!.days.at(-1)).toMatchObject({ tone: 'up' });
 
-    expect(status.app.state).toBe('degraded');
-    expect(status.app.errorRate).toBeCloseTo(0.2, 10);
-    expect(status.app.p95ResponseMs).toBeCloseTo(955, 6);
+    // 20% errors and a p95 of 955 ms judge the chat app, and stay on the server.
+    expect(status.app).toEqual({ state: 'degraded' });
     expect(status.overall).toBe('degraded');
 
+    // Two reliability rules fire ("Error rate above 1%", "3 consecutive AI failures"): one public incident.
     expect(status.open).toEqual([
-      { name: '3 consecutive AI failures', severity: 'Critical', since: ago(7 * MIN).toISOString() },
-      { name: 'Error rate above 1%', severity: 'Critical', since: ago(5 * MIN).toISOString() },
+      { title: 'Increased errors', severity: 'Critical', since: ago(7 * MIN).toISOString() },
     ]);
     expect(status.resolved).toEqual([
       {
-        name: 'p95 response time above 2 s',
+        title: 'Slower responses',
         severity: 'High',
         startedAt: ago(3 * HOUR).toISOString(),
         resolvedAt: ago(2 * HOUR).toISOString(),
@@ -245,8 +242,16 @@ describe(`public status page against ${process.env.DATABASE_URL ? 'Postgres' : '
       '12345',
       '/api/secret-route',
       '"threshold"',
+      'above 1%',
+      'consecutive',
+      'p95',
+      '955',
+      '0.2',
     ])
       expect(json).not.toContain(secret);
+    // Dates and days are the only numbers a visitor gets (the slug holds digits of its own).
+    const undated = JSON.stringify({ ...status, slug: '' }).replace(/\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?/g, 'D');
+    expect(undated.match(/.{0,30}\d.{0,30}/)?.[0]).toBeUndefined();
   });
 
   it('judges the chat app against the project rules: a raised threshold makes it operational', async () => {
@@ -270,9 +275,31 @@ describe(`public status page against ${process.env.DATABASE_URL ? 'Postgres' : '
       .where(and(eq(schema.alertRules.projectId, enabled.id), eq(schema.alertRules.id, errorRate)));
   });
 
-  it('answers null for a disabled project and an unknown slug alike, and lists only enabled projects', async () => {
+  it('answers null for a disabled project and an unknown slug alike', async () => {
     expect(await getPublicStatus(disabled.slug, NOW)).toBeNull();
     expect(await getPublicStatus(`nope-${randomUUID()}`, NOW)).toBeNull();
+  });
+
+  it('answers the same null, without a database error, for a slug no project can have', async () => {
+    for (const slug of [
+      '\u0000',
+      `${enabled.slug}\u0000`,
+      '\u00c0\u00af',
+      '%C0%AF',
+      '\ufffd\ufffd',
+      '\ud800',
+      enabled.slug.toUpperCase(),
+      ` ${enabled.slug}`,
+      `${enabled.slug}/x`,
+      'a'.repeat(64),
+      'x'.repeat(100_000),
+      '',
+    ])
+      expect(await getPublicStatus(slug, NOW), JSON.stringify(slug.slice(0, 20))).toBeNull();
+    expect(await getPublicStatus(enabled.slug, NOW)).not.toBeNull();
+  });
+
+  it('lists only enabled projects', async () => {
     const listed = (await listPublicStatusProjects()).map((p) => p.slug);
     expect(listed).toContain(enabled.slug);
     expect(listed).not.toContain(disabled.slug);
@@ -301,5 +328,21 @@ describe(`public status page against ${process.env.DATABASE_URL ? 'Postgres' : '
     });
     expect(setStatusPageSchema.parse({ projectId: project.id, enabled: 'false' }).enabled).toBe(false);
     expect(setStatusPageSchema.safeParse({ projectId: project.id, enabled: 'yes' }).success).toBe(false);
+  });
+
+  it('lets other sites frame a page only when it is on and an admin allowed it', async () => {
+    const project = await newProject(true);
+    expect(await isStatusPageFramable(project.slug)).toBe(false);
+    expect((await setStatusPageFramable(project.id, true)).changed).toBe(true);
+    // Cached per process: the setting action forgets the cache when it changes something.
+    expect(await isStatusPageFramable(project.slug)).toBe(false);
+    forgetStatusFraming();
+    expect(await isStatusPageFramable(project.slug)).toBe(true);
+    expect((await setStatusPageFramable(project.id, true)).changed).toBe(false);
+    await setStatusPage(project.id, false);
+    forgetStatusFraming();
+    expect(await isStatusPageFramable(project.slug)).toBe(false);
+    expect(await isStatusPageFramable('bad\u0000slug')).toBe(false);
+    expect(await isStatusPageFramable('x'.repeat(5000))).toBe(false);
   });
 });

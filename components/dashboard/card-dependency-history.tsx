@@ -3,6 +3,7 @@ import { formatMs, formatPercent } from '@/lib/format';
 import { getHealthHistory } from '@/lib/health/queries';
 import { UPTIME_WINDOWS, type HistorySlot, type SlotState } from '@/lib/health/history';
 import type { CheckName } from '@/lib/health/status';
+import { log } from '@/lib/log';
 
 const LABELS: Record<CheckName, string> = {
   database: 'Database',
@@ -33,7 +34,7 @@ function slotTitle(slot: HistorySlot): string {
 /** Recorded dependency checks: uptime over three windows, median latency and a 24 h up/down strip. */
 export async function CardDependencyHistory() {
   const history = await getHealthHistory(new Date()).catch((error: unknown) => {
-    console.error(JSON.stringify({ level: 'warn', event: 'health_history_failed', error: String(error) }));
+    log.warn('health_history_failed', { error: String(error) });
     return null;
   });
   if (!history)

@@ -50,7 +50,8 @@ export function NoProject() {
     <div className="rounded-lg border border-dashed border-zinc-300 p-10 text-center dark:border-zinc-700" data-testid="empty-state">
       <p className="font-medium">No project yet</p>
       <p className="mt-1 text-sm text-zinc-500">
-        Set <code>INIT_API_KEY</code> and restart, create one under Settings, or run <code>npm run dev</code> for demo data.
+        None is shared with you yet. An admin creates one under Settings (an organization admin, for the active
+        organization), or sets <code>INIT_API_KEY</code> and restarts; <code>npm run dev</code> has demo data.
       </p>
     </div>
   );

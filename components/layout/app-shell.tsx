@@ -12,7 +12,15 @@ import { ShellFrame } from './shell-frame';
 import { ToggleTheme } from './toggle-theme';
 
 /** The frame of every dashboard page: navigation, project, theme, the viewer and the auth-mode banner. */
-export function AppShell({ viewer, projects, children }: { viewer: Viewer; projects: ProjectSummary[] | null; children: ReactNode }) {
+export function AppShell({
+  viewer,
+  projects,
+  children,
+}: {
+  viewer: Viewer;
+  projects: ProjectSummary[] | null;
+  children: ReactNode;
+}) {
   const sidebar = (
     <>
       <div className="flex h-14 items-center gap-2 border-b border-zinc-200 px-5 font-semibold tracking-tight dark:border-zinc-800">

@@ -33,7 +33,9 @@ export function CardViewer({ viewer }: { viewer: Viewer }) {
             {badge.label}
           </span>
         </p>
-        {viewer.email && viewer.email !== label ? <p className="truncate text-xs text-zinc-500">{viewer.email}</p> : null}
+        {viewer.email && viewer.email !== label ? (
+          <p className="truncate text-xs text-zinc-500">{viewer.email}</p>
+        ) : null}
       </div>
     </div>
   );

@@ -9,7 +9,9 @@ import { OrganizationSwitcher } from '@clerk/nextjs';
 export function SwitchOrganization({ orgId }: { orgId: string | null }) {
   return (
     <div data-testid="org-switcher" className="space-y-1">
-      <span className="block px-1 text-[11px] font-semibold tracking-wider text-zinc-500 uppercase">Organization</span>
+      <span className="block px-1 text-[11px] font-semibold tracking-wider text-zinc-500 uppercase">
+        Organization
+      </span>
       <p className="truncate px-1 text-xs text-zinc-600 dark:text-zinc-400" data-testid="org-current">
         {orgId ?? 'None active'}
       </p>

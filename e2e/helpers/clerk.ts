@@ -15,7 +15,12 @@ export const E2E_VIEWER_EMAILS = 'vera@chatwatch.test,vic@chatwatch.test,@viewer
 
 const KEY_FILE = path.resolve(__dirname, '../../.data/e2e-clerk/keys.json');
 
-export type ClerkTestKeys = { publishableKey: string; secretKey: string; publicKeyPem: string; privateKeyPem: string };
+export type ClerkTestKeys = {
+  publishableKey: string;
+  secretKey: string;
+  publicKeyPem: string;
+  privateKeyPem: string;
+};
 
 let keys: ClerkTestKeys | undefined;
 
@@ -24,7 +29,10 @@ export function clerkTestKeys(): ClerkTestKeys {
   if (keys) return keys;
   if (!fs.existsSync(KEY_FILE)) {
     fs.mkdirSync(path.dirname(KEY_FILE), { recursive: true });
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicExponent: 0x10001,
+    });
     const fresh: ClerkTestKeys = {
       publishableKey: `pk_live_${Buffer.from(`${CLERK_FRONTEND_API}$`).toString('base64').replace(/=+$/, '')}`,
       secretKey: `sk_live_${randomBytes(24).toString('hex')}`,
@@ -87,10 +95,17 @@ export async function mintSession(options: SessionOptions): Promise<string> {
   if (options.role) claims.metadata = { role: options.role };
   if (options.org) {
     claims.v = 2;
-    claims.o = { id: options.org.id, rol: options.org.role, slg: options.org.slug ?? options.org.id.replace(/^org_/, '') };
+    claims.o = {
+      id: options.org.id,
+      rol: options.org.role,
+      slg: options.org.slug ?? options.org.id.replace(/^org_/, ''),
+    };
   }
   const key = options.wrongKey
-    ? (strangerKey ??= generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 }).privateKey)
+    ? (strangerKey ??= generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicExponent: 0x10001,
+      }).privateKey)
     : createPrivateKey(clerkTestKeys().privateKeyPem);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'ins_e2e' })

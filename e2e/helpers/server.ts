@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { e2eServerEnv } from './env';
 
-export type Server = { url: string; output: () => string; stop: () => Promise<void> };
+export type Server = { url: string; pid: number; output: () => string; stop: () => Promise<void> };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,6 +40,7 @@ export async function startServer(overrides: Record<string, string>): Promise<Se
   }
   return {
     url,
+    pid: child.pid!,
     output: () => log,
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test, type APIRequestContext, type BrowserContext } from '@playwright/test';
 import { decodeJwt } from 'jose';
-import { E2E_ADMIN_EMAIL, clerkServerEnv, mintSession, sessionCookies, type SessionOptions } from '../helpers/clerk';
+import {
+  E2E_ADMIN_EMAIL,
+  clerkServerEnv,
+  mintSession,
+  sessionCookies,
+  type SessionOptions,
+} from '../helpers/clerk';
 import { runId } from '../helpers/events';
 import { startServer, type Server } from '../helpers/server';
 
@@ -16,14 +22,52 @@ const MAIN = `acme-main-${id}`;
 const SECRET = { name: `Acme Secret Chat ${id}`, slug: `acme-secret-${id}` };
 const INTERNAL = { name: `Internal Ops ${id}`, slug: `internal-ops-${id}` };
 
-const STRANGER: SessionOptions = { userId: `user_stranger_${id}`, email: 'sam@elsewhere.test', name: 'Sam Stranger' };
-const OTHER_ORG: SessionOptions = { userId: `user_globex_${id}`, email: 'gus@globex.test', name: 'Gus Globex', org: { id: GLOBEX, role: 'member' } };
-const MEMBER: SessionOptions = { userId: `user_member_${id}`, email: 'mia@acme.test', name: 'Mia Member', org: { id: ACME, role: 'member' } };
-const ORG_ADMIN: SessionOptions = { userId: `user_orgadmin_${id}`, email: 'oli@acme.test', name: 'Oli Org-Admin', org: { id: ACME, role: 'admin' } };
-const EMAIL_ADMIN: SessionOptions = { userId: `user_emailadmin_${id}`, email: E2E_ADMIN_EMAIL, name: 'Ada Admin' };
-const DOMAIN_VIEWER: SessionOptions = { userId: `user_domain_${id}`, email: 'dan@viewers.chatwatch.test', name: 'Dan Domain' };
+const STRANGER: SessionOptions = {
+  userId: `user_stranger_${id}`,
+  email: 'sam@elsewhere.test',
+  name: 'Sam Stranger',
+};
+const OTHER_ORG: SessionOptions = {
+  userId: `user_globex_${id}`,
+  email: 'gus@globex.test',
+  name: 'Gus Globex',
+  org: { id: GLOBEX, role: 'member' },
+};
+const MEMBER: SessionOptions = {
+  userId: `user_member_${id}`,
+  email: 'mia@acme.test',
+  name: 'Mia Member',
+  org: { id: ACME, role: 'member' },
+};
+const ORG_ADMIN: SessionOptions = {
+  userId: `user_orgadmin_${id}`,
+  email: 'oli@acme.test',
+  name: 'Oli Org-Admin',
+  org: { id: ACME, role: 'admin' },
+};
+const EMAIL_ADMIN: SessionOptions = {
+  userId: `user_emailadmin_${id}`,
+  email: E2E_ADMIN_EMAIL,
+  name: 'Ada Admin',
+};
+const DOMAIN_VIEWER: SessionOptions = {
+  userId: `user_domain_${id}`,
+  email: 'dan@viewers.chatwatch.test',
+  name: 'Dan Domain',
+};
 
-const PAGES = ['/', '/experience', '/ai', '/system', '/alerts', '/alerts/rules', '/alerts/channels', '/logs', '/settings', '/settings/audit'];
+const PAGES = [
+  '/',
+  '/experience',
+  '/ai',
+  '/system',
+  '/alerts',
+  '/alerts/rules',
+  '/alerts/channels',
+  '/logs',
+  '/settings',
+  '/settings/audit',
+];
 const API = ['overview', 'experience', 'ai', 'system', 'logs'].map((d) => `/api/v1/stats/${d}`);
 
 let server: Server;
@@ -36,12 +80,22 @@ async function cookie(who: SessionOptions): Promise<string> {
 }
 
 async function get(request: APIRequestContext, who: SessionOptions, path: string) {
-  const res = await request.get(`${server.url}${path}`, { headers: { cookie: await cookie(who), accept: 'text/html' }, maxRedirects: 0 });
-  return { status: res.status(), body: await res.text(), json: res.headers()['content-type']?.includes('json') ? await res.json() : null };
+  const res = await request.get(`${server.url}${path}`, {
+    headers: { cookie: await cookie(who), accept: 'text/html' },
+    maxRedirects: 0,
+  });
+  return {
+    status: res.status(),
+    body: await res.text(),
+    json: res.headers()['content-type']?.includes('json') ? await res.json() : null,
+  };
 }
 
 async function signIn(context: BrowserContext, who: SessionOptions) {
-  await context.route((url) => url.origin !== server.url, (route) => route.abort());
+  await context.route(
+    (url) => url.origin !== server.url,
+    (route) => route.abort(),
+  );
   await context.addCookies(sessionCookies(await mintSession(who), server.url));
 }
 
@@ -60,7 +114,9 @@ test.describe('who sees a project', () => {
     await server?.stop();
   });
 
-  test('an organization admin creates a project in their organization; an installation admin one without', async ({ browser }) => {
+  test('an organization admin creates a project in their organization; an installation admin one without', async ({
+    browser,
+  }) => {
     for (const [who, project, owner] of [
       [ORG_ADMIN, SECRET, ACME],
       [EMAIL_ADMIN, INTERNAL, 'installation admins and viewers'],
@@ -80,14 +136,17 @@ test.describe('who sees a project', () => {
     }
   });
 
-  test('a stranger gets the 403 no-access page on every page and 403 JSON on every read route, naming no project', async ({ request }) => {
+  test('a stranger gets the 403 no-access page on every page and 403 JSON on every read route, naming no project', async ({
+    request,
+  }) => {
     for (const path of PAGES) {
       // No ?project= here: Next echoes the URL into the page's payload, which would name what the stranger typed.
       const res = await get(request, STRANGER, path);
       expect(res.status, path).toBe(403);
       expect(res.body).toContain('No access yet');
       expect(res.body).toContain('VIEWER_EMAILS');
-      for (const name of [MAIN, SECRET.name, SECRET.slug, INTERNAL.name]) expect(res.body, `${path} names ${name}`).not.toContain(name);
+      for (const name of [MAIN, SECRET.name, SECRET.slug, INTERNAL.name])
+        expect(res.body, `${path} names ${name}`).not.toContain(name);
     }
     for (const path of API) {
       const res = await get(request, STRANGER, path);
@@ -97,11 +156,14 @@ test.describe('who sees a project', () => {
     }
   });
 
-  test("a member of another organization sees none of Acme's projects: pages say unknown, the API says 404 as for a missing one", async ({ request }) => {
+  test("a member of another organization sees none of Acme's projects: pages say unknown, the API says 404 as for a missing one", async ({
+    request,
+  }) => {
     for (const path of PAGES) {
       const res = await get(request, OTHER_ORG, `${path}?project=${SECRET.slug}`);
       expect(res.status, path).toBe(200);
-      for (const name of [SECRET.name, INTERNAL.name, MAIN]) expect(res.body, `${path} names ${name}`).not.toContain(name);
+      for (const name of [SECRET.name, INTERNAL.name, MAIN])
+        expect(res.body, `${path} names ${name}`).not.toContain(name);
     }
     const missing = await get(request, OTHER_ORG, `/api/v1/stats/overview?project=no-such-${id}`);
     for (const path of API) {
@@ -111,21 +173,28 @@ test.describe('who sees a project', () => {
     }
   });
 
-  test('a member of the organization reads its projects as a viewer, and nothing outside it', async ({ request }) => {
+  test('a member of the organization reads its projects as a viewer, and nothing outside it', async ({
+    request,
+  }) => {
     for (const path of PAGES.filter((p) => p !== '/settings/audit')) {
       const res = await get(request, MEMBER, `${path}?project=${SECRET.slug}`);
       expect(res.status, path).toBe(200);
       expect(res.body).toContain(SECRET.name);
       expect(res.body).not.toContain(INTERNAL.name);
     }
-    expect((await get(request, MEMBER, `/settings/audit?project=${SECRET.slug}`)).body).toContain('Only admins of this project see the audit log');
+    expect((await get(request, MEMBER, `/settings/audit?project=${SECRET.slug}`)).body).toContain(
+      'Only admins of this project see the audit log',
+    );
     for (const path of API) {
       expect((await get(request, MEMBER, `${path}?project=${SECRET.slug}`)).status, path).toBe(200);
       expect((await get(request, MEMBER, `${path}?project=${INTERNAL.slug}`)).status, path).toBe(404);
     }
   });
 
-  test('roles: org admin administers Acme only, the email admin everything, the domain viewer reads everything', async ({ browser, request }) => {
+  test('roles: org admin administers Acme only, the email admin everything, the domain viewer reads everything', async ({
+    browser,
+    request,
+  }) => {
     const cases: [SessionOptions, string, 'admin' | 'viewer' | null][] = [
       [ORG_ADMIN, SECRET.slug, 'admin'],
       [ORG_ADMIN, INTERNAL.slug, null],
@@ -136,7 +205,11 @@ test.describe('who sees a project', () => {
       [MEMBER, SECRET.slug, 'viewer'],
     ];
     for (const [who, slug, role] of cases) {
-      for (const path of API) expect((await get(request, who, `${path}?project=${slug}`)).status, `${who.name} ${path} ${slug}`).toBe(role ? 200 : 404);
+      for (const path of API)
+        expect(
+          (await get(request, who, `${path}?project=${slug}`)).status,
+          `${who.name} ${path} ${slug}`,
+        ).toBe(role ? 200 : 404);
       const context = await browser.newContext();
       await signIn(context, who);
       const page = await context.newPage();
@@ -152,7 +225,10 @@ test.describe('who sees a project', () => {
     }
   });
 
-  test('the organization switcher sits in the shell; the server renders the active organization', async ({ context, page }) => {
+  test('the organization switcher sits in the shell; the server renders the active organization', async ({
+    context,
+    page,
+  }) => {
     await signIn(context, MEMBER);
     await page.goto(`${server.url}/?project=${SECRET.slug}`);
     await expect(page.getByTestId('org-switcher')).toBeVisible();
@@ -160,7 +236,10 @@ test.describe('who sees a project', () => {
     await expect(page.getByTestId('viewer-role')).toHaveText('Member');
   });
 
-  test("a viewer replaying an admin's server action is refused before any validation", async ({ browser, request }) => {
+  test("a viewer replaying an admin's server action is refused before any validation", async ({
+    browser,
+    request,
+  }) => {
     const context = await browser.newContext();
     await signIn(context, ORG_ADMIN);
     const page = await context.newPage();
@@ -194,12 +273,18 @@ test.describe('who sees a project', () => {
     }
   });
 
-  test('refusals and log reads land in the audit log, filtered by actor and action', async ({ context, page, request }) => {
+  test('refusals and log reads land in the audit log, filtered by actor and action', async ({
+    context,
+    page,
+    request,
+  }) => {
     await get(request, MEMBER, `/logs?project=${SECRET.slug}&user=u-42`);
     await signIn(context, ORG_ADMIN);
     await expect
       .poll(async () => {
-        await page.goto(`${server.url}/settings/audit?project=${SECRET.slug}&actor=mia@acme.test&action=logs.`);
+        await page.goto(
+          `${server.url}/settings/audit?project=${SECRET.slug}&actor=mia@acme.test&action=logs.`,
+        );
         return page.getByRole('row').filter({ hasText: 'logs.searched' }).count();
       })
       .toBeGreaterThan(0);

@@ -23,7 +23,10 @@ export function projectAction<S extends z.ZodType, T extends object>(
       // Someone who administers nothing is refused before any project is looked up.
       if (required === 'admin' && !mayCreateProjects(viewer)) {
         await auditRefusal(viewer, what, 'role');
-        throw new AppError('forbidden', `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`);
+        throw new AppError(
+          'forbidden',
+          `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`,
+        );
       }
       const projectId = formData.get('projectId');
       if (typeof projectId !== 'string' || projectId === '') {

@@ -59,8 +59,18 @@ describe('authorizedAction', () => {
   });
 
   it('hands the authorized caller to the action with the parsed data', async () => {
-    const action = authorizedAction(allow, schema, async (data, caller) => ({ ok: `${caller.userId}:${data.name}` }));
-    expect(await action(null, form([['name', 'n'], ['count', '2']]))).toEqual({ ok: 'u1:n' });
+    const action = authorizedAction(allow, schema, async (data, caller) => ({
+      ok: `${caller.userId}:${data.name}`,
+    }));
+    expect(
+      await action(
+        null,
+        form([
+          ['name', 'n'],
+          ['count', '2'],
+        ]),
+      ),
+    ).toEqual({ ok: 'u1:n' });
   });
 
   it('answers the first issue message and echoes the fields without calling the action', async () => {

@@ -3,6 +3,7 @@
  * Started once per process from instrumentation.ts; `DEV_CRON=0` turns it off. Through HTTP, so the route,
  * its secret check and its lock are what run, exactly as a scheduler would call them.
  */
+import { log } from '@/lib/log';
 const STARTED = Symbol.for('chatwatch.devCron.started');
 const INTERVAL_MS = 60_000;
 /** The first call waits for the server to listen and the bootstrap to finish. */
@@ -25,12 +26,11 @@ export function startDevCron(options: {
         transitions?: number;
         notificationsSent?: number;
       } | null;
-      if (!res.ok)
-        console.error(JSON.stringify({ level: 'error', event: 'dev_cron_failed', status: res.status }));
+      if (!res.ok) log.error('dev_cron_failed', { status: res.status });
       else if (summary && ((summary.transitions ?? 0) > 0 || (summary.notificationsSent ?? 0) > 0))
-        console.log(JSON.stringify({ level: 'info', event: 'dev_cron', ...summary }));
+        log.info('dev_cron', summary);
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', event: 'dev_cron_failed', error: String(error) }));
+      log.error('dev_cron_failed', { error: String(error) });
     }
   };
   setTimeout(() => {

@@ -111,7 +111,7 @@ export async function createRule(
   projectId: string,
   fields: RuleFields,
 ): Promise<AdminRule> {
-  assertAdmin(viewer, 'add alert rules');
+  assertAdmin(viewer, projectId, 'add alert rules');
   const db = await getDb();
   await requireProject(db, projectId);
   // Two admins adding the same name at once: the unique key refuses one, which then takes the next suffix.
@@ -142,7 +142,7 @@ export async function updateRule(
   ruleId: string,
   fields: RuleFields,
 ): Promise<{ rule: AdminRule; changed: boolean }> {
-  assertAdmin(viewer, 'edit alert rules');
+  assertAdmin(viewer, projectId, 'edit alert rules');
   const db = await getDb();
   return db.transaction(async (tx) => {
     const row = await requireRow(tx, projectId, ruleId);
@@ -167,7 +167,7 @@ export async function setRuleEnabled(
   ruleId: string,
   enabled: boolean,
 ): Promise<{ rule: AdminRule; changed: boolean }> {
-  assertAdmin(viewer, `${enabled ? 'enable' : 'disable'} alert rules`);
+  assertAdmin(viewer, projectId, `${enabled ? 'enable' : 'disable'} alert rules`);
   const db = await getDb();
   return db.transaction(async (tx) => {
     const row = await requireRow(tx, projectId, ruleId);
@@ -189,7 +189,7 @@ export async function resetRule(
   projectId: string,
   ruleId: string,
 ): Promise<{ rule: AdminRule; changed: boolean }> {
-  assertAdmin(viewer, 'reset alert rules');
+  assertAdmin(viewer, projectId, 'reset alert rules');
   const db = await getDb();
   return db.transaction(async (tx) => {
     const row = await requireRow(tx, projectId, ruleId);
@@ -212,7 +212,7 @@ export async function resetRule(
  * marked failed.
  */
 export async function deleteRule(viewer: Member | null, projectId: string, ruleId: string): Promise<Rule> {
-  assertAdmin(viewer, 'delete alert rules');
+  assertAdmin(viewer, projectId, 'delete alert rules');
   const db = await getDb();
   return db.transaction(async (tx) => {
     const row = await requireRow(tx, projectId, ruleId);

@@ -9,6 +9,7 @@ import { sendDue } from './run-deliver';
 import { evaluateAll } from './run-evaluate';
 import { loadRunContext, projectChannels } from './run-context';
 import { queueDigests, queueRepeats } from './run-schedule';
+import { log } from '@/lib/log';
 
 export const ALERTS_LOCK_KEY = 'alerts:cron:lock';
 /** As long as the route may run (maxDuration), so a slow run keeps its lock to the end. */
@@ -74,17 +75,22 @@ export async function runAlerts(at?: Date, options: RunAlertsOptions = {}): Prom
     try {
       await runScheduledHealthChecks();
     } catch (error) {
-      log('alerts_health_failed', { error: describeError(error) });
+      log.error('alerts_health_failed', { error: describeError(error) });
     }
     // Evaluated after the probe, so the health rule sees the check this run just recorded.
     const now = at ?? new Date();
     const ctx = await loadRunContext(now, options.channels, options.projectIds ?? null);
-    Object.assign(summary, await evaluateAll(ctx, log));
+    Object.assign(summary, await evaluateAll(ctx, log.error));
     summary.repeatsQueued = await step('alerts_repeats_failed', () => queueRepeats(ctx));
     summary.digestsQueued = await step('alerts_digests_failed', () => queueDigests(ctx));
     Object.assign(
       summary,
-      await sendDue(now, (projectId) => projectChannels(ctx, projectId), log, options.projectIds ?? null),
+      await sendDue(
+        now,
+        (projectId) => projectChannels(ctx, projectId),
+        log.error,
+        options.projectIds ?? null,
+      ),
     );
   } finally {
     await releaseLock(lock);
@@ -97,7 +103,7 @@ async function step(event: string, fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (error) {
-    log(event, { error: describeError(error) });
+    log.error(event, { error: describeError(error) });
     return 0;
   }
 }
@@ -117,7 +123,7 @@ async function acquireLock(): Promise<Lock> {
   } catch (error) {
     // KV down: run without the lock; the per-project advisory lock, the unique keys and the delivery claim
     // still prevent duplicates.
-    log('alerts_lock_unavailable', { error: describeError(error) });
+    log.error('alerts_lock_unavailable', { error: describeError(error) });
     return null;
   }
 }
@@ -129,10 +135,6 @@ async function releaseLock(lock: Lock): Promise<void> {
     // Only release our own lock (it may have expired and been taken by another run).
     if ((await kv.get(ALERTS_LOCK_KEY)) === lock.token) await kv.del(ALERTS_LOCK_KEY);
   } catch (error) {
-    log('alerts_lock_release_failed', { error: describeError(error) });
+    log.error('alerts_lock_release_failed', { error: describeError(error) });
   }
-}
-
-function log(event: string, fields: Record<string, unknown>): void {
-  console.error(JSON.stringify({ level: 'error', event, ...fields }));
 }

@@ -20,7 +20,7 @@ export async function createSilence(
   viewer: Member,
   now: Date = new Date(),
 ): Promise<{ silence: SilenceRow; scope: string }> {
-  assertAdmin(viewer, 'create silences');
+  assertAdmin(viewer, projectId, 'create silences');
   if (input.endsAt.getTime() <= now.getTime())
     throw new AppError('bad_request', 'The end time has already passed; pick a time in the future.');
   if (input.endsAt.getTime() - now.getTime() > MAX_SILENCE_MS)
@@ -79,7 +79,7 @@ export async function endSilence(
   viewer: Member,
   now: Date = new Date(),
 ): Promise<{ silence: SilenceRow; scope: string }> {
-  assertAdmin(viewer, 'end silences');
+  assertAdmin(viewer, projectId, 'end silences');
   const db = await getDb();
   const [silence] = await db
     .update(silences)

@@ -8,8 +8,14 @@ type Reader = { projectId: string; actor: string };
  * Audits a read of the logs, which hold user ids, messages and stack traces: who, when, through what, and
  * which filters; the search text only by its length, so no user content lands in the audit log.
  */
-export function auditLogRead(reader: Reader, query: Omit<LogQuery, 'limit'>, via: 'page' | 'api'): Promise<void> {
-  const searched = Boolean(query.text || query.userId || query.traceId || query.event || query.levels?.length || query.service);
+export function auditLogRead(
+  reader: Reader,
+  query: Omit<LogQuery, 'limit'>,
+  via: 'page' | 'api',
+): Promise<void> {
+  const searched = Boolean(
+    query.text || query.userId || query.traceId || query.event || query.levels?.length || query.service,
+  );
   return recordAudit({
     projectId: reader.projectId,
     actor: reader.actor,

@@ -35,6 +35,9 @@ describe('parseAuditFilter', () => {
   });
 
   it('takes the first of repeated parameters and ignores empty ones', () => {
-    expect(parseAuditFilter({ actor: ['bo', 'x'], action: '' }, now).filter).toMatchObject({ actor: 'bo', action: null });
+    expect(parseAuditFilter({ actor: ['bo', 'x'], action: '' }, now).filter).toMatchObject({
+      actor: 'bo',
+      action: null,
+    });
   });
 });

@@ -4,7 +4,6 @@ export type AuditFilter = { actor: string | null; action: string | null; from: D
 export const AUDIT_FILTER_KEYS = ['actor', 'action', 'from', 'to'] as const;
 const MAX_TEXT = 200;
 const EARLIEST = Date.UTC(2000, 0, 1);
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Parses the filter; bad values give a message for the page to show, and that filter is dropped. */
@@ -26,7 +25,9 @@ export function parseAuditFilter(
     const raw = first(params[key])?.trim();
     if (!raw) return null;
     // <input type="datetime-local"> sends "2026-12-01T10:00" without a zone: the page says times are UTC.
-    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?$/.test(raw) ? `${raw}${raw.length > 10 ? '' : 'T00:00'}Z` : raw;
+    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?$/.test(raw)
+      ? `${raw}${raw.length > 10 ? '' : 'T00:00'}Z`
+      : raw;
     const ms = /^\d{4}-\d{2}-\d{2}/.test(iso) ? Date.parse(iso) : NaN;
     if (!Number.isFinite(ms) || ms < EARLIEST || ms > now.getTime() + 86_400_000) {
       problems.push(`"${key}" must be a UTC date and time like 2026-12-01T10:00, after 2000.`);

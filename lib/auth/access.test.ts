@@ -57,9 +57,17 @@ describe('projectRole', () => {
     ['an admin of org_a', { orgId: 'org_a', orgRole: 'org:admin' }, ['admin', null, null]],
     ['a custom role of org_a', { orgId: 'org_a', orgRole: 'org:billing' }, ['viewer', null, null]],
     ['an email admin', { email: 'ops@example.com' }, ['admin', 'admin', 'admin']],
-    ['a metadata admin in org_b', { metadataRole: 'admin', orgId: 'org_b', orgRole: 'org:member' }, ['admin', 'admin', 'admin']],
+    [
+      'a metadata admin in org_b',
+      { metadataRole: 'admin', orgId: 'org_b', orgRole: 'org:member' },
+      ['admin', 'admin', 'admin'],
+    ],
     ['a domain viewer', { email: 'x@viewers.org' }, ['viewer', 'viewer', 'viewer']],
-    ['a domain viewer who is admin of org_a', { email: 'x@viewers.org', orgId: 'org_a', orgRole: 'org:admin' }, ['admin', 'viewer', 'viewer']],
+    [
+      'a domain viewer who is admin of org_a',
+      { email: 'x@viewers.org', orgId: 'org_a', orgRole: 'org:admin' },
+      ['admin', 'viewer', 'viewer'],
+    ],
     ['a metadata viewer', { metadataRole: 'viewer' }, ['viewer', 'viewer', 'viewer']],
   ];
   it.each(cases)('%s', (_, principal, [a, b, none]) => {

@@ -46,7 +46,8 @@ export function installationRole(principal: Principal, lists: AccessLists): Inst
   const email = normalEmail(principal.email);
   if (role === 'admin' || (email && lists.adminEmails.has(email))) return 'admin';
   if (role === 'viewer') return 'viewer';
-  if (email && (lists.viewerEmails.has(email) || lists.viewerDomains.has(email.split('@')[1]!))) return 'viewer';
+  if (email && (lists.viewerEmails.has(email) || lists.viewerDomains.has(email.split('@')[1]!)))
+    return 'viewer';
   return null;
 }
 
@@ -55,7 +56,10 @@ export function installationRole(principal: Principal, lists: AccessLists): Inst
  * project; a member of the owning organization (active in this session) is its admin with `org:admin`,
  * else its viewer; installation viewers see every project.
  */
-export function projectRole(principal: Principal & { installRole: InstallRole }, project: { orgId: string | null }): ProjectRole | null {
+export function projectRole(
+  principal: Principal & { installRole: InstallRole },
+  project: { orgId: string | null },
+): ProjectRole | null {
   if (principal.installRole === 'admin') return 'admin';
   if (project.orgId !== null && principal.orgId !== null && project.orgId === principal.orgId) {
     return principal.orgRole === ORG_ADMIN_ROLE ? 'admin' : 'viewer';
@@ -69,8 +73,14 @@ export function mayEnter(principal: { installRole: InstallRole; orgId: string | 
 }
 
 /** Creating a project: installation admins, and organization admins (the project joins their active organization). */
-export function mayCreateProjects(principal: { installRole: InstallRole; orgId: string | null; orgRole: string | null }): boolean {
-  return principal.installRole === 'admin' || (principal.orgId !== null && principal.orgRole === ORG_ADMIN_ROLE);
+export function mayCreateProjects(principal: {
+  installRole: InstallRole;
+  orgId: string | null;
+  orgRole: string | null;
+}): boolean {
+  return (
+    principal.installRole === 'admin' || (principal.orgId !== null && principal.orgRole === ORG_ADMIN_ROLE)
+  );
 }
 
 /** Whether `role` is enough for something that needs `required`. */

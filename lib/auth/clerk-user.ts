@@ -1,6 +1,7 @@
 import 'server-only';
 import { clerkClient } from '@clerk/nextjs/server';
 import type { Identity } from './claims';
+import { log } from '@/lib/log';
 
 const TIMEOUT_MS = 2_000;
 const TTL_MS = 5 * 60_000;
@@ -27,7 +28,7 @@ export async function lookupClerkIdentity(userId: string): Promise<Identity | nu
       role: typeof role === 'string' ? role : null,
     };
   } catch (error) {
-    console.error(JSON.stringify({ level: 'warn', event: 'clerk_user_lookup_failed', error: String(error) }));
+    log.throttled('warn', 'clerk_user_lookup_failed', { error: String(error) });
   }
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(userId, { identity, expires: now + (identity ? TTL_MS : FAILURE_TTL_MS) });

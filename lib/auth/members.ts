@@ -28,7 +28,12 @@ export async function requireViewer(what: string): Promise<Viewer> {
  * `viewer` acting on one project with at least `required`: a project they may not see is the same 404 as
  * one that does not exist; too small a role is 403. Every refusal is audited.
  */
-export async function requireMember(viewer: Viewer, ref: ProjectRef, required: ProjectRole, what: string): Promise<Member> {
+export async function requireMember(
+  viewer: Viewer,
+  ref: ProjectRef,
+  required: ProjectRole,
+  what: string,
+): Promise<Member> {
   const project = await getVisibleProject(viewer, ref);
   if (!project) {
     await auditRefusal(viewer, what, 'project_not_visible', 'slug' in ref ? ref.slug : ref.id);
@@ -36,7 +41,10 @@ export async function requireMember(viewer: Viewer, ref: ProjectRef, required: P
   }
   if (!roleAtLeast(project.role, required)) {
     await auditRefusal(viewer, what, 'role', project.slug, project.id);
-    throw new AppError('forbidden', `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`);
+    throw new AppError(
+      'forbidden',
+      `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`,
+    );
   }
   return memberOf(viewer, project);
 }
@@ -46,7 +54,10 @@ export async function requireProjectCreator(): Promise<Viewer> {
   const viewer = await requireViewer('create projects');
   if (!mayCreateProjects(viewer)) {
     await auditRefusal(viewer, 'create projects', 'role');
-    throw new AppError('forbidden', 'Only admins can create projects: an organization admin, or an installation admin (ADMIN_EMAILS).');
+    throw new AppError(
+      'forbidden',
+      'Only admins can create projects: an organization admin, or an installation admin (ADMIN_EMAILS).',
+    );
   }
   return viewer;
 }
@@ -55,14 +66,19 @@ export function memberOf(viewer: Viewer, project: ProjectAccess): Member {
   return { ...viewer, projectId: project.id, projectSlug: project.slug, role: project.role };
 }
 
-
 /** Audits a refused access: who asked, for what, and why; never the input they sent. */
-export async function auditRefusal(viewer: Viewer, what: string, reason: string, target?: string, projectId?: string) {
+export async function auditRefusal(
+  viewer: Viewer,
+  what: string,
+  reason: string,
+  target?: string,
+  projectId?: string,
+) {
   await recordAudit({
     projectId: projectId ?? null,
     actor: actorOf(viewer),
     action: 'access.refused',
-    target: target ? target.slice(0, MAX_TARGET) : null,
+    target: target ? printable(target) : null,
     details: { what, reason, ...(viewer.orgId ? { orgId: viewer.orgId } : {}) },
   });
 }
@@ -89,4 +105,12 @@ export async function auditSessionStart(viewer: Viewer, path: string): Promise<v
       ...(viewer.orgId ? { orgId: viewer.orgId, orgRole: viewer.orgRole } : {}),
     },
   });
+}
+
+/** What a user typed, safe to store and show: no control characters or lone surrogates, bounded. */
+export function printable(text: string): string {
+  return text
+    .slice(0, MAX_TARGET)
+    .toWellFormed()
+    .replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
 }

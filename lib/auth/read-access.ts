@@ -24,21 +24,31 @@ export async function resolveReadScope(request: Request, projectSlug: string | n
     const { userId } = await auth();
     if (userId) return sessionScope(slug);
     if (token && looksLikeJwt(token)) {
-      throw new AppError('unauthorized', 'The session token is invalid or expired: sign in again.', { 'WWW-Authenticate': 'Bearer' });
+      throw new AppError('unauthorized', 'The session token is invalid or expired: sign in again.', {
+        'WWW-Authenticate': 'Bearer',
+      });
     }
   } else if ((mode === 'local' || mode === 'none') && !token) {
     return sessionScope(slug);
   }
   if (!token) {
-    throw new AppError('unauthorized', 'Sign in, or send "Authorization: Bearer <api key>" with a key that has the "read" scope.', {
-      'WWW-Authenticate': 'Bearer',
-    });
+    throw new AppError(
+      'unauthorized',
+      'Sign in, or send "Authorization: Bearer <api key>" with a key that has the "read" scope.',
+      {
+        'WWW-Authenticate': 'Bearer',
+      },
+    );
   }
   const key = await authenticateApiKey(request, 'read');
   const project = await db(() => getProjectById(key.projectId));
-  if (!project) throw new AppError('unauthorized', 'Unknown or revoked API key; create one under Settings > API keys.');
+  if (!project)
+    throw new AppError('unauthorized', 'Unknown or revoked API key; create one under Settings > API keys.');
   if (slug && slug !== project.slug) {
-    throw new AppError('forbidden', `This API key reads project "${project.slug}" only; drop the project parameter or use a key of that project.`);
+    throw new AppError(
+      'forbidden',
+      `This API key reads project "${project.slug}" only; drop the project parameter or use a key of that project.`,
+    );
   }
   return { projectId: project.id, projectSlug: project.slug, via: 'key', actor: `api_key:${key.keyId}` };
 }
@@ -49,13 +59,22 @@ async function sessionScope(slug: string | null): Promise<ReadScope> {
     await ensureBootstrap();
     const ref = slug ? { slug } : await firstVisible(viewer);
     const member = await requireMember(viewer, ref, 'viewer', 'read the API');
-    return { projectId: member.projectId, projectSlug: member.projectSlug, via: 'session', actor: actorOf(viewer) };
+    return {
+      projectId: member.projectId,
+      projectSlug: member.projectSlug,
+      via: 'session',
+      actor: actorOf(viewer),
+    };
   });
 }
 
 async function firstVisible(viewer: Parameters<typeof listVisibleProjects>[0]): Promise<{ id: string }> {
   const [first] = await listVisibleProjects(viewer);
-  if (!first) throw new AppError('not_found', 'No project is shared with you yet: create one under Settings, or ask an admin.');
+  if (!first)
+    throw new AppError(
+      'not_found',
+      'No project is shared with you yet: create one under Settings, or ask an admin.',
+    );
   return { id: first.id };
 }
 

@@ -5,6 +5,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { withTimeout } from './clerk-user';
 import { getAuthConfig } from './viewer';
+import { log } from '@/lib/log';
 
 const SESSION_COOKIE = /^(__session|__client_uat|__refresh|__clerk_db_jwt)(_.*)?$/;
 
@@ -20,7 +21,7 @@ export async function signOut(): Promise<void> {
       const client = await clerkClient();
       await withTimeout(client.sessions.revokeSession(sessionId), 3_000);
     } catch (error) {
-      console.error(JSON.stringify({ level: 'warn', event: 'clerk_session_revoke_failed', error: String(error) }));
+      log.warn('clerk_session_revoke_failed', { error: String(error) });
     }
   }
   const jar = await cookies();

@@ -52,7 +52,16 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
 
 function openViewer(userId: string, name: string): Viewer {
   const mode = authConfig.mode as AuthMode;
-  return { userId, sessionId: null, email: null, name, mode, installRole: 'admin', orgId: null, orgRole: null };
+  return {
+    userId,
+    sessionId: null,
+    email: null,
+    name,
+    mode,
+    installRole: 'admin',
+    orgId: null,
+    orgRole: null,
+  };
 }
 
 async function clerkViewer(): Promise<Viewer | null> {
@@ -76,7 +85,10 @@ async function clerkViewer(): Promise<Viewer | null> {
     email: identity.email,
     name: identity.name,
     mode: 'clerk',
-    installRole: installationRole({ email: identity.email, metadataRole: identity.role, ...org }, accessLists),
+    installRole: installationRole(
+      { email: identity.email, metadataRole: identity.role, ...org },
+      accessLists,
+    ),
     ...org,
   };
 }
@@ -84,10 +96,17 @@ async function clerkViewer(): Promise<Viewer | null> {
 /** Who a viewer is in the audit log and the alert history: the email, else the Clerk user id. */
 export const actorOf = (viewer: Pick<Viewer, 'email' | 'userId'>) => viewer.email ?? viewer.userId;
 
-/** Throws forbidden, naming `what` only admins can do, unless the member administers their project. */
-export function assertAdmin(member: Pick<Member, 'role'> | null, what: string): asserts member is Member {
+/**
+ * Throws unless `member` administers `projectId`: a member object resolved for one project never authorizes
+ * a change to another. `what` completes "Only admins of this project can ...".
+ */
+export function assertAdmin(
+  member: Pick<Member, 'role' | 'projectId'> | null,
+  projectId: string,
+  what: string,
+): asserts member is Member {
   if (!member) throw new AppError('unauthorized', 'Sign in to continue.');
-  if (member.role !== 'admin')
+  if (member.role !== 'admin' || member.projectId !== projectId)
     throw new AppError(
       'forbidden',
       `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`,

@@ -1,7 +1,7 @@
 import 'server-only';
 import { AppError } from '@/lib/http/errors';
 import { parseFilters, parseRange, type Filters, type TimeRange } from '@/lib/metrics/range';
-import { auditRefusal, requireViewer } from '@/lib/auth/members';
+import { auditRefusal, printable, requireViewer } from '@/lib/auth/members';
 import type { Viewer } from '@/lib/auth/viewer';
 import { listVisibleProjects, type ProjectAccess } from '@/lib/projects/queries';
 
@@ -27,20 +27,26 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
  * Resolves the viewer, project, time range and filters of a dashboard URL. Only projects the viewer may see
  * are candidates: one they may not see reads "Unknown project", as one that does not exist (and is audited).
  */
-export async function loadDashboardContext(searchParams: SearchParams, now = new Date()): Promise<DashboardContext> {
+export async function loadDashboardContext(
+  searchParams: SearchParams,
+  now = new Date(),
+): Promise<DashboardContext> {
   const viewer = await requireViewer('open the dashboards');
   const projects = await listVisibleProjects(viewer);
   const slug = first(searchParams.project);
   const project = (slug ? projects.find((p) => p.slug === slug) : projects[0]) ?? null;
   let problem: string | null = null;
   if (slug && !project) {
-    problem = `Unknown project "${slug.slice(0, 64)}".`;
+    problem = `Unknown project "${printable(slug.slice(0, 64))}".`;
     await auditRefusal(viewer, 'open a project', 'project_not_visible', slug);
   }
   let range: TimeRange;
   let filters: Filters;
   try {
-    range = parseRange({ range: first(searchParams.range), from: first(searchParams.from), to: first(searchParams.to) }, now);
+    range = parseRange(
+      { range: first(searchParams.range), from: first(searchParams.from), to: first(searchParams.to) },
+      now,
+    );
     filters = parseFilters({
       service: first(searchParams.service),
       environment: first(searchParams.environment),

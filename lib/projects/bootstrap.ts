@@ -20,9 +20,16 @@ export async function bootstrap(): Promise<void> {
   const db = await getDb();
   const slug = env.INIT_PROJECT;
   const orgId = env.INIT_ORG_ID ?? null;
-  await db.insert(projects).values({ slug, name: slug, statusPageEnabled: env.INIT_STATUS_PAGE, orgId }).onConflictDoNothing();
+  await db
+    .insert(projects)
+    .values({ slug, name: slug, statusPageEnabled: env.INIT_STATUS_PAGE, orgId })
+    .onConflictDoNothing();
   // An INIT_PROJECT created before INIT_ORG_ID was set joins it; one already owned by an organization keeps its owner.
-  if (orgId) await db.update(projects).set({ orgId }).where(and(eq(projects.slug, slug), isNull(projects.orgId)));
+  if (orgId)
+    await db
+      .update(projects)
+      .set({ orgId })
+      .where(and(eq(projects.slug, slug), isNull(projects.orgId)));
   if (env.INIT_API_KEY) {
     const [project] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug));
     if (!project) throw new Error(`bootstrap: project ${slug} missing after insert`);
@@ -41,6 +48,13 @@ export async function bootstrap(): Promise<void> {
   const bare = await db
     .select({ id: projects.id })
     .from(projects)
-    .where(notExists(db.select({ one: sql`1` }).from(alertRules).where(eq(alertRules.projectId, projects.id))));
+    .where(
+      notExists(
+        db
+          .select({ one: sql`1` })
+          .from(alertRules)
+          .where(eq(alertRules.projectId, projects.id)),
+      ),
+    );
   for (const project of bare) await seedDefaultRules(project.id);
 }

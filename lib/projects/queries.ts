@@ -4,8 +4,15 @@ import { getDb } from '@/db/client';
 import { projects } from '@/db/schema';
 import { mayEnter, projectRole, type ProjectRole } from '@/lib/auth/access';
 import type { Viewer } from '@/lib/auth/viewer';
+import { SLUG_PATTERN } from '@/lib/settings/slug';
 
-export type ProjectSummary = { id: string; slug: string; name: string; orgId: string | null; createdAt: Date };
+export type ProjectSummary = {
+  id: string;
+  slug: string;
+  name: string;
+  orgId: string | null;
+  createdAt: Date;
+};
 /** A project as one viewer may see it: with their role there. */
 export type ProjectAccess = ProjectSummary & { role: ProjectRole };
 export type ProjectRef = { id: string } | { slug: string };
@@ -38,7 +45,8 @@ export async function listVisibleProjects(viewer: Viewer): Promise<ProjectAccess
 /** One project if `viewer` may see it; null both when it does not exist and when it is not theirs. */
 export async function getVisibleProject(viewer: Viewer, ref: ProjectRef): Promise<ProjectAccess | null> {
   const where = visibilityFilter(viewer);
-  if (where === false || ('id' in ref && !UUID.test(ref.id))) return null;
+  // A reference that cannot name a project never reaches Postgres (which refuses NUL and malformed uuids).
+  if (where === false || ('id' in ref ? !UUID.test(ref.id) : !SLUG_PATTERN.test(ref.slug))) return null;
   const db = await getDb();
   const byRef = 'id' in ref ? eq(projects.id, ref.id) : eq(projects.slug, ref.slug);
   const rows = await db

@@ -6,7 +6,10 @@ import { apiKeys, modelPrices, projects, type ApiKeyScope, type ModelPrice } fro
 /** A project's daily budget in USD (null: none). */
 export async function getDailyBudget(projectId: string): Promise<number | null> {
   const db = await getDb();
-  const [row] = await db.select({ budget: projects.dailyBudgetUsd }).from(projects).where(eq(projects.id, projectId));
+  const [row] = await db
+    .select({ budget: projects.dailyBudgetUsd })
+    .from(projects)
+    .where(eq(projects.id, projectId));
   return row?.budget ?? null;
 }
 

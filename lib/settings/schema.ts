@@ -99,6 +99,13 @@ export const setStatusPageSchema = z.object({
     .transform((value) => value === 'true'),
 });
 
+export const setStatusFramingSchema = z.object({
+  projectId,
+  framable: z
+    .enum(['true', 'false'], { error: 'Say whether other sites may embed the status page.' })
+    .transform((value) => value === 'true'),
+});
+
 /** A project's daily budget in USD; blank clears it (the budget rule then has nothing to compare with). */
 export const setDailyBudgetSchema = z.object({
   projectId,

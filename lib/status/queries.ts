@@ -7,14 +7,18 @@ import { listProjectRules } from '@/lib/alerts/rules';
 import type { Severity } from '@/lib/alerts/engine/types';
 import { CHECK_NAMES, type CheckName, type ProbeState } from '@/lib/health/status';
 import { num } from '@/lib/metrics/stats';
+import { SLUG_PATTERN } from '@/lib/settings/slug';
 import {
   APP_WINDOW_MS,
   appThresholds,
   buildStatusPage,
+  PUBLIC_CATEGORIES,
+  PUBLIC_SEVERITIES,
   RESOLVED_LOOKBACK_MS,
   type AppMetrics,
   type FiringRow,
   type LatestCheck,
+  type PublicCategory,
   type ResolvedRow,
   type StatusPage,
 } from './model';
@@ -39,20 +43,20 @@ export async function listPublicStatusProjects(): Promise<PublicProject[]> {
 
 /** Whether a project's status page is on, for Settings; null when the project does not exist. */
 export async function getStatusPageEnabled(projectId: string): Promise<boolean | null> {
-  const db = await getDb();
-  const [row] = await db
-    .select({ enabled: projects.statusPageEnabled })
-    .from(projects)
-    .where(eq(projects.id, projectId));
-  return row ? row.enabled : null;
+  return (await getStatusPageSettings(projectId))?.enabled ?? null;
 }
 
-/**
- * Categories and severities a status page shows: what the public feels (the service failing, slow, or a
- * dependency down). Cost, security and usage alerts, and P4, are internal.
- */
-export const PUBLIC_CATEGORIES = ['reliability', 'performance', 'dependency'] as const;
-export const PUBLIC_SEVERITIES = ['P1', 'P2', 'P3'] as const;
+/** A project's status page switches (on, and whether other sites may frame it); null when it does not exist. */
+export async function getStatusPageSettings(
+  projectId: string,
+): Promise<{ enabled: boolean; framable: boolean } | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ enabled: projects.statusPageEnabled, framable: projects.statusPageFramable })
+    .from(projects)
+    .where(eq(projects.id, projectId));
+  return row ?? null;
+}
 
 const PAGE_TTL_MS = 10_000;
 type CachedPage = { page: StatusPage; expires: number };
@@ -62,8 +66,12 @@ const pageCache = ((globalThis as unknown as Record<symbol, Map<string, CachedPa
   Symbol.for('chatwatch.statusPageCache')
 ] ??= new Map<string, CachedPage>());
 
-/** The public status of `slug` (its figures cached for 10 s); null when there is no such project or its page is off. */
+/**
+ * The public status of `slug` (its figures cached for 10 s); null when there is no such project, its page is
+ * off, or `slug` cannot be a project slug at all (control characters, stray encodings, any length).
+ */
 export async function getPublicStatus(slug: string, now = new Date()): Promise<StatusPage | null> {
+  if (!SLUG_PATTERN.test(slug)) return null;
   const db = await getDb();
   const [project] = await db
     .select({ id: projects.id, slug: projects.slug, name: projects.name })
@@ -213,12 +221,12 @@ export async function appMetrics(db: Db, projectId: string, now: Date): Promise<
   };
 }
 
-/** Firing instances of the project's enabled rules, with the rule's name and severity (no group, no value). */
+/** Firing instances of the project's enabled public rules, with the rule's category and severity (no group, no value). */
 export async function firingIncidents(db: Db, projectId: string): Promise<FiringRow[]> {
   return db
     .select({
       ruleId: alertInstances.ruleId,
-      name: alertRules.name,
+      category: sql<PublicCategory>`${alertRules.definition}->>'category'`,
       severity: alertRules.severity,
       since: alertInstances.since,
     })
@@ -243,13 +251,13 @@ export async function resolvedIncidents(db: Db, projectId: string, now: Date): P
   const to = now.getTime();
   const rows = await rawRows<{
     rule_id: string;
-    name: string;
+    category: PublicCategory;
     severity: Severity;
     resolved_at: string | Date;
     started_at: string | Date | null;
   }>(
     db,
-    sql`select t.rule_id, r.name, r.severity, t.at as resolved_at,
+    sql`select t.rule_id, r.definition->>'category' as category, r.severity, t.at as resolved_at,
                (select max(f.at) from alert_transitions f
                  where f.project_id = t.project_id and f.rule_id = t.rule_id and f.group_key = t.group_key
                    and f.to_state = 'firing' and f.at <= t.at) as started_at
@@ -264,7 +272,7 @@ export async function resolvedIncidents(db: Db, projectId: string, now: Date): P
   );
   return rows.map((r) => ({
     ruleId: r.rule_id,
-    name: r.name,
+    category: r.category,
     severity: r.severity,
     resolvedAt: new Date(r.resolved_at),
     startedAt: r.started_at === null ? null : new Date(r.started_at),

@@ -21,7 +21,7 @@ export const createSilenceAction = projectAction(
   'admin',
   'create silences',
   createSilenceSchema,
-  async ({ projectId: _, until, ...input }, member) => {
+  async ({ until, ...input }, member) => {
     const now = new Date();
     const { silence, scope } = await createSilence(
       member.projectId,
@@ -36,8 +36,13 @@ export const createSilenceAction = projectAction(
   },
 );
 
-export const endSilenceAction = projectAction('admin', 'end silences', endSilenceSchema, async ({ silenceId }, member) => {
-  const { scope } = await endSilence(member.projectId, silenceId, member);
-  revalidatePath('/alerts');
-  return { ok: `Ended the silence of ${scope}.` };
-});
+export const endSilenceAction = projectAction(
+  'admin',
+  'end silences',
+  endSilenceSchema,
+  async ({ silenceId }, member) => {
+    const { scope } = await endSilence(member.projectId, silenceId, member);
+    revalidatePath('/alerts');
+    return { ok: `Ended the silence of ${scope}.` };
+  },
+);

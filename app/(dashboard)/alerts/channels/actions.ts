@@ -50,17 +50,27 @@ export const setChannelEnabledAction = projectAction(
   },
 );
 
-export const deleteChannelAction = projectAction('admin', 'delete notification channels', channelRefSchema, async ({ channelId }, member) => {
-  const deleted = await deleteChannel(member, member.projectId, channelId);
-  revalidatePath(CHANNELS_PATH);
-  return { ok: `Deleted channel “${deleted.name}”.` };
-});
+export const deleteChannelAction = projectAction(
+  'admin',
+  'delete notification channels',
+  channelRefSchema,
+  async ({ channelId }, member) => {
+    const deleted = await deleteChannel(member, member.projectId, channelId);
+    revalidatePath(CHANNELS_PATH);
+    return { ok: `Deleted channel “${deleted.name}”.` };
+  },
+);
 
 /** The outcome of a delivery is data, not a form error: a failed test still answers `ok` with `test.ok` false. */
-export const testChannelAction = projectAction('admin', 'send test notifications', testChannelSchema, async ({ channelId }, member) => {
-  const test: TestOutcome = await sendTestNotification(member, member.projectId, channelId);
-  return { ok: describeOutcome(test), test };
-});
+export const testChannelAction = projectAction(
+  'admin',
+  'send test notifications',
+  testChannelSchema,
+  async ({ channelId }, member) => {
+    const test: TestOutcome = await sendTestNotification(member, member.projectId, channelId);
+    return { ok: describeOutcome(test), test };
+  },
+);
 
 function describeOutcome(t: TestOutcome): string {
   if (t.ok)

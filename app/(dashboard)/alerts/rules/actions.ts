@@ -54,16 +54,26 @@ export const setRuleEnabledAction = projectAction(
   },
 );
 
-export const resetRuleAction = projectAction('admin', 'reset alert rules', ruleRefSchema, async ({ ruleId }, member) => {
-  const { rule, changed } = await resetRule(member, member.projectId, ruleId);
-  revalidatePath(RULES_PATH);
-  return {
-    ok: changed ? `Reset “${rule.rule.name}” to default.` : `“${rule.rule.name}” already is as shipped.`,
-  };
-});
+export const resetRuleAction = projectAction(
+  'admin',
+  'reset alert rules',
+  ruleRefSchema,
+  async ({ ruleId }, member) => {
+    const { rule, changed } = await resetRule(member, member.projectId, ruleId);
+    revalidatePath(RULES_PATH);
+    return {
+      ok: changed ? `Reset “${rule.rule.name}” to default.` : `“${rule.rule.name}” already is as shipped.`,
+    };
+  },
+);
 
-export const deleteRuleAction = projectAction('admin', 'delete alert rules', ruleRefSchema, async ({ ruleId }, member) => {
-  const deleted = await deleteRule(member, member.projectId, ruleId);
-  revalidatePath(RULES_PATH);
-  return { ok: `Deleted “${deleted.name}”.` };
-});
+export const deleteRuleAction = projectAction(
+  'admin',
+  'delete alert rules',
+  ruleRefSchema,
+  async ({ ruleId }, member) => {
+    const deleted = await deleteRule(member, member.projectId, ruleId);
+    revalidatePath(RULES_PATH);
+    return { ok: `Deleted “${deleted.name}”.` };
+  },
+);

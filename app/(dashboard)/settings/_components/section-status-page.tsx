@@ -1,7 +1,7 @@
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { env } from '@/lib/env';
-import { getStatusPageEnabled } from '@/lib/status/queries';
-import { setStatusPageAction } from '../actions';
+import { getStatusPageSettings } from '@/lib/status/queries';
+import { setStatusFramingAction, setStatusPageAction } from '../actions';
 import { ButtonConfirmAction } from '@/components/ui/button-confirm-action';
 import { AdminNote } from '@/components/ui/form-parts';
 
@@ -11,12 +11,14 @@ type Props = { project: { id: string; slug: string; name: string }; isAdmin: boo
 
 /** The public, read-only status page of the selected project: whether it is on, its address, and the admin toggle. */
 export async function SectionStatusPage({ project, isAdmin }: Props) {
-  const enabled = (await getStatusPageEnabled(project.id)) ?? false;
+  const settings = await getStatusPageSettings(project.id);
+  const enabled = settings?.enabled ?? false;
+  const framable = settings?.framable ?? false;
   const url = `${env.PUBLIC_URL.replace(/\/+$/, '')}/status/${project.slug}`;
   return (
     <CardPanel
       title="Public status page"
-      subtitle={`A read-only page anyone can open without signing in: the state of ${project.name}'s dependencies, its chat app's error rate and p95 response time, 90 days of dependency uptime, and open and recent incidents by rule name. Nothing else: no thresholds, routes, models, keys or check errors.`}
+      subtitle={`A read-only page anyone can open without signing in: the state of ${project.name}'s dependencies and chat app in words, 90 days of dependency uptime as daily bars, and open and recent incidents by kind and severity. No figures, thresholds, rule or model names, routes, keys or check errors.`}
     >
       <div className="flex flex-wrap items-center justify-between gap-3" data-testid="status-page-setting">
         <div className="min-w-0 space-y-1 text-sm">
@@ -62,6 +64,32 @@ export async function SectionStatusPage({ project, isAdmin }: Props) {
           />
         ) : null}
       </div>
+      {enabled ? (
+        <div
+          className="mt-4 flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 pt-4 text-sm dark:border-zinc-800"
+          data-testid="status-page-framing"
+        >
+          <p>
+            {framable
+              ? 'Other sites may embed this page in a frame.'
+              : 'Other sites may not embed this page in a frame (the default).'}
+          </p>
+          {isAdmin ? (
+            <ButtonConfirmAction
+              key={`framing-${framable}`}
+              action={setStatusFramingAction}
+              fields={{ projectId: project.id, framable: String(!framable) }}
+              label={framable ? 'Refuse embedding' : 'Allow embedding'}
+              question={
+                framable
+                  ? 'Stop other sites from showing this status page in a frame?'
+                  : 'Let any site show this status page in a frame (for example on your help center)?'
+              }
+              confirmLabel={framable ? 'Refuse' : 'Allow'}
+            />
+          ) : null}
+        </div>
+      ) : null}
       {isAdmin ? null : (
         <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
           <AdminNote>Ask an admin to turn the status page on or off.</AdminNote>

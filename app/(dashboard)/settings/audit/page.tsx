@@ -21,11 +21,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (!installation && !project) return <NoProject />;
   const allowed = installation ? viewer.installRole === 'admin' : ctx.isAdmin;
   if (!allowed) {
-    await auditRefusal(viewer, 'read the audit log', 'role', installation ? 'installation' : project!.slug, project?.id);
+    await auditRefusal(
+      viewer,
+      'read the audit log',
+      'role',
+      installation ? 'installation' : project!.slug,
+      project?.id,
+    );
     return (
       <div className="space-y-6">
         <PageHeader title="Audit log" description="Who did what, and who was refused." />
-        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          role="alert"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+        >
           Only admins {installation ? 'of the installation' : 'of this project'} see the audit log.
         </p>
       </div>
@@ -33,14 +42,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   }
   const { filter, problems } = parseAuditFilter(params);
   const rows = await listAuditEntries(installation ? null : project!.id, filter);
-  const hidden: Record<string, string> = installation ? { scope: 'installation' } : { project: project!.slug };
+  const hidden: Record<string, string> = installation
+    ? { scope: 'installation' }
+    : { project: project!.slug };
   if (installation && project) hidden.project = project.slug;
   const other = installation
     ? project && ctx.isAdmin
-      ? { href: `/settings/audit?project=${encodeURIComponent(project.slug)}`, label: `Entries of ${project.name}` }
+      ? {
+          href: `/settings/audit?project=${encodeURIComponent(project.slug)}`,
+          label: `Entries of ${project.name}`,
+        }
       : null
     : viewer.installRole === 'admin'
-      ? { href: `/settings/audit?scope=installation${project ? `&project=${encodeURIComponent(project.slug)}` : ''}`, label: 'Installation entries (sign-ins, refusals, keys without a project)' }
+      ? {
+          href: `/settings/audit?scope=installation${project ? `&project=${encodeURIComponent(project.slug)}` : ''}`,
+          label: 'Installation entries (sign-ins, refusals, keys without a project)',
+        }
       : null;
   return (
     <div className="space-y-6">
@@ -53,7 +70,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         }
       />
       {problems.map((problem) => (
-        <p key={problem} role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          key={problem}
+          role="alert"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+        >
           {problem}
         </p>
       ))}

@@ -1,10 +1,17 @@
 import type { AuditFilter } from '@/lib/audit/filter';
-const INPUT = 'rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900';
+const INPUT =
+  'rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900';
 
 const local = (date: Date | null) => (date ? date.toISOString().slice(0, 16) : '');
 
 /** A plain GET form: the filters land in the URL, so a view of the log can be shared. */
-export function FormAuditFilters({ hidden, filter }: { hidden: Record<string, string>; filter: AuditFilter }) {
+export function FormAuditFilters({
+  hidden,
+  filter,
+}: {
+  hidden: Record<string, string>;
+  filter: AuditFilter;
+}) {
   return (
     <form method="get" className="flex flex-wrap items-end gap-2" aria-label="Filter the audit log">
       {Object.entries(hidden).map(([name, value]) => (
@@ -12,11 +19,21 @@ export function FormAuditFilters({ hidden, filter }: { hidden: Record<string, st
       ))}
       <label className="flex flex-col text-xs text-zinc-500">
         actor
-        <input name="actor" defaultValue={filter.actor ?? ''} placeholder="email or user id" className={`${INPUT} w-48`} />
+        <input
+          name="actor"
+          defaultValue={filter.actor ?? ''}
+          placeholder="email or user id"
+          className={`${INPUT} w-48`}
+        />
       </label>
       <label className="flex flex-col text-xs text-zinc-500">
         action
-        <input name="action" defaultValue={filter.action ?? ''} placeholder="e.g. access.refused" className={`${INPUT} w-44`} />
+        <input
+          name="action"
+          defaultValue={filter.action ?? ''}
+          placeholder="e.g. access.refused"
+          className={`${INPUT} w-44`}
+        />
       </label>
       <label className="flex flex-col text-xs text-zinc-500">
         from (UTC)

@@ -28,7 +28,12 @@ function columnsFor(rows: AuditRow[]): Column<AuditRow>[] {
     },
   ];
   if (rows.some((r) => r.count > 1))
-    columns.push({ key: 'count', label: 'Times', align: 'right', render: (r) => r.count.toLocaleString('en-US') });
+    columns.push({
+      key: 'count',
+      label: 'Times',
+      align: 'right',
+      render: (r) => r.count.toLocaleString('en-US'),
+    });
   if (rows.some((r) => r.ip))
     columns.push({
       key: 'ip',
@@ -55,5 +60,12 @@ function columnsFor(rows: AuditRow[]): Column<AuditRow>[] {
 
 /** Audit entries as a table; a summarised row (failed keys from one source in a minute) shows its count. */
 export function TableAudit({ rows }: { rows: AuditRow[] }) {
-  return <TableSimple rows={rows} columns={columnsFor(rows)} empty="Nothing recorded for these filters." rowKey={(r) => String(r.id)} />;
+  return (
+    <TableSimple
+      rows={rows}
+      columns={columnsFor(rows)}
+      empty="Nothing recorded for these filters."
+      rowKey={(r) => String(r.id)}
+    />
+  );
 }
