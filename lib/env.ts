@@ -11,7 +11,8 @@ const flag = (fallback: boolean) =>
       .optional()
       .transform((v) => (v === undefined ? fallback : v === '1' || v === 'true')),
   );
-const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+const positiveInt = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -33,7 +34,10 @@ export const envSchema = z.object({
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
   ),
-  INIT_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  INIT_API_KEY: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
   INIT_PROJECT: z.preprocess(
     emptyAsUndefined,
     z
@@ -107,7 +111,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const env = result.data;
   if (Boolean(env.KV_REST_API_URL) !== Boolean(env.KV_REST_API_TOKEN)) {
-    throw new Error('Invalid environment configuration:\n  KV_REST_API_TOKEN: KV_REST_API_URL and KV_REST_API_TOKEN must be set together');
+    throw new Error(
+      'Invalid environment configuration:\n  KV_REST_API_TOKEN: KV_REST_API_URL and KV_REST_API_TOKEN must be set together',
+    );
   }
   return env;
 }

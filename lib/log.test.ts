@@ -12,6 +12,10 @@ describe('log.throttled', () => {
     expect(log.throttled('warn', 'kv_down', {}, { key, now: 59_999 })).toBe(false);
     expect(log.throttled('warn', 'kv_down', {}, { key, now: 60_000 })).toBe(true);
     expect(spy).toHaveBeenCalledTimes(2);
-    expect(JSON.parse(spy.mock.calls[1]![0] as string)).toEqual({ level: 'warn', event: 'kv_down', suppressed: 2 });
+    expect(JSON.parse(spy.mock.calls[1]![0] as string)).toEqual({
+      level: 'warn',
+      event: 'kv_down',
+      suppressed: 2,
+    });
   });
 });

@@ -1,7 +1,6 @@
 type Level = 'debug' | 'info' | 'warn' | 'error';
 type Fields = Record<string, unknown>;
 
-
 function write(level: Level, event: string, fields: Fields = {}): void {
   const line = JSON.stringify({ level, event, ...fields });
   if (level === 'error' || level === 'warn') console.error(line);
@@ -18,7 +17,12 @@ export const log = {
    * Logs `event` at most once per `everyMs` per `key` (default: the event name), with how many were
    * suppressed since the last line: an outage that fails every request still writes one line a minute.
    */
-  throttled(level: Level, event: string, fields: Fields = {}, { key = event, everyMs = 60_000, now = Date.now() } = {}) {
+  throttled(
+    level: Level,
+    event: string,
+    fields: Fields = {},
+    { key = event, everyMs = 60_000, now = Date.now() } = {},
+  ) {
     const state = throttle.get(key);
     if (state && now - state.at < everyMs) {
       state.suppressed += 1;

@@ -293,6 +293,19 @@ describe('server actions check who asks before what they sent', () => {
   it('lets an organization admin create a project, which joins their organization; its members see it', async () => {
     const org = newOrg();
     const email = `creator-${tag()}@example.com`;
+    // Anyone can create an organization in Clerk: one that owns no project here grants nothing.
+    signIn({ email, orgId: org, orgRole: 'org:admin' });
+    expect(
+      await settingsActions.createProjectAction(null, form({ name: 'Self-made', slug: `acc-self-${tag()}` })),
+    ).toMatchObject({ error: expect.stringMatching(/no project is shared with you/) });
+    // An installation admin lets the organization in by giving it a first project (created while it is active).
+    signIn({ email: ADMIN_EMAIL, orgId: org, orgRole: 'org:member' });
+    const first = `acc-first-${tag()}`;
+    expect(
+      await settingsActions.createProjectAction(null, form({ name: 'First', slug: first })),
+    ).toMatchObject({
+      slug: first,
+    });
     signIn({ email, orgId: org, orgRole: 'org:admin' });
     const slug = `acc-new-${tag()}`;
     expect(await settingsActions.createProjectAction(null, form({ name: 'Org app', slug }))).toEqual({
@@ -312,7 +325,10 @@ describe('server actions check who asks before what they sent', () => {
     ]);
 
     const colleague = await viewerAs({ email: `c-${tag()}@example.com`, orgId: org, orgRole: 'org:member' });
-    expect((await listVisibleProjects(colleague)).map((p) => [p.slug, p.role])).toEqual([[slug, 'viewer']]);
+    expect((await listVisibleProjects(colleague)).map((p) => [p.slug, p.role])).toEqual([
+      [first, 'viewer'],
+      [slug, 'viewer'],
+    ]);
     const outsider = await viewerAs({ email: `o-${tag()}@example.com`, orgId: orgA, orgRole: 'org:admin' });
     expect(await getVisibleProject(outsider, { id: created!.id })).toBeNull();
 
@@ -366,19 +382,19 @@ describe('the read API with a session', () => {
 
   it('refuses a stranger with 403 and a signed-out caller without a key with 401', async () => {
     signIn({ email: `stranger-${tag()}@example.com` });
-    await expect(resolveReadScope(request(), a1.slug)).rejects.toMatchObject({
+    await expect(resolveReadScope(request(), () => a1.slug)).rejects.toMatchObject({
       status: 403,
       message: NO_ACCESS_MESSAGE,
     });
-    await expect(resolveReadScope(request(), null)).rejects.toMatchObject({ status: 403 });
+    await expect(resolveReadScope(request(), () => null)).rejects.toMatchObject({ status: 403 });
     Object.assign(session, { userId: null, sessionId: null });
-    await expect(resolveReadScope(request(), a1.slug)).rejects.toMatchObject({ status: 401 });
+    await expect(resolveReadScope(request(), () => a1.slug)).rejects.toMatchObject({ status: 401 });
   });
 
   it("answers another organization's slug exactly like a slug that does not exist", async () => {
     signIn({ email: `rb-${tag()}@example.com`, orgId: orgB, orgRole: 'org:admin' });
-    const foreign = await resolveReadScope(request(), a1.slug).catch((error: unknown) => error);
-    const missing = await resolveReadScope(request(), `acc-missing-${tag()}`).catch(
+    const foreign = await resolveReadScope(request(), () => a1.slug).catch((error: unknown) => error);
+    const missing = await resolveReadScope(request(), () => `acc-missing-${tag()}`).catch(
       (error: unknown) => error,
     );
     expect(foreign).toMatchObject({ status: 404, message: NOT_FOUND });
@@ -388,13 +404,16 @@ describe('the read API with a session', () => {
   it("scopes a member to their own project, by slug or by default the organization's oldest", async () => {
     const email = `ra-${tag()}@example.com`;
     signIn({ email, orgId: orgA, orgRole: 'org:member' });
-    expect(await resolveReadScope(request(), a2.slug)).toEqual({
+    expect(await resolveReadScope(request(), () => a2.slug)).toEqual({
       projectId: a2.id,
       projectSlug: a2.slug,
       via: 'session',
       actor: email,
     });
-    expect(await resolveReadScope(request(), null)).toMatchObject({ projectId: a1.id, projectSlug: a1.slug });
+    expect(await resolveReadScope(request(), () => null)).toMatchObject({
+      projectId: a1.id,
+      projectSlug: a1.slug,
+    });
   });
 });
 

@@ -75,7 +75,14 @@ const channelActions = await import('@/app/(dashboard)/alerts/channels/actions')
 
 type Member = import('@/lib/auth/viewer').Member;
 type ProjectRef = { id: string; slug: string };
-const signedIn = { sessionId: null, name: null, mode: 'clerk', orgId: null, orgRole: null } as const;
+const signedIn = {
+  sessionId: null,
+  name: null,
+  mode: 'clerk',
+  orgId: null,
+  orgRole: null,
+  activeOrgId: null,
+} as const;
 /** An installation admin (ADMIN_EMAILS) acting on `project`. */
 const adminOf = (project: ProjectRef): Member => ({
   ...signedIn,

@@ -81,6 +81,7 @@ function memberOf(role: Member['role'], who: Pick<Member, 'userId' | 'email' | '
     installRole: null,
     orgId: ORG_ID,
     orgRole: role === 'admin' ? 'org:admin' : 'org:member',
+    activeOrgId: ORG_ID,
     projectId: project.id,
     projectSlug: project.slug,
     role,

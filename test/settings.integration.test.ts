@@ -162,7 +162,7 @@ describe(`settings verbs against ${process.env.DATABASE_URL ? 'Postgres' : 'PGli
     await createProject({ name: 'First', slug: taken });
     await expect(createProject({ name: 'Second', slug: taken })).rejects.toMatchObject({
       code: 'bad_request',
-      message: `The slug "${taken}" is already taken by another project; choose another slug.`,
+      message: `The slug "${taken}" is not available (slugs are unique across the installation); choose another slug.`,
     });
     const db = await getDb();
     expect(await db.select().from(schema.projects).where(eq(schema.projects.slug, taken))).toEqual([
@@ -308,7 +308,7 @@ describe('settings server actions', () => {
         slug: project.slug,
       }),
     );
-    expect(taken).toMatchObject({ error: expect.stringContaining('is already taken by another project') });
+    expect(taken).toMatchObject({ error: expect.stringContaining('is not available') });
     const gone = await actions.createApiKeyAction(
       null,
       form({ projectId: randomUUID(), name: 'k', scopes: 'read' }),

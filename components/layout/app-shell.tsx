@@ -28,7 +28,7 @@ export function AppShell({
         Chatwatch
       </div>
       <div className="flex-1 space-y-6 overflow-y-auto px-3 py-4">
-        {viewer.mode === 'clerk' ? <SwitchOrganization orgId={viewer.orgId} /> : null}
+        {viewer.mode === 'clerk' ? <SwitchOrganization orgId={viewer.activeOrgId} known={viewer.orgId !== null} /> : null}
         <Suspense>
           <SelectProject projects={projects} />
           <NavLinks />

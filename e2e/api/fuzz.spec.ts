@@ -224,7 +224,7 @@ const QUERY_VALUES = [
   '-1',
   'NaN',
   '1e400',
-  "'; drop table events;--",
+  "'%3B%20drop%20table%20events%3B--",
   '%2e%2e%2f',
   'a'.repeat(5000),
   '[]',

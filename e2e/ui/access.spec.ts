@@ -21,6 +21,7 @@ const GLOBEX = `org_globex_${id}`;
 const MAIN = `acme-main-${id}`;
 const SECRET = { name: `Acme Secret Chat ${id}`, slug: `acme-secret-${id}` };
 const INTERNAL = { name: `Internal Ops ${id}`, slug: `internal-ops-${id}` };
+const GLOBEX_APP = { name: `Globex Bot ${id}`, slug: `globex-bot-${id}` };
 
 const STRANGER: SessionOptions = {
   userId: `user_stranger_${id}`,
@@ -49,6 +50,15 @@ const EMAIL_ADMIN: SessionOptions = {
   userId: `user_emailadmin_${id}`,
   email: E2E_ADMIN_EMAIL,
   name: 'Ada Admin',
+};
+/** The installation admin with Globex active: a project they create lets Globex in. */
+const EMAIL_ADMIN_IN_GLOBEX: SessionOptions = { ...EMAIL_ADMIN, org: { id: GLOBEX, role: 'member' } };
+/** Anyone can create an organization in Clerk: one that owns no project here is no way in. */
+const SELF_MADE: SessionOptions = {
+  userId: `user_selfmade_${id}`,
+  email: 'sal@selfmade.test',
+  name: 'Sal Self',
+  org: { id: `org_self_${id}`, role: 'admin' },
 };
 const DOMAIN_VIEWER: SessionOptions = {
   userId: `user_domain_${id}`,
@@ -120,6 +130,7 @@ test.describe('who sees a project', () => {
     for (const [who, project, owner] of [
       [ORG_ADMIN, SECRET, ACME],
       [EMAIL_ADMIN, INTERNAL, 'installation admins and viewers'],
+      [EMAIL_ADMIN_IN_GLOBEX, GLOBEX_APP, GLOBEX],
     ] as const) {
       const context = await browser.newContext();
       await signIn(context, who);
@@ -139,17 +150,20 @@ test.describe('who sees a project', () => {
   test('a stranger gets the 403 no-access page on every page and 403 JSON on every read route, naming no project', async ({
     request,
   }) => {
-    for (const path of PAGES) {
+    for (const [path, who] of [
+      ...PAGES.map((p) => [p, STRANGER] as const),
+      ...PAGES.map((p) => [p, SELF_MADE] as const),
+    ]) {
       // No ?project= here: Next echoes the URL into the page's payload, which would name what the stranger typed.
-      const res = await get(request, STRANGER, path);
-      expect(res.status, path).toBe(403);
+      const res = await get(request, who, path);
+      expect(res.status, `${who.name} ${path}`).toBe(403);
       expect(res.body).toContain('No access yet');
       expect(res.body).toContain('VIEWER_EMAILS');
       for (const name of [MAIN, SECRET.name, SECRET.slug, INTERNAL.name])
         expect(res.body, `${path} names ${name}`).not.toContain(name);
     }
     for (const path of API) {
-      const res = await get(request, STRANGER, path);
+      const res = await get(request, path.endsWith('logs') ? SELF_MADE : STRANGER, path);
       expect(res.status, path).toBe(403);
       expect(res.json.error.code).toBe('forbidden');
       expect(JSON.stringify(res.json)).not.toContain(MAIN);

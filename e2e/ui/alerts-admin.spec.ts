@@ -89,8 +89,8 @@ test.describe('alert rules and channels', () => {
     await expect(toggle).toHaveAttribute('aria-checked', 'false');
     await shot(page, info, 'alert-rules-admin');
 
-    await page.goto(`${server.url}/settings?project=${slug}`);
-    const audit = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Audit log' }) });
+    await page.goto(`${server.url}/settings/audit?project=${slug}`);
+    const audit = page.getByRole('table');
     const updated = audit.getByRole('row').filter({ hasText: 'alert_rule.updated' });
     await expect(updated).toContainText('error-rate');
     await expect(updated).toContainText('"value":0.05');

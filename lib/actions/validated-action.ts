@@ -1,6 +1,6 @@
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
-import { describeError, isDatabaseUnavailable } from '@/db/errors';
+import { describeError, isDatabaseUnavailable, isDataError } from '@/db/errors';
 import { AppError } from '@/lib/http/errors';
 import { log } from '@/lib/log';
 
@@ -13,6 +13,8 @@ export type ActionOk<T extends object = object> = { ok: string } & T;
 export type ActionState<T extends object = object> = ActionError | ActionOk<T> | null;
 
 export const UNAVAILABLE_MESSAGE = 'The database is unreachable; nothing was changed. Try again in a moment.';
+export const UNSTORABLE_MESSAGE =
+  'A field holds text that cannot be stored (a control character such as NUL, or broken Unicode); remove it and try again.';
 export const INTERNAL_MESSAGE =
   'Something went wrong on the server; nothing may have changed. The error has been logged.';
 
@@ -50,6 +52,7 @@ export function authorizedAction<A, S extends z.ZodType, T extends object>(
       unstable_rethrow(error);
       if (error instanceof AppError) return { error: error.message, values };
       if (isDatabaseUnavailable(error)) return { error: UNAVAILABLE_MESSAGE, values };
+      if (isDataError(error)) return { error: UNSTORABLE_MESSAGE, values };
       log.error('server_action_failed', { error: describeError(error) });
       return { error: INTERNAL_MESSAGE, values };
     }

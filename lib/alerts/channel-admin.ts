@@ -255,4 +255,4 @@ export async function deleteChannel(
   });
 }
 
-export { assertAdmin as assertChannelAdmin, findRow as findChannelRow };
+export { findRow as findChannelRow };

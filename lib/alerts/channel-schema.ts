@@ -154,7 +154,10 @@ export const testChannelSchema = z.object({
   projectId: uuid('project'),
   channelId: z
     .string({ error: 'Pick the channel to test.' })
-    .regex(/^(env:[a-z]+|[0-9a-f-]{36})$/, 'Pick the channel to test.'),
+    .regex(
+      /^(env:[a-z]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
+      'Pick the channel to test.',
+    ),
 });
 
 const missing = (what: string) => new AppError('bad_request', `Enter the ${what}.`);

@@ -1,10 +1,10 @@
 import 'server-only';
-import type { Member } from '@/lib/auth/viewer';
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 import { getProjectById } from '@/lib/projects/queries';
-import { assertChannelAdmin, auditChannel, findChannelRow } from './channel-admin';
+import { assertAdmin, type Member } from '@/lib/auth/viewer';
+import { auditChannel, findChannelRow } from './channel-admin';
 import { deliver, type AlertNotification, type ChannelConfig, type DeliveryOptions } from './channels';
 import { reachPolicyFor } from './channels/policy';
 import { channelsFromEnv } from './channels-from-env';
@@ -81,7 +81,11 @@ export async function sendTestNotification(
   channelId: string,
   opts: DeliveryOptions = {},
 ): Promise<TestOutcome> {
-  assertChannelAdmin(viewer, projectId, 'send test notifications');
+  assertAdmin(viewer, projectId, 'send test notifications');
+  // The environment's channels serve every project and page the operator: only installation admins test them.
+  if (channelId.startsWith('env:') && viewer.installRole !== 'admin') {
+    throw new AppError('forbidden', 'Only installation admins can test the channels set in the environment.');
+  }
   const project = await getProjectById(projectId);
   if (!project) throw new AppError('not_found', 'This project no longer exists; pick another project.');
   const target = await resolveTarget(projectId, channelId);

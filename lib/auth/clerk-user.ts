@@ -23,7 +23,10 @@ export async function lookupClerkIdentity(userId: string): Promise<Identity | nu
     const user = await withTimeout(client.users.getUser(userId), TIMEOUT_MS);
     const role = user.publicMetadata?.role;
     identity = {
-      email: user.primaryEmailAddress?.emailAddress ?? user.emailAddresses[0]?.emailAddress ?? null,
+      // Only a verified address counts: the email lists grant roles, and anyone can add an address unverified.
+      email:
+        [user.primaryEmailAddress, ...user.emailAddresses].find((e) => e?.verification?.status === 'verified')
+          ?.emailAddress ?? null,
       name: user.fullName ?? user.username ?? null,
       role: typeof role === 'string' ? role : null,
     };

@@ -1,5 +1,5 @@
 import 'server-only';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, recordAuditSummary } from '@/lib/audit/record';
 import { getKv } from '@/lib/kv';
 import { AppError } from '@/lib/http/errors';
 import { log } from '@/lib/log';
@@ -66,7 +66,10 @@ export function memberOf(viewer: Viewer, project: ProjectAccess): Member {
   return { ...viewer, projectId: project.id, projectSlug: project.slug, role: project.role };
 }
 
-/** Audits a refused access: who asked, for what, and why; never the input they sent. */
+/**
+ * Audits a refused access: who asked, for what, and why; never the input they sent. Summarised per user,
+ * reason and minute (one row with a count), so a signed-in stranger cannot flood the log.
+ */
 export async function auditRefusal(
   viewer: Viewer,
   what: string,
@@ -74,13 +77,18 @@ export async function auditRefusal(
   target?: string,
   projectId?: string,
 ) {
-  await recordAudit({
-    projectId: projectId ?? null,
-    actor: actorOf(viewer),
-    action: 'access.refused',
-    target: target ? printable(target) : null,
-    details: { what, reason, ...(viewer.orgId ? { orgId: viewer.orgId } : {}) },
-  });
+  const actor = actorOf(viewer);
+  await recordAuditSummary(
+    {
+      projectId: projectId ?? null,
+      actor,
+      action: 'access.refused',
+      // JSON escapes keep control characters and lone surrogates (which Postgres refuses) out of the row.
+      target: target ? JSON.stringify(target.slice(0, MAX_TARGET)).slice(1, -1) : null,
+      details: { what, reason, ...(viewer.orgId ? { orgId: viewer.orgId } : {}) },
+    },
+    `${viewer.userId}:${reason}:${what}:${projectId ?? '-'}`,
+  );
 }
 
 /** Audits the first dashboard request of a Clerk session (once per session id, kept in KV for a day). */
@@ -105,12 +113,4 @@ export async function auditSessionStart(viewer: Viewer, path: string): Promise<v
       ...(viewer.orgId ? { orgId: viewer.orgId, orgRole: viewer.orgRole } : {}),
     },
   });
-}
-
-/** What a user typed, safe to store and show: no control characters or lone surrogates, bounded. */
-export function printable(text: string): string {
-  return text
-    .slice(0, MAX_TARGET)
-    .toWellFormed()
-    .replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
 }

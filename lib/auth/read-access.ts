@@ -14,10 +14,15 @@ export type ReadScope = { projectId: string; projectSlug: string; via: 'key' | '
  * Who may read which project through the JSON read API. A Bearer token that is not a valid Clerk session
  * is an API key: it needs the `read` scope and reads only its own project. A session reads the projects
  * its user may see (organization, or the installation's lists): anyone else gets 403, and a project they
- * may not see is the same 404 as a missing one. Throws AppError 401/403/404/503, never redirects.
+ * may not see is the same 404 as a missing one. `projectSlug` is read after authentication. Throws AppError
+ * 401/403/404/503, never redirects.
  */
-export async function resolveReadScope(request: Request, projectSlug: string | null): Promise<ReadScope> {
-  const slug = projectSlug?.trim() || null;
+export async function resolveReadScope(
+  request: Request,
+  projectSlug: () => string | null,
+): Promise<ReadScope> {
+  // Read only once the caller is known: a stranger learns nothing of the parameters' rules.
+  const slug = () => projectSlug()?.trim() || null;
   const token = bearerToken(request.headers.get('authorization'));
   const { mode } = getAuthConfig();
   if (mode === 'clerk') {
@@ -44,7 +49,8 @@ export async function resolveReadScope(request: Request, projectSlug: string | n
   const project = await db(() => getProjectById(key.projectId));
   if (!project)
     throw new AppError('unauthorized', 'Unknown or revoked API key; create one under Settings > API keys.');
-  if (slug && slug !== project.slug) {
+  const wanted = slug();
+  if (wanted && wanted !== project.slug) {
     throw new AppError(
       'forbidden',
       `This API key reads project "${project.slug}" only; drop the project parameter or use a key of that project.`,
@@ -53,11 +59,12 @@ export async function resolveReadScope(request: Request, projectSlug: string | n
   return { projectId: project.id, projectSlug: project.slug, via: 'key', actor: `api_key:${key.keyId}` };
 }
 
-async function sessionScope(slug: string | null): Promise<ReadScope> {
+async function sessionScope(slug: () => string | null): Promise<ReadScope> {
   return db(async () => {
     const viewer = await requireViewer('read the API');
     await ensureBootstrap();
-    const ref = slug ? { slug } : await firstVisible(viewer);
+    const wanted = slug();
+    const ref = wanted ? { slug: wanted } : await firstVisible(viewer);
     const member = await requireMember(viewer, ref, 'viewer', 'read the API');
     return {
       projectId: member.projectId,

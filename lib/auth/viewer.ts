@@ -1,7 +1,10 @@
 import 'server-only';
 import { auth } from '@clerk/nextjs/server';
 import { cache } from 'react';
+import { describeError } from '@/db/errors';
 import { env } from '@/lib/env';
+import { log } from '@/lib/log';
+import { isKnownOrganization } from '@/lib/projects/queries';
 import { AppError } from '@/lib/http/errors';
 import { installationRole, parseAccessLists, type InstallRole, type ProjectRole } from './access';
 import { identityFromClaims, type Identity } from './claims';
@@ -17,9 +20,14 @@ export type Viewer = {
   mode: AuthMode;
   /** From ADMIN_EMAILS / VIEWER_EMAILS or Clerk public metadata; null for everyone else. */
   installRole: InstallRole;
-  /** Clerk's active organization of this session and the user's role in it. */
+  /**
+   * Clerk's active organization of this session and the user's role in it, when that organization owns a
+   * project here; an organization anyone could have created grants nothing (null).
+   */
   orgId: string | null;
   orgRole: string | null;
+  /** The active organization as Clerk says, known here or not (shown in the shell; an installation admin's new project joins it). */
+  activeOrgId: string | null;
 };
 
 /** A viewer acting on one project they may see, with their role there. */
@@ -61,6 +69,7 @@ function openViewer(userId: string, name: string): Viewer {
     installRole: 'admin',
     orgId: null,
     orgRole: null,
+    activeOrgId: null,
   };
 }
 
@@ -78,8 +87,11 @@ async function clerkViewer(): Promise<Viewer | null> {
         role: identity.role ?? looked.role,
       };
   }
-  const org = { orgId: orgId || null, orgRole: orgId ? (orgRole ?? null) : null };
+  const activeOrgId = orgId || null;
+  const known = activeOrgId ? await knownOrganization(activeOrgId) : false;
+  const org = { orgId: known ? activeOrgId : null, orgRole: known ? (orgRole ?? null) : null };
   return {
+    activeOrgId,
     userId,
     sessionId: sessionId ?? null,
     email: identity.email,
@@ -91,6 +103,15 @@ async function clerkViewer(): Promise<Viewer | null> {
     ),
     ...org,
   };
+}
+
+async function knownOrganization(orgId: string): Promise<boolean> {
+  try {
+    return await isKnownOrganization(orgId);
+  } catch (error) {
+    log.throttled('warn', 'organization_lookup_failed', { error: describeError(error) });
+    return false;
+  }
 }
 
 /** Who a viewer is in the audit log and the alert history: the email, else the Clerk user id. */

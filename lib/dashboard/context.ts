@@ -1,7 +1,8 @@
 import 'server-only';
 import { AppError } from '@/lib/http/errors';
+import { firstParam, quote } from '@/lib/http/query-params';
 import { parseFilters, parseRange, type Filters, type TimeRange } from '@/lib/metrics/range';
-import { auditRefusal, printable, requireViewer } from '@/lib/auth/members';
+import { auditRefusal, requireViewer } from '@/lib/auth/members';
 import type { Viewer } from '@/lib/auth/viewer';
 import { listVisibleProjects, type ProjectAccess } from '@/lib/projects/queries';
 
@@ -21,8 +22,6 @@ export type DashboardContext = {
   problem: string | null;
 };
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
-
 /**
  * Resolves the viewer, project, time range and filters of a dashboard URL. Only projects the viewer may see
  * are candidates: one they may not see reads "Unknown project", as one that does not exist (and is audited).
@@ -33,24 +32,28 @@ export async function loadDashboardContext(
 ): Promise<DashboardContext> {
   const viewer = await requireViewer('open the dashboards');
   const projects = await listVisibleProjects(viewer);
-  const slug = first(searchParams.project);
+  const slug = firstParam(searchParams.project);
   const project = (slug ? projects.find((p) => p.slug === slug) : projects[0]) ?? null;
   let problem: string | null = null;
   if (slug && !project) {
-    problem = `Unknown project "${printable(slug.slice(0, 64))}".`;
+    problem = `Unknown project ${quote(slug)}.`;
     await auditRefusal(viewer, 'open a project', 'project_not_visible', slug);
   }
   let range: TimeRange;
   let filters: Filters;
   try {
     range = parseRange(
-      { range: first(searchParams.range), from: first(searchParams.from), to: first(searchParams.to) },
+      {
+        range: firstParam(searchParams.range),
+        from: firstParam(searchParams.from),
+        to: firstParam(searchParams.to),
+      },
       now,
     );
     filters = parseFilters({
-      service: first(searchParams.service),
-      environment: first(searchParams.environment),
-      model: first(searchParams.model),
+      service: firstParam(searchParams.service),
+      environment: firstParam(searchParams.environment),
+      model: firstParam(searchParams.model),
     });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

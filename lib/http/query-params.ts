@@ -12,6 +12,20 @@ export const EARLIEST_DATE = new Date('2000-01-01T00:00:00.000Z');
 export const MAX_FUTURE_MS = DAY_MS;
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids go to uuid columns: anything else is simply not found, never a database error. */
+export const isUuid = (value: string) => UUID.test(value);
+
+/** The first value of a page's search param (Next gives an array for repeats), or null. */
+export const firstParam = (value: string | string[] | undefined): string | null =>
+  (Array.isArray(value) ? value[0] : value) ?? null;
+
+/** A page's free-text param for a database read: null when absent, over `max` characters or not plain text. */
+export function pageText(value: string | string[] | undefined, max = 256): string | null {
+  const text = firstParam(value);
+  return text !== null && text.length <= max && !CONTROL.test(text) && text.isWellFormed() ? text : null;
+}
 
 /** A name or value as messages show it: JSON-quoted, so control characters read as escapes, and cut at 64. */
 export function quote(text: string): string {

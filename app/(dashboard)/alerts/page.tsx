@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { z } from 'zod';
 import { PanelAlertDetail } from '@/components/alerts/panel-alert-detail';
 import { RefreshLive } from '@/components/alerts/refresh-live';
 import { TabsAlerts } from '@/components/alerts/tabs-alerts';
@@ -8,10 +7,10 @@ import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
 import { loadAlertDetailView, loadAlertsOverview } from '@/lib/alerts/alerts-queries';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
+import { firstParam, isUuid, pageText } from '@/lib/http/query-params';
 
 export const metadata: Metadata = { title: 'Alerts' };
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 /** A `datetime-local` value in UTC. */
 const localUtc = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 const BAD_LINK =
@@ -23,12 +22,14 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const now = new Date();
   const ctx = await loadDashboardContext(params, now);
   const project = ctx.project;
-  const ruleParam = first(params.rule);
-  const ruleId = ruleParam !== undefined && z.uuid().safeParse(ruleParam).success ? ruleParam : null;
+  const ruleParam = firstParam(params.rule);
+  const ruleId = ruleParam !== null && isUuid(ruleParam) ? ruleParam : null;
+  // A group that is not plain text names no alert: the link is bad, as for an unknown rule.
+  const group = params.group === undefined ? '' : pageText(params.group);
   const detail =
-    project && ruleId ? await loadAlertDetailView(project.id, ruleId, first(params.group) ?? '', now) : null;
+    project && ruleId && group !== null ? await loadAlertDetailView(project.id, ruleId, group, now) : null;
   const overview = project && !detail ? await loadAlertsOverview(project.id, now) : null;
-  const problem = ctx.problem ?? (ruleParam !== undefined && !detail ? BAD_LINK : null);
+  const problem = ctx.problem ?? (ruleParam !== null && !detail ? BAD_LINK : null);
   const shared = {
     isAdmin: ctx.isAdmin,
     now,

@@ -32,8 +32,12 @@ const pricesOf = (p: ModelPrice) => ({
 });
 
 export const createProjectAction = creatorAction(createProjectSchema, async (input, viewer) => {
-  // An organization admin's project joins the session's active organization; an installation admin's too, if any.
-  const project = await createProject({ ...input, orgId: viewer.orgId });
+  // An organization admin's project joins their (known) organization; an installation admin's joins the
+  // active organization, known or not: that is how an installation admin lets a new organization in.
+  const project = await createProject({
+    ...input,
+    orgId: viewer.installRole === 'admin' ? viewer.activeOrgId : viewer.orgId,
+  });
   await recordAudit({
     projectId: project.id,
     actor: actorOf(viewer),

@@ -44,7 +44,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         projects={projects}
         selectedId={project?.id ?? null}
         canCreate={mayCreateProjects(viewer)}
-        orgId={viewer.orgId}
+        orgId={viewer.installRole === 'admin' ? viewer.activeOrgId : viewer.orgId}
       />
       {project ? (
         <>

@@ -31,9 +31,3 @@ export function Notice({ tone, children }: { tone: 'warning' | 'success'; childr
   );
 }
 
-export const first = (value: string | string[] | undefined) =>
-  (Array.isArray(value) ? value[0] : value) ?? null;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Route ids go to uuid columns: anything else is simply not found, never a database error. */
-export const isUuid = (value: string) => UUID.test(value);

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { AdminNote } from '@/components/ui/form-parts';
 import { FormChannel } from '@/components/alerts/channels/form-channel';
 import { ListChannels } from '@/components/alerts/channels/list-channels';
-import { first, Notice } from '@/components/alerts/rules/page-parts';
+import { Notice } from '@/components/alerts/rules/page-parts';
+import { firstParam } from '@/lib/http/query-params';
 import { TabsAlerts } from '@/components/alerts/tabs-alerts';
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
@@ -18,8 +19,9 @@ export default async function AlertChannelsPage({ searchParams }: { searchParams
   const { isAdmin } = ctx;
   const project = ctx.project;
   const channels = project ? await listChannels(project.id) : [];
-  const envChannels = listEnvChannels();
-  const saved = channels.find((c) => c.id === first(params.saved));
+  // They serve every project of the installation: their hosts and recipients are for installation admins.
+  const envChannels = ctx.viewer.installRole === 'admin' ? listEnvChannels() : null;
+  const saved = channels.find((c) => c.id === firstParam(params.saved));
 
   return (
     <div className="space-y-6">
@@ -65,13 +67,17 @@ export default async function AlertChannelsPage({ searchParams }: { searchParams
             title="From the environment"
             subtitle="Set by ALERT_WEBHOOK_URL, SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY or SMTP_URL with ALERT_EMAIL_TO; they serve every project and change only with the deployment."
           >
-            <ListChannels
-              projectId={project.id}
-              projectSlug={project.slug}
-              channels={envChannels}
-              isAdmin={isAdmin}
-              empty="No channels are configured in the environment."
-            />
+            {envChannels ? (
+              <ListChannels
+                projectId={project.id}
+                projectSlug={project.slug}
+                channels={envChannels}
+                isAdmin={isAdmin}
+                empty="No channels are configured in the environment."
+              />
+            ) : (
+              <AdminNote>Only installation admins see the channels set in the environment.</AdminNote>
+            )}
           </CardPanel>
         </>
       )}

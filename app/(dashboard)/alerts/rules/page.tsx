@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { AdminNote } from '@/components/ui/form-parts';
 import { ListRules } from '@/components/alerts/rules/list-rules';
-import { first, LinkButton, Notice } from '@/components/alerts/rules/page-parts';
+import { LinkButton, Notice } from '@/components/alerts/rules/page-parts';
+import { firstParam } from '@/lib/http/query-params';
 import { TabsAlerts } from '@/components/alerts/tabs-alerts';
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
@@ -17,7 +18,7 @@ export default async function AlertRulesPage({ searchParams }: { searchParams: P
   const { isAdmin } = ctx;
   const project = ctx.project;
   const rules = project ? await listRules(project.id) : [];
-  const saved = rules.find((r) => r.id === first(params.saved));
+  const saved = rules.find((r) => r.id === firstParam(params.saved));
 
   return (
     <div className="space-y-6">

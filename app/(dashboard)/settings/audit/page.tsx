@@ -35,7 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           role="alert"
           className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
         >
-          Only admins {installation ? 'of the installation' : 'of this project'} see the audit log.
+          {`Only admins ${installation ? 'of the installation' : 'of this project'} see the audit log.`}
         </p>
       </div>
     );

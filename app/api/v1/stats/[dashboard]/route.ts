@@ -21,9 +21,9 @@ export async function GET(
   context: { params: Promise<{ dashboard: string }> },
 ): Promise<Response> {
   try {
-    const dashboard = parseDashboard((await context.params).dashboard);
     const params = new URL(request.url).searchParams;
-    const scope = await resolveReadScope(request, singleParam(params, 'project'));
+    const scope = await resolveReadScope(request, () => singleParam(params, 'project'));
+    const dashboard = parseDashboard((await context.params).dashboard);
     const { range, filters } = parseStatsQuery(params);
     const body = await LOADERS[dashboard]({ projectId: scope.projectId }, range, filters).catch(readFailure);
     return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });

@@ -14,7 +14,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   try {
     const params = new URL(request.url).searchParams;
-    const scope = await resolveReadScope(request, singleParam(params, 'project'));
+    const scope = await resolveReadScope(request, () => singleParam(params, 'project'));
     const { query } = parseLogsQuery(params);
     const page = await searchLogs({ projectId: scope.projectId }, query).catch(readFailure);
     after(() => auditLogRead(scope, query, 'api'));
