@@ -17,17 +17,18 @@ export async function recordAudit(entry: NewAuditEntry): Promise<void> {
 const MINUTE_MS = 60_000;
 /** Repeats of one summary row within this window are added to it by one statement. */
 export const COALESCE_MS = 1_000;
-/** Open windows beyond this (a flood from ever new sources) are counted in one overflow row per action and minute. */
-export const MAX_OPEN_SUMMARIES = 500;
+/** Sources beyond this per action and minute (a flood from ever new sources) share one overflow row. */
+export const MAX_SOURCES_PER_MINUTE = 500;
 
 type Window = { entry: NewAuditEntry & { summaryKey: string }; extra: number };
 // Next bundles this module more than once per process: the windows are the process's, on globalThis.
 const state = ((
   globalThis as unknown as Record<
     symbol,
-    { windows: Map<string, Window>; writes: Set<Promise<void>> } | undefined
+    | { windows: Map<string, Window>; writes: Set<Promise<void>>; sources: Map<string, Set<string>> }
+    | undefined
   >
-)[Symbol.for('chatwatch.auditSummaries')] ??= { windows: new Map(), writes: new Set() });
+)[Symbol.for('chatwatch.auditSummaries')] ??= { windows: new Map(), writes: new Set(), sources: new Map() });
 
 /**
  * Counts a repeated event (a rejected API key) in one row per `source` and minute: the first occurrence
@@ -42,7 +43,7 @@ export function recordAuditSummary(
   const minute = Math.floor(now / MINUTE_MS);
   let key = `${entry.action}:${source}:${minute}`;
   let row = { ...entry, summaryKey: key };
-  if (!state.windows.has(key) && state.windows.size >= MAX_OPEN_SUMMARIES) {
+  if (!admitSource(entry.action, source, minute)) {
     key = `${entry.action}:overflow:${minute}`;
     row = {
       action: entry.action,
@@ -63,6 +64,20 @@ export function recordAuditSummary(
   state.windows.set(key, window);
   setTimeout(() => close(key, window), COALESCE_MS).unref?.();
   return track(upsert(row, 1));
+}
+
+/** Whether `source` has (or may get) a row of its own for `action` this minute. */
+function admitSource(action: string, source: string, minute: number): boolean {
+  const bucket = `${action}:${minute}`;
+  let seen = state.sources.get(bucket);
+  if (!seen) {
+    for (const old of state.sources.keys()) if (!old.endsWith(`:${minute}`)) state.sources.delete(old);
+    state.sources.set(bucket, (seen = new Set()));
+  }
+  if (seen.has(source)) return true;
+  if (seen.size >= MAX_SOURCES_PER_MINUTE) return false;
+  seen.add(source);
+  return true;
 }
 
 /** Writes the repeats still waiting in their window (tests; a graceful shutdown). */
