@@ -239,6 +239,19 @@ test.describe('who sees a project', () => {
     }
   });
 
+  test('every page opens for the organization admin, the email admin and the domain viewer', async ({
+    request,
+  }) => {
+    for (const who of [ORG_ADMIN, EMAIL_ADMIN, DOMAIN_VIEWER]) {
+      for (const path of PAGES) {
+        const res = await get(request, who, `${path}?project=${SECRET.slug}`);
+        expect(res.status, `${who.name} ${path}`).toBe(200);
+        expect(res.body, `${who.name} ${path}`).toContain(SECRET.name);
+        expect(res.body, `${who.name} ${path}`).not.toContain('No access yet');
+      }
+    }
+  });
+
   test('the organization switcher sits in the shell; the server renders the active organization', async ({
     context,
     page,
