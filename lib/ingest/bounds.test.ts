@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { prepareBatch } from './batch';
 import { findEventProblem } from './bounds';
 import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH, MAX_EVENT_KEYS } from './limits';
@@ -85,5 +85,27 @@ describe('per-event bounds in a batch', () => {
       { index: 4, id: 'deep', message: expect.stringMatching(/^extra(\[0\])+: nested too deep/) },
     ]);
     expect(batch.rows.map((row) => row.eventId)).toEqual(['fine']);
+  });
+
+  it('measures exactly near the limit: escapes and many small fields count, a small event costs no stringify', () => {
+    // 11,000 control characters are 11 KB as text but 66 KB as JSON escapes (\u0001 each).
+    expect(findEventProblem({ type: 'log', data: { raw: '\u0001'.repeat(11_000) } })).toMatch(
+      /over the limit/,
+    );
+    const many = Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`k${i}`, 'x'.repeat(70)]));
+    expect(findEventProblem({ type: 'log', data: many })).toMatch(/over the limit/);
+    const under = Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`k${i}`, 'x'.repeat(60)]));
+    expect(findEventProblem({ type: 'log', data: under })).toBeUndefined();
+    const stringify = vi.spyOn(JSON, 'stringify');
+    expect(
+      findEventProblem({
+        type: 'ai.call',
+        model: 'claude-sonnet-4-5',
+        durationMs: 900,
+        metadata: { a: [1, 2] },
+      }),
+    ).toBeUndefined();
+    expect(stringify).not.toHaveBeenCalled();
+    stringify.mockRestore();
   });
 });
