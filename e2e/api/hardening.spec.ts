@@ -210,7 +210,7 @@ test.describe.serial('with Clerk and PUBLIC_URL=https://dash.example.com', () =>
   test('the status page may be framed only once framing is allowed for its project', async () => {
     test.skip(
       !sql,
-      'flipping projects.status_page_framable needs DATABASE_URL until Settings has the toggle',
+      'flips projects.status_page_framable in SQL (needs DATABASE_URL; CI sets it); e2e/ui/status.spec.ts drives the Settings toggle',
     );
     const before = await raw(server.url, 'GET', `/status/${slug}`);
     expect(before.status).toBe(200);

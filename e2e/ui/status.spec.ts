@@ -67,6 +67,35 @@ test.describe.serial('public status page', () => {
     await shot(page, info, 'settings-status-page-on');
   });
 
+  test('other sites may frame it only once an admin allows embedding in Settings', async ({
+    context,
+    page,
+  }) => {
+    const framing = async () => {
+      const res = await anonymous(`/status/${slug}`);
+      return [res.headers.get('content-security-policy'), res.headers.get('x-frame-options')];
+    };
+    expect(await framing()).toEqual(["frame-ancestors 'none'", 'DENY']);
+    await offline(context);
+    await context.addCookies(sessionCookies(await mintSession(ADMIN), server.url));
+    await page.goto(`${server.url}/settings?project=${slug}`);
+    const section = page.getByTestId('status-page-framing');
+    await expect(section).toContainText('may not embed this page');
+    await section.getByRole('button', { name: 'Allow embedding' }).click();
+    await section.getByRole('button', { name: 'Allow', exact: true }).click();
+    await expect(section).toContainText('Other sites may embed this page');
+    // The action forgets the proxy's cached flag in this process: the next request already sees it.
+    expect(await framing()).toEqual(['frame-ancestors *', null]);
+    expect((await anonymous('/sign-in')).headers.get('x-frame-options')).toBe('DENY');
+    await section.getByRole('button', { name: 'Refuse embedding' }).click();
+    await section.getByRole('button', { name: 'Refuse', exact: true }).click();
+    await expect(section).toContainText('may not embed this page');
+    expect(await framing()).toEqual(["frame-ancestors 'none'", 'DENY']);
+    await page.goto(`${server.url}/settings/audit?project=${slug}&action=status_page.framing`);
+    await expect(page.getByRole('table')).toContainText('status_page.framing_allowed');
+    await expect(page.getByRole('table')).toContainText('status_page.framing_refused');
+  });
+
   test('anyone sees it without a session: dependencies, 90 bars, then the chat app degraded after errors', async ({
     context,
     page,
