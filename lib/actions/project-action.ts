@@ -1,6 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
-import { mayCreateProjects, type ProjectRole } from '@/lib/auth/access';
+import { adminOnlyMessage, mayCreateProjects, type ProjectRole } from '@/lib/auth/access';
 import { auditRefusal, requireMember, requireProjectCreator, requireViewer } from '@/lib/auth/members';
 import type { Member, Viewer } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
@@ -23,10 +23,7 @@ export function projectAction<S extends z.ZodType, T extends object>(
       // Someone who administers nothing is refused before any project is looked up.
       if (required === 'admin' && !mayCreateProjects(viewer)) {
         await auditRefusal(viewer, what, 'role');
-        throw new AppError(
-          'forbidden',
-          `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`,
-        );
+        throw new AppError('forbidden', adminOnlyMessage(what));
       }
       const projectId = formData.get('projectId');
       if (typeof projectId !== 'string' || projectId === '') {

@@ -95,3 +95,8 @@ function normalEmail(email: string | null): string | null {
   const parts = value.split('@');
   return parts.length === 2 && parts[0] && parts[1] ? value : null;
 }
+
+/** The refusal when someone without the admin role of a project tries `what` (e.g. "add alert rules"). */
+export function adminOnlyMessage(what: string): string {
+  return `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`;
+}

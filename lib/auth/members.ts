@@ -4,7 +4,7 @@ import { getKv } from '@/lib/kv';
 import { AppError } from '@/lib/http/errors';
 import { log } from '@/lib/log';
 import { getVisibleProject, type ProjectAccess, type ProjectRef } from '@/lib/projects/queries';
-import { mayCreateProjects, mayEnter, roleAtLeast, type ProjectRole } from './access';
+import { adminOnlyMessage, mayCreateProjects, mayEnter, roleAtLeast, type ProjectRole } from './access';
 import { actorOf, getViewer, type Member, type Viewer } from './viewer';
 
 export const NO_ACCESS_MESSAGE =
@@ -41,10 +41,7 @@ export async function requireMember(
   }
   if (!roleAtLeast(project.role, required)) {
     await auditRefusal(viewer, what, 'role', project.slug, project.id);
-    throw new AppError(
-      'forbidden',
-      `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`,
-    );
+    throw new AppError('forbidden', adminOnlyMessage(what));
   }
   return memberOf(viewer, project);
 }

@@ -6,7 +6,13 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { isKnownOrganization } from '@/lib/projects/queries';
 import { AppError } from '@/lib/http/errors';
-import { installationRole, parseAccessLists, type InstallRole, type ProjectRole } from './access';
+import {
+  adminOnlyMessage,
+  installationRole,
+  parseAccessLists,
+  type InstallRole,
+  type ProjectRole,
+} from './access';
 import { identityFromClaims, type Identity } from './claims';
 import { lookupClerkIdentity } from './clerk-user';
 import { resolveAuthConfig, type AuthConfig, type AuthMode } from './mode';
@@ -128,8 +134,5 @@ export function assertAdmin(
 ): asserts member is Member {
   if (!member) throw new AppError('unauthorized', 'Sign in to continue.');
   if (member.role !== 'admin' || member.projectId !== projectId)
-    throw new AppError(
-      'forbidden',
-      `Only admins of this project can ${what}; ask one to do it, or to make you an admin.`,
-    );
+    throw new AppError('forbidden', adminOnlyMessage(what));
 }
