@@ -16,7 +16,7 @@ export async function register() {
     log.error('startup_bootstrap_failed', { error: String(error) });
   }
   if (process.env.NODE_ENV === 'development' && !['0', 'false'].includes(process.env.DEV_CRON ?? '')) {
-    const { startDevCron } = await import('./lib/alerts/dev-cron');
+    const { startDevCron } = await import('./lib/alerts/run/dev-cron');
     startDevCron({ port: () => process.env.PORT, secret: process.env.CRON_SECRET });
   }
 }

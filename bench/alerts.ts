@@ -66,8 +66,8 @@ async function main() {
   ];
   await sql.end();
 
-  const { seedDefaultRules } = await import('@/lib/alerts/rules');
-  const { runAlerts } = await import('@/lib/alerts/run');
+  const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
+  const { runAlerts } = await import('@/lib/alerts/run/run-alerts');
   const { openDb } = await import('@/db/client');
   const db = await openDb().db;
   const projects = await db.query.projects.findMany();

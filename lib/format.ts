@@ -32,6 +32,31 @@ export function formatMs(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
+const SPAN_UNITS = [
+  [86_400, 'd'],
+  [3_600, 'h'],
+  [60, 'min'],
+  [1, 's'],
+] as const;
+
+/**
+ * A span in its two largest units, rounded down: "45 s", "5 min", "1 h 30 min", "2 d 4 h", "7 d".
+ * Rule windows, alert ages, silences and incidents all read this way; a negative span reads "0 s".
+ */
+export function formatDuration(ms: number): string {
+  const seconds = Math.floor(Math.max(0, ms) / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [size, label] of SPAN_UNITS) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(`${n} ${label}`);
+    if (parts.length === 2) break;
+  }
+  return parts.filter((p) => !p.startsWith('0 ')).join(' ');
+}
+
 /** `fraction` in [0, 1]. Small rates keep two decimals so 0.4% does not read as 0%. */
 export function formatPercent(fraction: number): string {
   const pct = fraction * 100;
@@ -73,4 +98,18 @@ export function formatTick(iso: string, bucketMs: number): string {
   if (bucketMs >= 6 * 3_600_000) return date;
   if (bucketMs >= 30 * 60_000) return `${date} ${time}`;
   return time;
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** Disk space in binary units: "0 B", "812 KiB", "1.4 GiB". */
+export function formatBytes(bytes: number): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
 }

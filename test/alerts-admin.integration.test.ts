@@ -63,13 +63,14 @@ process.env.ALERT_WEBHOOK_URL = `${base}/env-hook/ENVSECRETPATH?token=envtoken`;
 const { getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
 const { createProject } = await import('@/lib/settings/create-project');
-const { listProjectRules } = await import('@/lib/alerts/rules');
-const ruleAdmin = await import('@/lib/alerts/rule-admin');
-const { ruleFormSchema, ruleFormValues } = await import('@/lib/alerts/rule-schema');
-const channelAdmin = await import('@/lib/alerts/channel-admin');
-const { channelFormSchema } = await import('@/lib/alerts/channel-schema');
-const { loadEnabledChannelsByProject } = await import('@/lib/alerts/channel-store');
-const { sendTestNotification } = await import('@/lib/alerts/send-test');
+const { listRules } = await import('@/lib/alerts/rules/queries');
+const ruleAdmin = await import('@/lib/alerts/rules/admin');
+const { ruleFormSchema, ruleFormValues } = await import('@/lib/alerts/rules/schema');
+const channelAdmin = await import('@/lib/alerts/channels/admin');
+const { channelFormSchema } = await import('@/lib/alerts/channels/schema');
+const channelQueries = await import('@/lib/alerts/channels/queries');
+const { loadEnabledChannelsByProject } = channelQueries;
+const { sendTestNotification } = await import('@/lib/alerts/channels/send-test');
 const ruleActions = await import('@/app/(dashboard)/alerts/rules/actions');
 const channelActions = await import('@/app/(dashboard)/alerts/channels/actions');
 
@@ -146,8 +147,8 @@ afterAll(async () => {
 describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, () => {
   it('lists the ten default rules, edits one in the units of the form, and keeps columns and definition in sync', async () => {
     const project = await newProject();
-    const rules = await ruleAdmin.listRules(project.id);
-    expect(rules.map((r) => r.rule.key).slice(0, 3)).toEqual([
+    const rules = await listRules(project.id);
+    expect(rules.map((r) => r.key).slice(0, 3)).toEqual([
       'error-rate',
       'p95-response-time',
       'ai-consecutive-failures',
@@ -159,7 +160,7 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
       adminOf(project),
       project.id,
       errorRate.id,
-      edited(errorRate.rule, { value: '5', severity: 'P2', name: 'Error rate above 5%' }),
+      edited(errorRate, { value: '5', severity: 'P2', name: 'Error rate above 5%' }),
     );
     expect(changed).toBe(true);
     const row = await ruleRow(project.id, 'error-rate');
@@ -176,7 +177,9 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
       key: 'error-rate',
     });
     // The cron's read sees the edit.
-    expect((await listProjectRules(project.id)).find((r) => r.key === 'error-rate')).toMatchObject({
+    expect(
+      (await listRules(project.id, { enabledOnly: true })).find((r) => r.key === 'error-rate'),
+    ).toMatchObject({
       value: 0.05,
       severity: 'P2',
     });
@@ -201,17 +204,19 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
 
   it('disables a rule out of the cron, resets it to default without enabling it, and refuses to delete it', async () => {
     const project = await newProject();
-    const [errorRate] = await ruleAdmin.listRules(project.id);
+    const [errorRate] = await listRules(project.id);
     await ruleAdmin.updateRule(
       adminOf(project),
       project.id,
       errorRate!.id,
-      edited(errorRate!.rule, { value: '7', forAmount: '3', forUnit: 'm' }),
+      edited(errorRate!, { value: '7', forAmount: '3', forUnit: 'm' }),
     );
     await ruleAdmin.setRuleEnabled(adminOf(project), project.id, errorRate!.id, false);
     let row = await ruleRow(project.id, 'error-rate');
     expect([row.enabled, row.definition.enabled]).toEqual([false, false]);
-    expect((await listProjectRules(project.id)).map((r) => r.key)).not.toContain('error-rate');
+    expect((await listRules(project.id, { enabledOnly: true })).map((r) => r.key)).not.toContain(
+      'error-rate',
+    );
 
     const reset = await ruleAdmin.resetRule(adminOf(project), project.id, errorRate!.id);
     expect(reset.changed).toBe(true);
@@ -249,11 +254,8 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
     });
     const first = await ruleAdmin.createRule(adminOf(project), project.id, fields);
     const second = await ruleAdmin.createRule(adminOf(project), project.id, fields);
-    expect([first.rule.key, second.rule.key]).toEqual([
-      'custom-checkout-failures',
-      'custom-checkout-failures-2',
-    ]);
-    expect(first.rule).toMatchObject({
+    expect([first.key, second.key]).toEqual(['custom-checkout-failures', 'custom-checkout-failures-2']);
+    expect(first).toMatchObject({
       kind: 'consecutive',
       count: 4,
       withinMs: 120_000,
@@ -286,7 +288,7 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
         project.id,
         first.id,
         ruleFormSchema.parse({
-          ...ruleFormValues(first.rule),
+          ...ruleFormValues(first),
           kind: 'health',
           dependency: 'any',
           failures: '2',
@@ -322,9 +324,7 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
         lastError: 'rule deleted before delivery',
       }),
     ]);
-    expect((await ruleAdmin.listRules(project.id)).map((r) => r.rule.key)).not.toContain(
-      'custom-checkout-failures',
-    );
+    expect((await listRules(project.id)).map((r) => r.key)).not.toContain('custom-checkout-failures');
     const audit = await auditOf(project.id);
     expect(audit.map((a) => [a.action, a.target])).toEqual([
       ['alert_rule.created', 'custom-checkout-failures'],
@@ -339,19 +339,14 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
 
   it('refuses non-admins, through the verbs and the server actions, and changes nothing', async () => {
     const project = await newProject();
-    const [errorRate] = await ruleAdmin.listRules(project.id);
+    const [errorRate] = await listRules(project.id);
     await expect(
       ruleAdmin.setRuleEnabled(viewerOf(project), project.id, errorRate!.id, false),
     ).rejects.toMatchObject({
       code: 'forbidden',
     });
     await expect(
-      ruleAdmin.updateRule(
-        viewerOf(project),
-        project.id,
-        errorRate!.id,
-        edited(errorRate!.rule, { value: '50' }),
-      ),
+      ruleAdmin.updateRule(viewerOf(project), project.id, errorRate!.id, edited(errorRate!, { value: '50' })),
     ).rejects.toMatchObject({ code: 'forbidden' });
     await expect(ruleAdmin.deleteRule(null, project.id, errorRate!.id)).rejects.toMatchObject({
       code: 'unauthorized',
@@ -375,8 +370,8 @@ describe(`alert rules against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'
 
   it('server actions save an edit and return to the list, or explain bad input', async () => {
     const project = await newProject();
-    const [errorRate] = await ruleAdmin.listRules(project.id);
-    const fields = { ...ruleFormValues(errorRate!.rule), projectId: project.id, ruleId: errorRate!.id };
+    const [errorRate] = await listRules(project.id);
+    const fields = { ...ruleFormValues(errorRate!), projectId: project.id, ruleId: errorRate!.id };
     await expect(ruleActions.updateRuleAction(null, form({ ...fields, value: '5' }))).rejects.toMatchObject({
       digest: expect.stringContaining(`/alerts/rules?project=${project.slug}&saved=${errorRate!.id}`),
     });
@@ -464,7 +459,7 @@ describe('notification channels', () => {
     await channelAdmin.setChannelEnabled(adminOf(project), project.id, created.id, false);
     expect((await loadEnabledChannelsByProject()).get(project.id)).toBeUndefined();
     await channelAdmin.deleteChannel(adminOf(project), project.id, created.id);
-    expect(await channelAdmin.listChannels(project.id)).toEqual([]);
+    expect(await channelQueries.listChannels(project.id)).toEqual([]);
 
     const audit = await auditOf(project.id);
     expect(audit.map((a) => [a.action, a.target])).toEqual([
@@ -516,7 +511,7 @@ describe('notification channels', () => {
       }),
     );
     expect(bad).toMatchObject({ error: 'Webhook URL must be a full http:// or https:// URL.' });
-    expect(await channelAdmin.listChannels(project.id)).toEqual([]);
+    expect(await channelQueries.listChannels(project.id)).toEqual([]);
     expect(await auditOf(project.id)).toEqual([]);
   });
 
@@ -586,14 +581,14 @@ describe('notification channels', () => {
 
   it('tests an environment channel, which is listed read-only with its host only; non-admins cannot test', async () => {
     const project = await newProject();
-    expect(channelAdmin.listEnvChannels()).toEqual([
+    expect(channelQueries.listEnvChannels()).toEqual([
       expect.objectContaining({
         id: 'env:webhook',
         source: 'env',
         view: { type: 'webhook', target: base, details: [] },
       }),
     ]);
-    expect(JSON.stringify(channelAdmin.listEnvChannels())).not.toMatch(/ENVSECRETPATH|envtoken/);
+    expect(JSON.stringify(channelQueries.listEnvChannels())).not.toMatch(/ENVSECRETPATH|envtoken/);
     await expect(sendTestNotification(viewerOf(project), project.id, 'env:webhook')).rejects.toMatchObject({
       code: 'forbidden',
     });

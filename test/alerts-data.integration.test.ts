@@ -11,12 +11,13 @@ const schema = await import('@/db/schema');
 const { ingestBatch } = await import('@/lib/ingest/ingest');
 const { bootstrap, ensureBootstrap } = await import('@/lib/projects/bootstrap');
 const { createProject } = await import('@/lib/settings/create-project');
-const { seedDefaultRules, listEnabledRules } = await import('@/lib/alerts/rules');
-const { loadRuleInput } = await import('@/lib/alerts/inputs');
+const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
+const { listRules } = await import('@/lib/alerts/rules/queries');
+const { loadRuleInput } = await import('@/lib/alerts/inputs/inputs');
 const { evaluateRule } = await import('@/lib/alerts/engine/evaluate');
-const { DEFAULT_RULES } = await import('@/lib/alerts/default-rules');
+const { DEFAULT_RULES } = await import('@/lib/alerts/rules/defaults');
 type Rule = import('@/lib/alerts/engine/types').Rule;
-type StoredRule = import('@/lib/alerts/rules').StoredRule;
+type StoredRule = import('@/lib/alerts/rules/stored').StoredRule;
 
 const DAY = 86_400_000;
 // Noon UTC yesterday: half the UTC day has elapsed, and no other test writes at that instant.
@@ -130,7 +131,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
     const events = buildEvents();
     const result = await ingestBatch(projectId, { events }, NOW);
     expect(result.body).toEqual({ accepted: events.length, duplicates: 0, rejected: 0 });
-    rules = (await listEnabledRules()).filter((r) => r.projectId === projectId);
+    rules = await listRules(projectId, { enabledOnly: true });
   });
 
   it('seeds the ten default rules once, however often it runs', async () => {
@@ -168,7 +169,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
       .update(schema.alertRules)
       .set({ enabled: false })
       .where(and(eq(schema.alertRules.projectId, projectId), eq(schema.alertRules.key, 'failed-logins')));
-    const after = (await listEnabledRules()).filter((r) => r.projectId === projectId);
+    const after = await listRules(projectId, { enabledOnly: true });
     expect(after.map((r) => r.key)).not.toContain('failed-logins');
     await db
       .update(schema.alertRules)
@@ -348,10 +349,18 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
 describe('bootstrap and default rules', () => {
   it('gives every project without rules the defaults, and leaves projects that have rules alone', async () => {
     const db = await getDb();
-    const [bare] = await db.insert(schema.projects).values({ slug: `bare-${randomUUID().slice(0, 8)}`, name: 'bare' }).returning();
-    const [edited] = await db.insert(schema.projects).values({ slug: `edited-${randomUUID().slice(0, 8)}`, name: 'edited' }).returning();
+    const [bare] = await db
+      .insert(schema.projects)
+      .values({ slug: `bare-${randomUUID().slice(0, 8)}`, name: 'bare' })
+      .returning();
+    const [edited] = await db
+      .insert(schema.projects)
+      .values({ slug: `edited-${randomUUID().slice(0, 8)}`, name: 'edited' })
+      .returning();
     await seedDefaultRules(edited!.id);
-    await db.delete(schema.alertRules).where(and(eq(schema.alertRules.projectId, edited!.id), eq(schema.alertRules.key, 'error-rate')));
+    await db
+      .delete(schema.alertRules)
+      .where(and(eq(schema.alertRules.projectId, edited!.id), eq(schema.alertRules.key, 'error-rate')));
 
     await bootstrap();
 

@@ -32,13 +32,14 @@ process.env.ALERT_WEBHOOK_URL = 'http://127.0.0.1:9/alerts-ui';
 // Imported after the env above is set: lib/env parses process.env once, at import.
 const { getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
-const { seedDefaultRules, toStoredRule } = await import('@/lib/alerts/rules');
-const queries = await import('@/lib/alerts/alerts-queries');
-const { loadMetricSeries } = await import('@/lib/alerts/metric-series');
-const { acknowledgeAlert } = await import('@/lib/alerts/acknowledge');
-const { createSilence, endSilence } = await import('@/lib/alerts/silences');
+const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
+const { toStoredRule } = await import('@/lib/alerts/rules/stored');
+const queries = await import('@/lib/alerts/view/queries');
+const { loadMetricSeries } = await import('@/lib/alerts/inputs/metric-series');
+const { acknowledgeAlert } = await import('@/lib/alerts/view/acknowledge');
+const { createSilence, endSilence } = await import('@/lib/alerts/view/silences');
 const actions = await import('@/app/(dashboard)/alerts/actions');
-type StoredRule = import('@/lib/alerts/rules').StoredRule;
+type StoredRule = import('@/lib/alerts/rules/stored').StoredRule;
 type Member = import('@/lib/auth/viewer').Member;
 type NewEventRow = import('@/db/schema').NewEventRow;
 

@@ -42,8 +42,8 @@ process.env.PUBLIC_URL = 'http://chatwatch.test';
 const { getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
 const { ingestBatch } = await import('@/lib/ingest/ingest');
-const { seedDefaultRules } = await import('@/lib/alerts/rules');
-const { runAlerts } = await import('@/lib/alerts/run');
+const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
+const { runAlerts } = await import('@/lib/alerts/run/run-alerts');
 const { GET } = await import('@/app/api/cron/alerts/route');
 
 const SEC = 1000;
@@ -569,8 +569,8 @@ describe('repeats, ack, silences and the digest', { timeout: 180_000 }, () => {
 
 describe('two runs that overlap without the KV lock', () => {
   it('move an instance once and queue its notifications once', async () => {
-    const { loadRunContext } = await import('@/lib/alerts/run-context');
-    const { evaluateAll } = await import('@/lib/alerts/run-evaluate');
+    const { loadRunContext } = await import('@/lib/alerts/run/context');
+    const { evaluateAll } = await import('@/lib/alerts/run/evaluate');
     const db = await getDb();
     const [p] = await db
       .insert(schema.projects)

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const { getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
-const { seedDefaultRules } = await import('@/lib/alerts/rules');
+const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
 const { getPublicStatus, listPublicStatusProjects, getStatusPageEnabled, clearStatusCache } =
   await import('@/lib/status/queries');
 const { setStatusPage, setStatusPageFramable } = await import('@/lib/settings/set-status-page');

@@ -2,15 +2,9 @@
 
 import { useActionState, useState } from 'react';
 import { createSilenceAction } from '@/app/(dashboard)/alerts/actions';
-import {
-  Button,
-  echoedText,
-  Field,
-  FormMessage,
-  INPUT_CLASS,
-} from '@/components/ui/form-parts';
-import type { RuleOption } from '@/lib/alerts/alerts-queries';
-import { SILENCE_DURATIONS, SILENCE_REASON_MAX, type SilenceDuration } from '@/lib/alerts/schema';
+import { Button, echoedText, Field, FormMessage, INPUT_CLASS } from '@/components/ui/form-parts';
+import type { RuleOption } from '@/lib/alerts/view/queries';
+import { SILENCE_DURATIONS, SILENCE_REASON_MAX, type SilenceDuration } from '@/lib/alerts/view/constants';
 
 const LABELS: Record<SilenceDuration, string> = { '1h': '1 h', '4h': '4 h', '24h': '24 h', custom: 'Until…' };
 

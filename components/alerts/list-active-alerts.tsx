@@ -1,13 +1,8 @@
 import Link from 'next/link';
 import { TimeUtc } from '@/components/ui/time-utc';
-import type { ActiveAlert } from '@/lib/alerts/alerts-queries';
-import {
-  alertHref,
-  formatAlertThreshold,
-  formatAlertValue,
-  formatDuration,
-  groupLabel,
-} from '@/lib/alerts/view/format';
+import type { ActiveAlert } from '@/lib/alerts/view/queries';
+import { alertHref, formatAlertThreshold, formatAlertValue, groupLabel } from '@/lib/alerts/view/format';
+import { formatDuration } from '@/lib/format';
 import { BadgeSeverity } from './badge-severity';
 import { BadgeState } from './badge-state';
 import { ButtonAcknowledge } from './button-acknowledge';

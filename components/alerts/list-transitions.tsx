@@ -1,5 +1,5 @@
 import { TimeUtc } from '@/components/ui/time-utc';
-import type { AlertDetail } from '@/lib/alerts/alerts-queries';
+import type { AlertDetail } from '@/lib/alerts/view/queries';
 import type { Rule } from '@/lib/alerts/engine/types';
 import { formatAlertThreshold, formatAlertValue } from '@/lib/alerts/view/format';
 import { StateChange } from './badge-state';

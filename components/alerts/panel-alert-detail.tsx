@@ -1,18 +1,18 @@
 import Link from 'next/link';
 import { TimeUtc } from '@/components/ui/time-utc';
 import { CardPanel, EmptyPanel } from '@/components/dashboard/card-panel';
-import type { AlertDetail } from '@/lib/alerts/alerts-queries';
-import type { MetricSeries } from '@/lib/alerts/metric-series';
+import type { AlertDetail } from '@/lib/alerts/view/queries';
+import type { MetricSeries } from '@/lib/alerts/inputs/metric-series';
 import type { ChartWindow } from '@/lib/alerts/view/chart-range';
 import {
   conditionSummary,
   formatAlertThreshold,
   formatAlertValue,
-  formatDuration,
   groupLabel,
   ruleMetricLabel,
   ruleUnit,
 } from '@/lib/alerts/view/format';
+import { formatDuration } from '@/lib/format';
 import { BadgeSeverity } from './badge-severity';
 import { BadgeState } from './badge-state';
 import { ButtonAcknowledge } from './button-acknowledge';

@@ -1,7 +1,7 @@
 import { TimeUtc } from '@/components/ui/time-utc';
 import { TableSimple, type Column } from '@/components/dashboard/table-simple';
 import type { DeliveryStatus } from '@/db/schema';
-import type { DeliveryView } from '@/lib/alerts/alerts-queries';
+import type { DeliveryView } from '@/lib/alerts/view/queries';
 
 const STATUS_TONES: Record<DeliveryStatus, string> = {
   sent: 'bg-emerald-50 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300',

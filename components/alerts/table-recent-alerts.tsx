@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { TimeUtc } from '@/components/ui/time-utc';
 import { TableSimple, type Column } from '@/components/dashboard/table-simple';
-import type { TransitionView } from '@/lib/alerts/alerts-queries';
+import type { TransitionView } from '@/lib/alerts/view/queries';
 import { alertHref, formatAlertThreshold, formatAlertValue, groupLabel } from '@/lib/alerts/view/format';
 import { BadgeSeverity } from './badge-severity';
 import { StateChange } from './badge-state';

@@ -1,7 +1,7 @@
 import { TimeUtc } from '@/components/ui/time-utc';
 import { TableSimple, type Column } from '@/components/dashboard/table-simple';
-import type { SilenceView } from '@/lib/alerts/alerts-queries';
-import { formatDuration } from '@/lib/alerts/view/format';
+import type { SilenceView } from '@/lib/alerts/view/queries';
+import { formatDuration } from '@/lib/format';
 import { ButtonEndSilence } from './button-end-silence';
 
 type Props = { silences: SilenceView[]; projectId: string; isAdmin: boolean; now: Date };

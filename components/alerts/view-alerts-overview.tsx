@@ -1,6 +1,6 @@
 import { AdminNote } from '@/components/ui/form-parts';
 import { CardPanel } from '@/components/dashboard/card-panel';
-import type { AlertsOverview } from '@/lib/alerts/alerts-queries';
+import type { AlertsOverview } from '@/lib/alerts/view/queries';
 import { FormSilence } from './form-silence';
 import { ListActiveAlerts } from './list-active-alerts';
 import { TableRecentAlerts } from './table-recent-alerts';

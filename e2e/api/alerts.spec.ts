@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
-import { DEFAULT_RULES } from '../../lib/alerts/default-rules';
+import { DEFAULT_RULES } from '../../lib/alerts/rules/defaults';
 import { runId } from '../helpers/events';
 import { startFakeDependencies, type FakeDependencies } from '../helpers/fakes';
 import {

@@ -70,7 +70,7 @@ test.describe('alert rules and channels', () => {
     await signIn(context, ADMIN);
     await page.goto(`${server.url}/alerts/rules?project=${slug}`);
     const errorRate = page.getByRole('listitem', { name: 'Error rate above 1%' });
-    await expect(errorRate.getByTestId('rule-condition')).toHaveText('error rate > 1% over 5 m');
+    await expect(errorRate.getByTestId('rule-condition')).toHaveText('error rate > 1% over 5 min');
     await errorRate.getByRole('link', { name: 'Edit Error rate above 1%' }).click();
 
     await expect(page.getByRole('heading', { name: 'Edit “Error rate above 1%”' })).toBeVisible();
@@ -78,7 +78,7 @@ test.describe('alert rules and channels', () => {
     await page.getByRole('button', { name: 'Save rule' }).click();
     await expect(page).toHaveURL(/\/alerts\/rules\?project=.*&saved=/);
     await expect(page.getByText('Saved “Error rate above 1%”: enabled.')).toBeVisible();
-    await expect(errorRate.getByTestId('rule-condition')).toHaveText('error rate > 5% over 5 m');
+    await expect(errorRate.getByTestId('rule-condition')).toHaveText('error rate > 5% over 5 min');
 
     const cache = page.getByRole('listitem', { name: 'Cache hit rate below 80%' });
     const toggle = cache.getByRole('switch', { name: 'Cache hit rate below 80% enabled' });

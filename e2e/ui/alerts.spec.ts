@@ -112,7 +112,7 @@ test.describe('alerts page', () => {
     await card.getByRole('link', { name: 'Error rate above 1%' }).click();
     await expect(page).toHaveURL(/[?&]rule=[0-9a-f-]{36}/);
     const detail = page.getByTestId('alert-detail');
-    await expect(detail).toContainText('error rate > 1% over 5 m');
+    await expect(detail).toContainText('error rate > 1% over 5 min');
     await expect(detail.getByTestId('alert-chart').locator('.recharts-line-curve')).toHaveCount(1);
     await expect(detail.getByTestId('alert-chart')).toContainText('fired');
     const firing = detail.getByTestId('alert-transition').filter({ hasText: 'firing' }).first();

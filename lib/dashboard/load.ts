@@ -1,5 +1,5 @@
 import 'server-only';
-import { listProjectRules } from '@/lib/alerts/rules';
+import { listRules } from '@/lib/alerts/rules/queries';
 import { getFilterOptions } from '@/lib/metrics/queries';
 import type { Filters, TimeRange } from '@/lib/metrics/range';
 import type { FilterOptions, Scope } from '@/lib/metrics/types';
@@ -10,7 +10,14 @@ import { thresholdsFromRules, type ChartThresholds } from './thresholds';
 
 export type LoadedDashboard<T> =
   | { project: null }
-  | { project: ProjectSummary; ctx: DashboardContext; data: T; options: FilterOptions; hasData: boolean; thresholds: ChartThresholds };
+  | {
+      project: ProjectSummary;
+      ctx: DashboardContext;
+      data: T;
+      options: FilterOptions;
+      hasData: boolean;
+      thresholds: ChartThresholds;
+    };
 
 /** What every dashboard page loads: context from the URL, figures, filter options, emptiness, alert thresholds. */
 export async function loadDashboard<T>(
@@ -24,7 +31,7 @@ export async function loadDashboard<T>(
     figures(scope, ctx.range, ctx.filters),
     getFilterOptions(scope),
     hasEvents(scope.projectId, ctx.range.from, ctx.range.to),
-    listProjectRules(scope.projectId),
+    listRules(scope.projectId, { enabledOnly: true }),
   ]);
   return { project: ctx.project, ctx, data, options, hasData, thresholds: thresholdsFromRules(rules) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRules } from '@/lib/alerts/default-rules';
+import { defaultRules } from '@/lib/alerts/rules/defaults';
 import { thresholdsFromRules } from './thresholds';
 
 describe('thresholdsFromRules', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES } from '@/lib/alerts/default-rules';
+import { DEFAULT_RULES } from '@/lib/alerts/rules/defaults';
 import type { Rule } from '@/lib/alerts/engine/types';
 import {
   appStatus,

@@ -2,8 +2,8 @@ import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
 import { alertInstances, alertRules, projects } from '@/db/schema';
-import { metricSql } from '@/lib/alerts/inputs';
-import { listProjectRules } from '@/lib/alerts/rules';
+import { metricSql } from '@/lib/alerts/inputs/inputs';
+import { listRules } from '@/lib/alerts/rules/queries';
 import type { Severity } from '@/lib/alerts/engine/types';
 import { CHECK_NAMES, type CheckName, type ProbeState } from '@/lib/health/status';
 import { num } from '@/lib/metrics/stats';
@@ -95,7 +95,7 @@ async function computeStatusPage(
     latestChecks(db, now),
     cachedDayCounts(db, now),
     appMetrics(db, project.id, now),
-    listProjectRules(project.id),
+    listRules(project.id, { enabledOnly: true }),
     firingIncidents(db, project.id),
     resolvedIncidents(db, project.id, now),
   ]);

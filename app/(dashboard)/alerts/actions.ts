@@ -1,9 +1,14 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { acknowledgeAlert } from '@/lib/alerts/acknowledge';
-import { acknowledgeSchema, createSilenceSchema, endSilenceSchema, silenceEnd } from '@/lib/alerts/schema';
-import { createSilence, endSilence } from '@/lib/alerts/silences';
+import { acknowledgeAlert } from '@/lib/alerts/view/acknowledge';
+import {
+  acknowledgeSchema,
+  createSilenceSchema,
+  endSilenceSchema,
+  silenceEnd,
+} from '@/lib/alerts/view/schema';
+import { createSilence, endSilence } from '@/lib/alerts/view/silences';
 import { projectAction } from '@/lib/actions/project-action';
 
 export const acknowledgeAlertAction = projectAction(

@@ -5,7 +5,7 @@ import { TabsAlerts } from '@/components/alerts/tabs-alerts';
 import { ViewAlertsOverview } from '@/components/alerts/view-alerts-overview';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
-import { loadAlertDetailView, loadAlertsOverview } from '@/lib/alerts/alerts-queries';
+import { loadAlertDetailView, loadAlertsOverview } from '@/lib/alerts/view/queries';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 import { firstParam, isUuid, pageText } from '@/lib/http/query-params';
 

@@ -1,4 +1,5 @@
-import { formatDuration, formatUtc } from '@/lib/status/format';
+import { formatDuration } from '@/lib/format';
+import { formatUtc } from '@/lib/status/format';
 import type { OpenIncident, ResolvedIncident } from '@/lib/status/model';
 
 const SEVERITY =

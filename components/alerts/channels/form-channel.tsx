@@ -3,17 +3,11 @@
 import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { createChannelAction, updateChannelAction } from '@/app/(dashboard)/alerts/channels/actions';
-import {
-  Button,
-  echoed,
-  Field,
-  FormMessage,
-  INPUT_CLASS,
-} from '@/components/ui/form-parts';
+import { Button, echoed, Field, FormMessage, INPUT_CLASS } from '@/components/ui/form-parts';
 import { SelectField } from '@/components/alerts/rules/field-parts';
 import { DEFAULT_CHANNEL_SEVERITIES } from '@/lib/alerts/engine/routing';
 import { CHANNEL_KINDS, SEVERITIES, type ChannelKind } from '@/lib/alerts/engine/types';
-import type { AdminChannel } from '@/lib/alerts/channel-admin';
+import type { AdminChannel } from '@/lib/alerts/channels/queries';
 import { FieldsChannelType } from './fields-channel-type';
 import { CHANNEL_TYPE_HINTS, CHANNEL_TYPE_LABELS } from './labels';
 

@@ -3,7 +3,7 @@ import { deleteChannelAction, setChannelEnabledAction } from '@/app/(dashboard)/
 import { ButtonConfirmAction } from '@/components/ui/button-confirm-action';
 import { BadgeSeverity } from '@/components/alerts/badge-severity';
 import { BadgeEnabled, SwitchEnabled } from '@/components/alerts/rules/switch-enabled';
-import type { AdminChannel } from '@/lib/alerts/channel-admin';
+import type { AdminChannel } from '@/lib/alerts/channels/queries';
 import { ButtonSendTest } from './button-send-test';
 import { CHANNEL_TYPE_LABELS } from './labels';
 

@@ -2,7 +2,7 @@
 
 import type { ReactNode } from 'react';
 import { Field, INPUT_CLASS } from '@/components/ui/form-parts';
-import { DURATION_UNITS, UNIT_LABELS } from '@/lib/alerts/rule-schema';
+import { DURATION_UNITS, UNIT_LABELS } from '@/lib/alerts/rules/constants';
 
 export type Values = Record<string, string | undefined>;
 export type Option = readonly [value: string, label: string];

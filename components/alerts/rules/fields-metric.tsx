@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import type { Metric } from '@/lib/alerts/engine/types';
-import { METRIC_UNITS } from '@/lib/alerts/rule-schema';
+import { METRIC_UNITS } from '@/lib/alerts/rules/constants';
 import { DurationField, NumberField, SelectField, type Values } from './field-parts';
 import { BASELINE_OPTIONS, GROUP_OPTIONS, METRIC_OPTIONS, OPERATOR_OPTIONS } from './options';
 

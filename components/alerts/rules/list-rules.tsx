@@ -6,8 +6,10 @@ import {
 } from '@/app/(dashboard)/alerts/rules/actions';
 import { ButtonConfirmAction } from '@/components/ui/button-confirm-action';
 import { BadgeSeverity } from '@/components/alerts/badge-severity';
-import type { AdminRule } from '@/lib/alerts/rule-admin';
-import { formatFor, KIND_LABELS, summarizeRule } from '@/lib/alerts/rule-summary';
+import { isDefaultKey } from '@/lib/alerts/rules/defaults';
+import type { StoredRule } from '@/lib/alerts/rules/stored';
+import { KIND_LABELS } from '@/lib/alerts/rules/constants';
+import { formatFor, summarizeRule } from '@/lib/alerts/rules/summary';
 import { BadgeEnabled, SwitchEnabled } from './switch-enabled';
 
 const GRID_ADMIN = 'md:grid-cols-[minmax(0,1fr)_4rem_6.5rem_5rem_5.5rem_9rem]';
@@ -17,7 +19,7 @@ const TAG = 'rounded px-1.5 py-0.5 text-[11px] font-medium';
 type Props = {
   projectId: string;
   projectSlug: string;
-  rules: AdminRule[];
+  rules: StoredRule[];
   isAdmin: boolean;
   savedId: string | null;
 };
@@ -49,42 +51,42 @@ export function ListRules({ projectId, projectSlug, rules, isAdmin, savedId }: P
         {rules.map((r) => (
           <li
             key={r.id}
-            aria-label={r.rule.name}
-            data-rule-key={r.rule.key}
-            className={`grid gap-2 px-2 py-3 md:items-center md:gap-3 ${grid} ${r.id === savedId ? 'bg-emerald-50/60 dark:bg-emerald-950/30' : ''} ${r.rule.enabled ? '' : 'text-zinc-500'}`}
+            aria-label={r.name}
+            data-rule-key={r.key}
+            className={`grid gap-2 px-2 py-3 md:items-center md:gap-3 ${grid} ${r.id === savedId ? 'bg-emerald-50/60 dark:bg-emerald-950/30' : ''} ${r.enabled ? '' : 'text-zinc-500'}`}
           >
             <div className="min-w-0">
               <div className="flex flex-wrap items-center gap-1.5">
-                <span className="font-medium text-zinc-900 dark:text-zinc-100">{r.rule.name}</span>
+                <span className="font-medium text-zinc-900 dark:text-zinc-100">{r.name}</span>
                 <span
-                  className={`${TAG} ${r.isDefault ? 'bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400' : 'bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300'}`}
+                  className={`${TAG} ${isDefaultKey(r.key) ? 'bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400' : 'bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300'}`}
                 >
-                  {r.isDefault ? 'default' : 'custom'}
+                  {isDefaultKey(r.key) ? 'default' : 'custom'}
                 </span>
               </div>
               <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400" data-testid="rule-condition">
-                {summarizeRule(r.rule)}
+                {summarizeRule(r)}
               </p>
             </div>
             <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm md:contents">
               <span>
-                <BadgeSeverity severity={r.rule.severity} />
+                <BadgeSeverity severity={r.severity} />
               </span>
-              <span>{KIND_LABELS[r.rule.kind]}</span>
+              <span>{KIND_LABELS[r.kind]}</span>
               <span className="whitespace-nowrap" title="How long a breach must last before the alert fires">
                 <span className="text-zinc-500 md:hidden">fires </span>
-                {formatFor(r.rule.forMs)}
+                {formatFor(r.forMs)}
               </span>
               <span>
                 {isAdmin ? (
                   <SwitchEnabled
                     action={setRuleEnabledAction}
                     fields={{ projectId, ruleId: r.id }}
-                    enabled={r.rule.enabled}
-                    label={`${r.rule.name} enabled`}
+                    enabled={r.enabled}
+                    label={`${r.name} enabled`}
                   />
                 ) : (
-                  <BadgeEnabled enabled={r.rule.enabled} />
+                  <BadgeEnabled enabled={r.enabled} />
                 )}
               </span>
             </div>
@@ -101,7 +103,7 @@ function RuleActions({
   projectId,
   projectSlug,
 }: {
-  rule: AdminRule;
+  rule: StoredRule;
   projectId: string;
   projectSlug: string;
 }) {
@@ -109,12 +111,12 @@ function RuleActions({
     <div className="flex items-start gap-2 md:justify-end">
       <Link
         href={`/alerts/rules/${rule.id}?project=${encodeURIComponent(projectSlug)}`}
-        aria-label={`Edit ${rule.rule.name}`}
+        aria-label={`Edit ${rule.name}`}
         className="inline-flex items-center rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
       >
         Edit
       </Link>
-      {rule.isDefault ? (
+      {isDefaultKey(rule.key) ? (
         <ButtonConfirmAction
           action={resetRuleAction}
           fields={{ projectId, ruleId: rule.id }}

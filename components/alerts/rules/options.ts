@@ -8,7 +8,12 @@ import {
   RULE_CATEGORIES,
   SEVERITIES,
 } from '@/lib/alerts/engine/types';
-import { BASELINE_LABELS, DEPENDENCY_LABELS, EVENT_LABELS, METRIC_LABELS } from '@/lib/alerts/rule-summary';
+import {
+  BASELINE_LABELS,
+  DEPENDENCY_LABELS,
+  EVENT_LABELS,
+  METRIC_LABELS,
+} from '@/lib/alerts/rules/constants';
 import type { Option } from './field-parts';
 
 const SEVERITY_HINTS = { P1: 'critical', P2: 'high', P3: 'medium', P4: 'low' } as const;

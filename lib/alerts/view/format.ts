@@ -2,10 +2,10 @@
  * How an alert reads in the UI: units, values against thresholds, the rule's condition in words and the
  * group label. Pure. Rates are fractions (0.01 = 1%), durations milliseconds, money USD (engine units).
  */
-import { formatValue, type Unit } from '@/lib/format';
+import { formatDuration, formatValue, type Unit } from '@/lib/format';
 import type { InstanceState, Metric, Rule } from '../engine/types';
-import { METRIC_UNITS } from '../rule-schema';
-import { EVENT_LABELS, METRIC_LABELS, OPERATOR_SYMBOLS, summarizeRule } from '../rule-summary';
+import { EVENT_LABELS, METRIC_LABELS, METRIC_UNITS, OPERATOR_SYMBOLS } from '../rules/constants';
+import { summarizeRule } from '../rules/summary';
 
 const BASELINES = {
   previous_day: 'the previous day',
@@ -82,29 +82,9 @@ export function formatAlertThreshold(rule: Rule, threshold: number | null, state
   }
 }
 
-/** "5 min", "1 h 30 min", "2 d 4 h", "45 s": the two largest units. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const units: [number, string][] = [
-    [86_400, 'd'],
-    [3_600, 'h'],
-    [60, 'min'],
-  ];
-  const parts: string[] = [];
-  let rest = s;
-  for (const [size, label] of units) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0 || parts.length > 0) parts.push(`${n} ${label}`);
-    if (parts.length === 2) break;
-  }
-  return parts.filter((p) => !p.startsWith('0 ')).join(' ');
-}
-
 /**
  * The rule in one line, as the Rules tab words it, plus when it fires and how many events it needs:
- * "error rate > 1% over 5 m · at least 20 events · fires on the first breach".
+ * "error rate > 1% over 5 min · at least 20 events · fires on the first breach".
  */
 export function conditionSummary(rule: Rule): string {
   const parts = [summarizeRule(rule)];

@@ -4,15 +4,15 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { projectAction } from '@/lib/actions/project-action';
 import type { ActionOk } from '@/lib/actions/validated-action';
-import { createChannel, deleteChannel, setChannelEnabled, updateChannel } from '@/lib/alerts/channel-admin';
+import { createChannel, deleteChannel, setChannelEnabled, updateChannel } from '@/lib/alerts/channels/admin';
 import {
   channelRefSchema,
   createChannelSchema,
   setChannelEnabledSchema,
   testChannelSchema,
   updateChannelSchema,
-} from '@/lib/alerts/channel-schema';
-import { sendTestNotification, type TestOutcome } from '@/lib/alerts/send-test';
+} from '@/lib/alerts/channels/schema';
+import { sendTestNotification, type TestOutcome } from '@/lib/alerts/channels/send-test';
 
 const CHANNELS_PATH = '/alerts/channels';
 

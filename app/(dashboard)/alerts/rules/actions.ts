@@ -4,13 +4,13 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { projectAction } from '@/lib/actions/project-action';
 import type { ActionOk } from '@/lib/actions/validated-action';
-import { createRule, deleteRule, resetRule, setRuleEnabled, updateRule } from '@/lib/alerts/rule-admin';
+import { createRule, deleteRule, resetRule, setRuleEnabled, updateRule } from '@/lib/alerts/rules/admin';
 import {
   createRuleSchema,
   ruleRefSchema,
   setRuleEnabledSchema,
   updateRuleSchema,
-} from '@/lib/alerts/rule-schema';
+} from '@/lib/alerts/rules/schema';
 import type { Member } from '@/lib/auth/viewer';
 
 const RULES_PATH = '/alerts/rules';
@@ -50,7 +50,7 @@ export const setRuleEnabledAction = projectAction(
   async ({ ruleId, enabled }, member) => {
     const { rule } = await setRuleEnabled(member, member.projectId, ruleId, enabled);
     revalidatePath(RULES_PATH);
-    return { ok: `${enabled ? 'Enabled' : 'Disabled'} “${rule.rule.name}”.` };
+    return { ok: `${enabled ? 'Enabled' : 'Disabled'} “${rule.name}”.` };
   },
 );
 
@@ -62,7 +62,7 @@ export const resetRuleAction = projectAction(
     const { rule, changed } = await resetRule(member, member.projectId, ruleId);
     revalidatePath(RULES_PATH);
     return {
-      ok: changed ? `Reset “${rule.rule.name}” to default.` : `“${rule.rule.name}” already is as shipped.`,
+      ok: changed ? `Reset “${rule.name}” to default.` : `“${rule.name}” already is as shipped.`,
     };
   },
 );

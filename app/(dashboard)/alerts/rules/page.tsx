@@ -7,7 +7,7 @@ import { TabsAlerts } from '@/components/alerts/tabs-alerts';
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
-import { listRules } from '@/lib/alerts/rule-admin';
+import { listRules } from '@/lib/alerts/rules/queries';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Alert rules' };
@@ -40,7 +40,7 @@ export default async function AlertRulesPage({ searchParams }: { searchParams: P
       {ctx.problem ? <Notice tone="warning">{ctx.problem}</Notice> : null}
       {saved ? (
         <Notice tone="success">
-          Saved “{saved.rule.name}”: {saved.rule.enabled ? 'enabled' : 'disabled'}.
+          Saved “{saved.name}”: {saved.enabled ? 'enabled' : 'disabled'}.
         </Notice>
       ) : null}
       {!project ? (

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { runAlerts } from '@/lib/alerts/run';
+import { runAlerts } from '@/lib/alerts/run/run-alerts';
 import { env } from '@/lib/env';
 import { errorBody, errorResponse } from '@/lib/http/errors';
 
@@ -24,7 +24,9 @@ function authorize(request: Request): Response | null {
   const secret = env.CRON_SECRET;
   if (!secret) {
     if (env.NODE_ENV === 'production')
-      return unauthorized('CRON_SECRET is not set; the cron route refuses every call in production until it is.');
+      return unauthorized(
+        'CRON_SECRET is not set; the cron route refuses every call in production until it is.',
+      );
     return null;
   }
   const given = Buffer.from(request.headers.get('authorization') ?? '');

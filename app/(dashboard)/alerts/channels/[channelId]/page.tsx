@@ -8,7 +8,7 @@ import { TabsAlerts } from '@/components/alerts/tabs-alerts';
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
-import { getChannel } from '@/lib/alerts/channel-admin';
+import { getChannel } from '@/lib/alerts/channels/queries';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Edit channel' };

@@ -9,9 +9,10 @@ import { TabsAlerts } from '@/components/alerts/tabs-alerts';
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
-import { getRule } from '@/lib/alerts/rule-admin';
-import { ruleFormValues } from '@/lib/alerts/rule-schema';
-import { formatFor, summarizeRule } from '@/lib/alerts/rule-summary';
+import { isDefaultKey } from '@/lib/alerts/rules/defaults';
+import { getRule } from '@/lib/alerts/rules/queries';
+import { ruleFormValues } from '@/lib/alerts/rules/schema';
+import { formatFor, summarizeRule } from '@/lib/alerts/rules/summary';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Edit alert rule' };
@@ -34,8 +35,8 @@ export default async function EditAlertRulePage({ params, searchParams }: Props)
     <div className="space-y-6">
       <TabsAlerts />
       <PageHeader
-        title={rule ? `Edit “${rule.rule.name}”` : 'Edit alert rule'}
-        description={rule ? summarizeRule(rule.rule) : 'Rule not found.'}
+        title={rule ? `Edit “${rule.name}”` : 'Edit alert rule'}
+        description={rule ? summarizeRule(rule) : 'Rule not found.'}
       >
         {backLink}
       </PageHeader>
@@ -46,22 +47,21 @@ export default async function EditAlertRulePage({ params, searchParams }: Props)
         <Notice tone="warning">{project.name} has no such rule; it may have been deleted.</Notice>
       ) : ctx.isAdmin ? (
         <CardPanel
-          title={rule.isDefault ? 'Default rule' : 'Custom rule'}
-          subtitle={`Key ${rule.rule.key}; ${rule.rule.enabled ? 'enabled' : 'disabled'} (switch it in the list). Saving writes the change to the audit log.`}
+          title={isDefaultKey(rule.key) ? 'Default rule' : 'Custom rule'}
+          subtitle={`Key ${rule.key}; ${rule.enabled ? 'enabled' : 'disabled'} (switch it in the list). Saving writes the change to the audit log.`}
         >
           <FormRule
             mode="edit"
             projectId={project.id}
             ruleId={rule.id}
-            values={ruleFormValues(rule.rule)}
+            values={ruleFormValues(rule)}
             cancelHref={back}
           />
         </CardPanel>
       ) : (
-        <CardPanel title={rule.rule.name} subtitle={rule.rule.description}>
+        <CardPanel title={rule.name} subtitle={rule.description}>
           <p className="flex flex-wrap items-center gap-2 text-sm">
-            <BadgeSeverity severity={rule.rule.severity} /> {summarizeRule(rule.rule)}, for{' '}
-            {formatFor(rule.rule.forMs)}
+            <BadgeSeverity severity={rule.severity} /> {summarizeRule(rule)}, for {formatFor(rule.forMs)}
           </p>
           <div className="mt-4">
             <AdminNote>Only admins can edit alert rules; ask an admin to change this one.</AdminNote>

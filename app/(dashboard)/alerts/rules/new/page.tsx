@@ -6,7 +6,7 @@ import { TabsAlerts } from '@/components/alerts/tabs-alerts';
 import { CardPanel } from '@/components/dashboard/card-panel';
 import { NoProject } from '@/components/dashboard/frame-dashboard';
 import { PageHeader } from '@/components/dashboard/live-stats';
-import { ruleTemplates } from '@/lib/alerts/rule-schema';
+import { ruleTemplates } from '@/lib/alerts/rules/schema';
 import { loadDashboardContext, type SearchParams } from '@/lib/dashboard/context';
 
 export const metadata: Metadata = { title: 'Add alert rule' };

@@ -4,11 +4,12 @@ import { env } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 import { getProjectById } from '@/lib/projects/queries';
 import { assertAdmin, type Member } from '@/lib/auth/viewer';
-import { auditChannel, findChannelRow } from './channel-admin';
-import { deliver, type AlertNotification, type ChannelConfig, type DeliveryOptions } from './channels';
-import { reachPolicyFor } from './channels/policy';
-import { channelsFromEnv } from './channels-from-env';
-import { SEVERITIES, type Severity } from './engine/types';
+import { auditChannel } from './admin';
+import { findChannelRow } from './queries';
+import { SEVERITIES, type Severity } from '../engine/types';
+import { channelsFromEnv } from './configured';
+import { deliver, type AlertNotification, type ChannelConfig, type DeliveryOptions } from './index';
+import { reachPolicyFor } from './policy';
 
 /** What the receiver answered: its status and how long it took, never its body. */
 export type TestOutcome = {

@@ -1,15 +1,14 @@
 import 'server-only';
 import { and, eq, gt } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { alertRules, silences, type SilenceRow } from '@/db/schema';
+import { silences, type SilenceRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { actorOf, assertAdmin, type Member } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
-import { SILENCE_REASON_MAX } from './schema';
-import { silenceScopeText } from './view/silence';
-
-export const MAX_SILENCE_MS = 30 * 86_400_000;
+import { getRuleName } from '../rules/queries';
+import { MAX_SILENCE_MS, SILENCE_REASON_MAX } from './constants';
+import { silenceScopeText } from './silence';
 
 export type NewSilence = { ruleId: string | null; groupKey: string | null; endsAt: Date; reason: string };
 
@@ -30,19 +29,12 @@ export async function createSilence(
     throw new AppError('bad_request', `Keep the reason to ${SILENCE_REASON_MAX} characters.`);
   const db = await getDb();
   await requireProject(db, projectId);
-  let ruleName: string | null = null;
-  if (input.ruleId) {
-    const [rule] = await db
-      .select({ name: alertRules.name })
-      .from(alertRules)
-      .where(and(eq(alertRules.projectId, projectId), eq(alertRules.id, input.ruleId)));
-    if (!rule)
-      throw new AppError(
-        'not_found',
-        'This project has no such rule; it may have been deleted. Reload and pick another.',
-      );
-    ruleName = rule.name;
-  }
+  const ruleName = input.ruleId ? await getRuleName(projectId, input.ruleId) : null;
+  if (input.ruleId && ruleName === null)
+    throw new AppError(
+      'not_found',
+      'This project has no such rule; it may have been deleted. Reload and pick another.',
+    );
   const actor = actorOf(viewer);
   const [silence] = await db
     .insert(silences)
@@ -87,14 +79,7 @@ export async function endSilence(
     .where(and(eq(silences.projectId, projectId), eq(silences.id, silenceId), gt(silences.endsAt, now)))
     .returning();
   if (!silence) throw new AppError('not_found', 'This silence has already ended or does not exist.');
-  let ruleName: string | null = null;
-  if (silence.ruleId) {
-    const [rule] = await db
-      .select({ name: alertRules.name })
-      .from(alertRules)
-      .where(and(eq(alertRules.projectId, projectId), eq(alertRules.id, silence.ruleId)));
-    ruleName = rule?.name ?? null;
-  }
+  const ruleName = silence.ruleId ? await getRuleName(projectId, silence.ruleId) : null;
   const scope = silenceScopeText(silence, ruleName);
   await recordAudit({
     projectId,

@@ -5,82 +5,14 @@ import { auditLog, notificationChannels, type NotificationChannelRow } from '@/d
 import { actorOf, assertAdmin, type Member } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
-import { listProjectChannels } from './channel-store';
-import {
-  buildChannelConfig,
-  changedSecrets,
-  channelFormValues,
-  channelUrls,
-  channelView,
-  type ChannelForm,
-  type ChannelView,
-} from './channel-schema';
-import type { ChannelConfig } from './channels';
-import { channelUrlProblem } from './channels/policy';
-import { channelsFromEnv } from './channels-from-env';
-import type { ChannelKind, Severity } from './engine/types';
-
-/** A channel as the UI may show it: its config only as a `ChannelView`, never its secrets. */
-export type AdminChannel = {
-  /** `env:<type>` for a channel from the environment, else the stored row's id. */
-  id: string;
-  source: 'env' | 'settings';
-  name: string;
-  type: ChannelKind;
-  view: ChannelView;
-  severities: Severity[];
-  sendResolved: boolean;
-  enabled: boolean;
-  /** Non-secret fields that refill the edit form. */
-  formValues: Record<string, string>;
-  /** Whether a webhook has a signing secret (kept when the field is left blank). */
-  hasSecret: boolean;
-};
+import type { ChannelConfig } from './index';
+import { channelUrlProblem } from './policy';
+import { findChannelRow, toAdminChannel, type AdminChannel } from './queries';
+import { buildChannelConfig, changedSecrets, channelUrls, channelView, type ChannelForm } from './schema';
 
 export type ChannelAuditAction = 'channel.created' | 'channel.updated' | 'channel.deleted' | 'channel.tested';
 
-function toAdminChannel(row: NotificationChannelRow): AdminChannel {
-  return {
-    id: row.id,
-    source: 'settings',
-    name: row.name,
-    type: row.type,
-    view: channelView(row.config),
-    severities: [...row.severities],
-    sendResolved: row.sendResolved,
-    enabled: row.enabled,
-    formValues: channelFormValues(row.config),
-    hasSecret: row.config.type === 'webhook' && Boolean(row.config.secret),
-  };
-}
-
-/** The channels configured in the environment, read-only, for every project. */
-export function listEnvChannels(): AdminChannel[] {
-  return channelsFromEnv().map((c) => ({
-    id: c.id,
-    source: 'env',
-    name: c.name,
-    type: c.kind,
-    view: channelView(c.config),
-    severities: [...(c.severities ?? [])],
-    sendResolved: c.sendResolved ?? true,
-    enabled: true,
-    formValues: {},
-    hasSecret: c.config.type === 'webhook' && Boolean(c.config.secret),
-  }));
-}
-
-export async function listChannels(projectId: string): Promise<AdminChannel[]> {
-  return (await listProjectChannels(projectId)).map(toAdminChannel);
-}
-
-export async function getChannel(projectId: string, channelId: string): Promise<AdminChannel | null> {
-  const db = await getDb();
-  const row = await findRow(db, projectId, channelId);
-  return row ? toAdminChannel(row) : null;
-}
-
-export /** What the audit log keeps of a channel: no secret, only what `channelView` shows. */
+/** What the audit log keeps of a channel: no secret, only what `channelView` shows. */
 function auditView(
   row: Pick<NotificationChannelRow, 'name' | 'type' | 'config' | 'severities' | 'sendResolved' | 'enabled'>,
 ) {
@@ -115,17 +47,8 @@ async function assertReachable(config: ChannelConfig): Promise<void> {
   }
 }
 
-async function findRow(db: Db, projectId: string, channelId: string): Promise<NotificationChannelRow | null> {
-  const [row] = await db
-    .select()
-    .from(notificationChannels)
-    .where(and(eq(notificationChannels.projectId, projectId), eq(notificationChannels.id, channelId)))
-    .limit(1);
-  return row ?? null;
-}
-
 async function requireRow(db: Db, projectId: string, channelId: string): Promise<NotificationChannelRow> {
-  const row = await findRow(db, projectId, channelId);
+  const row = await findChannelRow(db, projectId, channelId);
   if (!row)
     throw new AppError(
       'not_found',
@@ -254,5 +177,3 @@ export async function deleteChannel(
     return toAdminChannel(row);
   });
 }
-
-export { findRow as findChannelRow };

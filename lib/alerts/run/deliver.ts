@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { getDb, rawRows } from '@/db/client';
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '@/db/client';
 import { describeError } from '@/db/errors';
-import { alertInstances, alertRules, alertTransitions, notificationDeliveries, projects } from '@/db/schema';
+import { alertInstances, notificationDeliveries } from '@/db/schema';
 import { env } from '@/lib/env';
 import {
   deliver,
@@ -11,14 +11,13 @@ import {
   shouldGiveUp,
   type AlertNotification,
   type DeliveryResult,
-  type DigestItem,
   type DigestNotification,
-} from './channels';
-import { reachPolicyFor } from './channels/policy';
-import type { ConfiguredChannel } from './channels-from-env';
-import { utcDayBounds } from './engine/schedule';
-import type { Rule } from './engine/types';
-import { mapLimit } from './run-evaluate';
+} from '../channels';
+import { reachPolicyFor } from '../channels/policy';
+import type { ConfiguredChannel } from '../channels/configured';
+import type { Rule } from '../engine/types';
+import { mapLimit } from './evaluate';
+import { digestItems, firingStart, listDueDeliveries, type DueDelivery } from './queries';
 
 /** A claimed delivery whose run died is retried after this lease. */
 const CLAIM_LEASE_MS = 5 * 60_000;
@@ -26,56 +25,6 @@ const DUE_BATCH = 500;
 const SEND_CONCURRENCY = 8;
 
 export type DeliverSummary = { notificationsSent: number; notificationsFailed: number };
-
-type DueRow = Awaited<ReturnType<typeof loadDue>>[number];
-
-/** Deliveries due now (new ones and retries), oldest first, with what their notification needs. */
-async function loadDue(now: Date, only: readonly string[] | null) {
-  const db = await getDb();
-  return db
-    .select({
-      projectId: notificationDeliveries.projectId,
-      id: notificationDeliveries.id,
-      kind: notificationDeliveries.kind,
-      digestDay: notificationDeliveries.digestDay,
-      channel: notificationDeliveries.channel,
-      attempt: notificationDeliveries.attempt,
-      createdAt: notificationDeliveries.createdAt,
-      ruleId: alertTransitions.ruleId,
-      groupKey: alertTransitions.groupKey,
-      at: alertTransitions.at,
-      value: alertTransitions.value,
-      threshold: alertTransitions.threshold,
-      ruleKey: alertRules.key,
-      ruleName: alertRules.name,
-      severity: alertRules.severity,
-      definition: alertRules.definition,
-      projectSlug: projects.slug,
-      projectName: projects.name,
-    })
-    .from(notificationDeliveries)
-    .leftJoin(
-      alertTransitions,
-      and(
-        eq(alertTransitions.projectId, notificationDeliveries.projectId),
-        eq(alertTransitions.id, notificationDeliveries.transitionId),
-      ),
-    )
-    .leftJoin(
-      alertRules,
-      and(eq(alertRules.projectId, alertTransitions.projectId), eq(alertRules.id, alertTransitions.ruleId)),
-    )
-    .innerJoin(projects, eq(projects.id, notificationDeliveries.projectId))
-    .where(
-      and(
-        eq(notificationDeliveries.status, 'pending'),
-        lte(notificationDeliveries.nextAttemptAt, now),
-        only ? inArray(notificationDeliveries.projectId, [...only]) : undefined,
-      ),
-    )
-    .orderBy(asc(notificationDeliveries.nextAttemptAt), asc(notificationDeliveries.id))
-    .limit(DUE_BATCH);
-}
 
 /** Sends every due delivery through its channel, a few at a time. `channelsFor` answers a project's channels. */
 export async function sendDue(
@@ -85,7 +34,7 @@ export async function sendDue(
   only: readonly string[] | null = null,
 ): Promise<DeliverSummary> {
   const summary: DeliverSummary = { notificationsSent: 0, notificationsFailed: 0 };
-  const due = await loadDue(now, only);
+  const due = await listDueDeliveries(now, only, DUE_BATCH);
   await mapLimit(due, SEND_CONCURRENCY, async (row) => {
     try {
       const channel = channelsOf(row.projectId).find((c) => c.id === row.channel);
@@ -105,7 +54,7 @@ export async function sendDue(
 }
 
 async function sendOne(
-  row: DueRow,
+  row: DueDelivery,
   channel: ConfiguredChannel | undefined,
   now: Date,
   log: (event: string, fields: Record<string, unknown>) => void,
@@ -215,7 +164,7 @@ function links(projectSlug: string, ruleId?: string, groupKey?: string) {
   return { dashboard: dashboard.toString(), alert: alert.toString() };
 }
 
-async function buildNotification(row: DueRow): Promise<AlertNotification> {
+async function buildNotification(row: DueDelivery): Promise<AlertNotification> {
   const ruleId = row.ruleId!;
   const groupKey = row.groupKey ?? '';
   const at = row.at!;
@@ -239,83 +188,6 @@ async function buildNotification(row: DueRow): Promise<AlertNotification> {
     links: links(row.projectSlug, ruleId, groupKey),
     project: { slug: row.projectSlug, name: row.projectName },
   };
-}
-
-/** When the alert a resolved transition ends started firing. */
-async function firingStart(
-  projectId: string,
-  ruleId: string,
-  groupKey: string,
-  at: Date,
-): Promise<Date | null> {
-  const db = await getDb();
-  const [last] = await db
-    .select({ at: alertTransitions.at })
-    .from(alertTransitions)
-    .where(
-      and(
-        eq(alertTransitions.projectId, projectId),
-        eq(alertTransitions.ruleId, ruleId),
-        eq(alertTransitions.groupKey, groupKey),
-        eq(alertTransitions.toState, 'firing'),
-        lte(alertTransitions.at, at),
-      ),
-    )
-    .orderBy(desc(alertTransitions.at))
-    .limit(1);
-  return last?.at ?? null;
-}
-
-type DigestRow = {
-  project_id: string;
-  key: string;
-  name: string;
-  severity: DigestItem['severity'];
-  group_key: string;
-  at: string | Date;
-  resolved_at: string | Date | null;
-};
-
-/** How far back an alert may have started and still be active on a digest's day. */
-const DIGEST_LOOKBACK_MS = 30 * 86_400_000;
-
-/**
- * The alerts active during a UTC day, per project: fired that day, or fired before and not yet resolved
- * when it began. `resolvedAt` is null when the alert was still firing at the end of the day.
- */
-export async function digestItems(day: string, projectId?: string): Promise<Map<string, DigestItem[]>> {
-  const db = await getDb();
-  const { start, end } = utcDayBounds(day);
-  const rows = await rawRows<DigestRow>(
-    db,
-    sql`select t.project_id, r.key, r.name, r.severity, t.group_key, t.at,
-          (select min(x.at) from alert_transitions x
-            where x.project_id = t.project_id and x.rule_id = t.rule_id and x.group_key = t.group_key
-              and x.to_state = 'resolved' and x.at > t.at) as resolved_at
-        from alert_transitions t
-        join alert_rules r on r.project_id = t.project_id and r.id = t.rule_id
-        where t.to_state = 'firing' and t.at < ${end.toISOString()}
-          and t.at >= ${new Date(start.getTime() - DIGEST_LOOKBACK_MS).toISOString()}
-          ${projectId ? sql`and t.project_id = ${projectId}` : sql``}
-        order by t.at`,
-  );
-  const out = new Map<string, DigestItem[]>();
-  for (const r of rows) {
-    const resolvedAt = r.resolved_at === null ? null : new Date(r.resolved_at);
-    if (resolvedAt !== null && resolvedAt < start) continue;
-    const item: DigestItem = {
-      ruleKey: r.key,
-      ruleName: r.name,
-      severity: r.severity,
-      group: r.group_key === '' ? null : r.group_key,
-      startedAt: new Date(r.at).toISOString(),
-      resolvedAt: resolvedAt === null || resolvedAt >= end ? null : resolvedAt.toISOString(),
-    };
-    const list = out.get(r.project_id);
-    if (list) list.push(item);
-    else out.set(r.project_id, [item]);
-  }
-  return out;
 }
 
 /** A project's digest of a UTC day: its incidents (P1-P3) and its P4 alerts, active that day. */

@@ -4,11 +4,11 @@ import { dbQueryCount } from '@/db/client';
 import { describeError } from '@/db/errors';
 import { runScheduledHealthChecks } from '@/lib/health/run-health-checks';
 import { getKv } from '@/lib/kv';
-import type { ConfiguredChannel } from './channels-from-env';
-import { sendDue } from './run-deliver';
-import { evaluateAll } from './run-evaluate';
-import { loadRunContext, projectChannels } from './run-context';
-import { queueDigests, queueRepeats } from './run-schedule';
+import type { ConfiguredChannel } from '../channels/configured';
+import { sendDue } from './deliver';
+import { evaluateAll } from './evaluate';
+import { loadRunContext, projectChannels } from './context';
+import { queueDigests, queueRepeats } from './schedule';
 import { log } from '@/lib/log';
 
 export const ALERTS_LOCK_KEY = 'alerts:cron:lock';

@@ -13,13 +13,13 @@ import {
 import { actorOf, assertAdmin, type Member } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
 import { requireProject } from '@/lib/settings/require-project';
-import { DEFAULT_RULES } from './default-rules';
-import type { Rule } from './engine/types';
-import { customRuleKey, diffRules, hasChanges, toRule, type RuleFields } from './rule-schema';
-import { ruleRow, toStoredRule, type StoredRule } from './rules';
+import type { Rule } from '../engine/types';
+import { DEFAULT_RULES, isDefaultKey } from './defaults';
+import { findRuleRow, hasFiringAlert, listRuleKeys } from './queries';
+import { customRuleKey, diffRules, hasChanges, toRule, type RuleFields } from './schema';
+import { definitionOf, ruleRow, toStoredRule, type StoredRule } from './stored';
 
-/** A rule as the rules page lists it. Rules hold no secrets, so the whole definition may go to the client. */
-export type AdminRule = { id: string; isDefault: boolean; rule: Rule; updatedAt: Date };
+/** The writes of alert rules: seeding the defaults, and what admins do on the rules page (audited). */
 
 export type RuleAuditAction =
   | 'alert_rule.created'
@@ -29,19 +29,25 @@ export type RuleAuditAction =
   | 'alert_rule.deleted'
   | 'alert_rule.reset';
 
-const DEFAULT_ORDER = new Map(DEFAULT_RULES.map((r, i) => [r.key, i]));
-export const isDefaultKey = (key: string) => DEFAULT_ORDER.has(key);
-
-function definitionOf(row: AlertRuleRow): Rule {
-  const rule: Partial<StoredRule> = toStoredRule(row);
-  delete rule.id;
-  delete rule.projectId;
-  return rule as Rule;
+/**
+ * Creates the ten default rules for a project. Idempotent: a rule whose key the project already has
+ * (edited, disabled or not) is left alone. Answers how many rules were created.
+ */
+export async function seedDefaultRules(projectId: string): Promise<number> {
+  const db = await getDb();
+  const created = await db
+    .insert(alertRules)
+    .values(DEFAULT_RULES.map((rule) => ruleRow(projectId, rule)))
+    .onConflictDoNothing({ target: [alertRules.projectId, alertRules.key] })
+    .returning({ id: alertRules.id });
+  return created.length;
 }
 
-function toAdminRule(row: AlertRuleRow): AdminRule {
-  return { id: row.id, isDefault: isDefaultKey(row.key), rule: definitionOf(row), updatedAt: row.updatedAt };
-}
+const withRow = (row: AlertRuleRow, rule: Rule): StoredRule => ({
+  ...rule,
+  id: row.id,
+  projectId: row.projectId,
+});
 
 async function audit(
   db: Db,
@@ -60,36 +66,8 @@ async function audit(
   });
 }
 
-/** Every rule of a project, enabled or not: the defaults in their usual order, then custom rules, oldest first. */
-export async function listRules(projectId: string): Promise<AdminRule[]> {
-  const db = await getDb();
-  const rows = await db.select().from(alertRules).where(eq(alertRules.projectId, projectId));
-  const rank = (r: AlertRuleRow) => DEFAULT_ORDER.get(r.key) ?? DEFAULT_ORDER.size;
-  return rows
-    .sort(
-      (a, b) =>
-        rank(a) - rank(b) || a.createdAt.getTime() - b.createdAt.getTime() || a.key.localeCompare(b.key),
-    )
-    .map(toAdminRule);
-}
-
-export async function getRule(projectId: string, ruleId: string): Promise<AdminRule | null> {
-  const db = await getDb();
-  const row = await findRow(db, projectId, ruleId);
-  return row ? toAdminRule(row) : null;
-}
-
-async function findRow(db: Db, projectId: string, ruleId: string): Promise<AlertRuleRow | null> {
-  const [row] = await db
-    .select()
-    .from(alertRules)
-    .where(and(eq(alertRules.projectId, projectId), eq(alertRules.id, ruleId)))
-    .limit(1);
-  return row ?? null;
-}
-
 async function requireRow(db: Db, projectId: string, ruleId: string): Promise<AlertRuleRow> {
-  const row = await findRow(db, projectId, ruleId);
+  const row = await findRuleRow(db, projectId, ruleId);
   if (!row)
     throw new AppError(
       'not_found',
@@ -110,17 +88,13 @@ export async function createRule(
   viewer: Member | null,
   projectId: string,
   fields: RuleFields,
-): Promise<AdminRule> {
+): Promise<StoredRule> {
   assertAdmin(viewer, projectId, 'add alert rules');
   const db = await getDb();
   await requireProject(db, projectId);
   // Two admins adding the same name at once: the unique key refuses one, which then takes the next suffix.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const taken = await db
-      .select({ key: alertRules.key })
-      .from(alertRules)
-      .where(eq(alertRules.projectId, projectId));
-    const rule = toRule(fields, customRuleKey(fields.name, new Set(taken.map((t) => t.key))), true);
+    const rule = toRule(fields, customRuleKey(fields.name, await listRuleKeys(projectId)), true);
     const created = await db.transaction(async (tx) => {
       const [row] = await tx
         .insert(alertRules)
@@ -130,7 +104,7 @@ export async function createRule(
       if (row) await audit(tx, viewer, projectId, 'alert_rule.created', rule, { after: rule });
       return row;
     });
-    if (created) return toAdminRule(created);
+    if (created) return toStoredRule(created);
   }
   throw new AppError('unavailable', 'Could not pick a unique key for this rule; try again.');
 }
@@ -141,7 +115,7 @@ export async function updateRule(
   projectId: string,
   ruleId: string,
   fields: RuleFields,
-): Promise<{ rule: AdminRule; changed: boolean }> {
+): Promise<{ rule: StoredRule; changed: boolean }> {
   assertAdmin(viewer, projectId, 'edit alert rules');
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -151,13 +125,13 @@ export async function updateRule(
         'bad_request',
         `This is a ${row.kind} rule; its kind cannot change. Add a new rule instead.`,
       );
-    const before = definitionOf(row);
+    const before = definitionOf(toStoredRule(row));
     const after = toRule(fields, row.key, row.enabled, before);
     const change = diffRules(before, after);
-    if (!hasChanges(change)) return { rule: toAdminRule(row), changed: false };
+    if (!hasChanges(change)) return { rule: toStoredRule(row), changed: false };
     await save(tx, projectId, ruleId, after);
     await audit(tx, viewer, projectId, 'alert_rule.updated', after, change);
-    return { rule: { ...toAdminRule(row), rule: after }, changed: true };
+    return { rule: withRow(row, after), changed: true };
   });
 }
 
@@ -166,20 +140,20 @@ export async function setRuleEnabled(
   projectId: string,
   ruleId: string,
   enabled: boolean,
-): Promise<{ rule: AdminRule; changed: boolean }> {
+): Promise<{ rule: StoredRule; changed: boolean }> {
   assertAdmin(viewer, projectId, `${enabled ? 'enable' : 'disable'} alert rules`);
   const db = await getDb();
   return db.transaction(async (tx) => {
     const row = await requireRow(tx, projectId, ruleId);
-    const before = definitionOf(row);
-    if (before.enabled === enabled) return { rule: toAdminRule(row), changed: false };
+    const before = definitionOf(toStoredRule(row));
+    if (before.enabled === enabled) return { rule: toStoredRule(row), changed: false };
     const after = { ...before, enabled };
     await save(tx, projectId, ruleId, after);
     await audit(tx, viewer, projectId, enabled ? 'alert_rule.enabled' : 'alert_rule.disabled', after, {
       before: { enabled: before.enabled },
       after: { enabled },
     });
-    return { rule: { ...toAdminRule(row), rule: after }, changed: true };
+    return { rule: withRow(row, after), changed: true };
   });
 }
 
@@ -188,7 +162,7 @@ export async function resetRule(
   viewer: Member | null,
   projectId: string,
   ruleId: string,
-): Promise<{ rule: AdminRule; changed: boolean }> {
+): Promise<{ rule: StoredRule; changed: boolean }> {
   assertAdmin(viewer, projectId, 'reset alert rules');
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -196,13 +170,13 @@ export async function resetRule(
     const shipped = DEFAULT_RULES.find((r) => r.key === row.key);
     if (!shipped)
       throw new AppError('bad_request', 'Only default rules can be reset; edit or delete a custom rule.');
-    const before = definitionOf(row);
+    const before = definitionOf(toStoredRule(row));
     const after: Rule = { ...structuredClone(shipped), enabled: row.enabled };
     const change = diffRules(before, after);
-    if (!hasChanges(change)) return { rule: toAdminRule(row), changed: false };
+    if (!hasChanges(change)) return { rule: toStoredRule(row), changed: false };
     await save(tx, projectId, ruleId, after);
     await audit(tx, viewer, projectId, 'alert_rule.reset', after, change);
-    return { rule: { ...toAdminRule(row), rule: after }, changed: true };
+    return { rule: withRow(row, after), changed: true };
   });
 }
 
@@ -221,24 +195,13 @@ export async function deleteRule(viewer: Member | null, projectId: string, ruleI
         'bad_request',
         'Default rules cannot be deleted; disable it, or reset it to default.',
       );
-    const [firing] = await tx
-      .select({ groupKey: alertInstances.groupKey })
-      .from(alertInstances)
-      .where(
-        and(
-          eq(alertInstances.projectId, projectId),
-          eq(alertInstances.ruleId, ruleId),
-          eq(alertInstances.state, 'firing'),
-        ),
-      )
-      .limit(1);
     // Deleting it now would leave its pages (PagerDuty incidents included) open for good.
-    if (firing)
+    if (await hasFiringAlert(tx, projectId, ruleId))
       throw new AppError(
         'conflict',
         'This rule has an alert firing: disable the rule first (the next cron run resolves the alert and tells its channels), then delete it.',
       );
-    const before = definitionOf(row);
+    const before = definitionOf(toStoredRule(row));
     await tx.delete(alertRules).where(and(eq(alertRules.projectId, projectId), eq(alertRules.id, ruleId)));
     const instances = await tx
       .delete(alertInstances)

@@ -8,12 +8,12 @@ import type {
   HealthRule,
   Rule,
   ThresholdRule,
-} from './engine/types';
+} from '../engine/types';
 import { CONSECUTIVE_MATCH, GROUP_COLUMNS, metricSql } from './inputs';
-import { chooseBucketMs, maxPointsForWindow, pointTimes } from './view/chart-range';
-import { EVENT_LABELS } from './rule-summary';
-import { formatDuration } from './view/format';
-import { cumulativeDaily, failureRuns, projectedSpend, sumsPerPoint, type CheckPoint } from './view/series';
+import { chooseBucketMs, maxPointsForWindow, pointTimes } from '../view/chart-range';
+import { formatDuration } from '@/lib/format';
+import { EVENT_LABELS } from '../rules/constants';
+import { cumulativeDaily, failureRuns, projectedSpend, sumsPerPoint, type CheckPoint } from '../view/series';
 
 /** One chart point at time `t` (epoch ms): the value as of t. */
 export type MetricPoint = { t: number; value: number | null; samples?: number; projected?: number | null };

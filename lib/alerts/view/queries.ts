@@ -12,12 +12,13 @@ import {
   type DeliveryKind,
   type DeliveryStatus,
 } from '@/db/schema';
-import { channelsFromEnv } from './channels-from-env';
-import type { InstanceState, Rule, Severity } from './engine/types';
-import { loadMetricSeries, type MetricSeries } from './metric-series';
-import { toStoredRule, type StoredRule } from './rules';
-import { alertChartWindow, type ChartWindow } from './view/chart-range';
-import { silencedUntil } from './engine/silence';
+import { channelsFromEnv } from '../channels/configured';
+import type { InstanceState, Rule, Severity } from '../engine/types';
+import { loadMetricSeries, type MetricSeries } from '../inputs/metric-series';
+import { getRule, listRules } from '../rules/queries';
+import { toStoredRule, type StoredRule } from '../rules/stored';
+import { alertChartWindow, type ChartWindow } from './chart-range';
+import { silencedUntil } from '../engine/silence';
 
 /** Reads of the alerts page. Every read filters on the project; any dashboard user may see any project. */
 
@@ -166,12 +167,9 @@ export async function getAlertDetail(
   ruleId: string,
   groupKey: string,
 ): Promise<AlertDetail | null> {
+  const rule = await getRule(projectId, ruleId);
+  if (!rule) return null;
   const db = await getDb();
-  const [ruleRow] = await db
-    .select()
-    .from(alertRules)
-    .where(and(eq(alertRules.projectId, projectId), eq(alertRules.id, ruleId)));
-  if (!ruleRow) return null;
   const [[instance], transitions] = await Promise.all([
     db
       .select()
@@ -201,7 +199,7 @@ export async function getAlertDetail(
     transitions.map((t) => t.id),
   );
   return {
-    rule: toStoredRule(ruleRow),
+    rule,
     instance: instance ?? null,
     transitions: transitions.map((t) => ({
       id: t.id,
@@ -298,21 +296,41 @@ export async function listActiveSilences(projectId: string, now: Date = new Date
   }));
 }
 
-export type RuleOption = { id: string; name: string; severity: Severity; enabled: boolean };
+/** A rule as the silence form lists it: no more of the rule than the form shows goes to the client. */
+export type RuleOption = Pick<StoredRule, 'id' | 'name' | 'severity' | 'enabled'>;
 
-/** Every rule of a project, for the silence form. */
-export async function listRuleOptions(projectId: string): Promise<RuleOption[]> {
+export type AlertState = {
+  state: InstanceState;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  /** Null when the rule has been deleted since. */
+  ruleName: string | null;
+};
+
+/** Where one alert (rule + group) stands, for the answer to an acknowledgement; null: no such alert. */
+export async function getAlertState(
+  projectId: string,
+  ruleId: string,
+  groupKey: string,
+): Promise<AlertState | null> {
   const db = await getDb();
-  return db
+  const [current] = await db
     .select({
-      id: alertRules.id,
-      name: alertRules.name,
-      severity: alertRules.severity,
-      enabled: alertRules.enabled,
+      state: alertInstances.state,
+      acknowledgedAt: alertInstances.acknowledgedAt,
+      acknowledgedBy: alertInstances.acknowledgedBy,
+      ruleName: alertRules.name,
     })
-    .from(alertRules)
-    .where(eq(alertRules.projectId, projectId))
-    .orderBy(asc(alertRules.severity), asc(alertRules.name));
+    .from(alertInstances)
+    .leftJoin(alertRules, ruleJoin)
+    .where(
+      and(
+        eq(alertInstances.projectId, projectId),
+        eq(alertInstances.ruleId, ruleId),
+        eq(alertInstances.groupKey, groupKey),
+      ),
+    );
+  return current ?? null;
 }
 
 // ---- what the alerts page loads ----
@@ -330,13 +348,18 @@ export async function loadAlertsOverview(projectId: string, now: Date): Promise<
     listActiveAlerts(projectId),
     listRecentTransitions(projectId, now),
     listActiveSilences(projectId, now),
-    listRuleOptions(projectId),
+    listRules(projectId),
   ]);
   const alerts = active.map((a) => ({
     ...a,
     silencedUntil: silencedUntil(silences, a.ruleId, a.groupKey, now),
   }));
-  return { alerts, transitions, silences, rules };
+  return {
+    alerts,
+    transitions,
+    silences,
+    rules: rules.map(({ id, name, severity, enabled }) => ({ id, name, severity, enabled })),
+  };
 }
 
 export type AlertDetailView = {

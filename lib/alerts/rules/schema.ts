@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { slugify } from '@/lib/settings/slug';
-import { DEFAULT_RULES } from './default-rules';
-import { DEFAULT_REPEAT_INTERVAL_MS } from './engine/routing';
+import { DEFAULT_RULES } from './defaults';
+import { DEFAULT_REPEAT_INTERVAL_MS } from '../engine/routing';
 import {
   BASELINES,
   CONSECUTIVE_EVENTS,
@@ -18,56 +18,23 @@ import {
   SEVERITIES,
   type Metric,
   type Rule,
-  type RuleCategory,
   type RuleKind,
-} from './engine/types';
+} from '../engine/types';
+import {
+  DEFAULT_CATEGORY,
+  DURATION_UNITS,
+  FOR_MAX_MS,
+  METRIC_UNITS,
+  REPEAT_MAX_MS,
+  REPEAT_MIN_MS,
+  WINDOW_MAX_MS,
+  WINDOW_MIN_MS,
+  type DurationUnit,
+} from './constants';
+import { describeMs, msOf, splitDuration, toFraction, toPercent } from './units';
 
-export const DURATION_UNITS = ['s', 'm', 'h', 'd'] as const;
-export type DurationUnit = (typeof DURATION_UNITS)[number];
-export const UNIT_MS: Record<DurationUnit, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-export const UNIT_LABELS: Record<DurationUnit, string> = {
-  s: 'seconds',
-  m: 'minutes',
-  h: 'hours',
-  d: 'days',
-};
-
-export type MetricUnit = 'percent' | 'ms' | 'count';
-/** The unit a metric's threshold is entered in; percent metrics are stored as fractions. */
-export const METRIC_UNITS: Record<Metric, MetricUnit> = {
-  error_rate: 'percent',
-  p95_response_ms: 'ms',
-  cache_hit_rate: 'percent',
-  availability: 'percent',
-  ai_error_rate: 'percent',
-  failed_logins: 'count',
-  active_users: 'count',
-  request_count: 'count',
-};
-
-export const DEFAULT_CATEGORY: Record<RuleKind, RuleCategory> = {
-  threshold: 'reliability',
-  consecutive: 'reliability',
-  change: 'usage',
-  budget: 'cost',
-  health: 'dependency',
-};
-
-const MINUTE = 60_000;
-const DAY = 86_400_000;
-export const WINDOW_MIN_MS = MINUTE;
-export const WINDOW_MAX_MS = 7 * DAY;
-export const FOR_MAX_MS = 7 * DAY;
-/** Repeat notifications of a firing, unacknowledged alert: 0 (never), or between these. */
-export const REPEAT_MIN_MS = 5 * 60_000;
-export const REPEAT_MAX_MS = 7 * DAY;
 const MAX_MS_THRESHOLD = 600_000;
 const DEFAULT_MIN_ELAPSED_FRACTION = 1 / 24;
-
-/** Percent <-> fraction without binary noise (7 / 100 * 100 = 7.000000000000001). */
-const clean = (n: number) => Number(n.toPrecision(12));
-export const toFraction = (percent: number) => clean(percent / 100);
-export const toPercent = (fraction: number) => clean(fraction * 100);
 
 const blankAsUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -400,29 +367,6 @@ export const setRuleEnabledSchema = ruleRefSchema.extend({
     .enum(['true', 'false'], { error: 'Say whether the rule is enabled.' })
     .transform((v) => v === 'true'),
 });
-
-// ---- durations ----
-
-export function msOf(amount: number, unit: DurationUnit): number {
-  return Math.round(amount * UNIT_MS[unit]);
-}
-
-/** The largest unit that divides `ms` evenly: 300000 -> { amount: 5, unit: 'm' }. */
-export function splitDuration(ms: number): { amount: number; unit: DurationUnit } {
-  for (const unit of ['d', 'h', 'm'] as const) {
-    if (ms > 0 && ms % UNIT_MS[unit] === 0) return { amount: ms / UNIT_MS[unit], unit };
-  }
-  return ms > 0 && ms % 1000 === 0
-    ? { amount: ms / 1000, unit: 's' }
-    : { amount: clean(ms / 1000), unit: 's' };
-}
-
-/** "1 minute", "7 days": for messages. */
-export function describeMs(ms: number): string {
-  const { amount, unit } = splitDuration(ms);
-  const word = UNIT_LABELS[unit];
-  return `${amount} ${amount === 1 ? word.slice(0, -1) : word}`;
-}
 
 // ---- the other direction: a stored rule as form values ----
 

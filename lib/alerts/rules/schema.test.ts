@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES } from './default-rules';
-import type { Rule } from './engine/types';
+import { DEFAULT_RULES } from './defaults';
+import type { Rule } from '../engine/types';
 import {
   createRuleSchema,
   customRuleKey,
@@ -9,9 +9,8 @@ import {
   ruleFormValues,
   ruleTemplates,
   setRuleEnabledSchema,
-  splitDuration,
   toRule,
-} from './rule-schema';
+} from './schema';
 
 const projectId = '5b0c1c2e-8d6f-4c1a-9a57-0d7f3f3b6a11';
 const threshold = {
@@ -250,8 +249,6 @@ describe('ruleFormValues and toRule', () => {
       thresholdPercent: '150',
       dailyBudgetUsd: '',
     });
-    expect(splitDuration(90_000)).toEqual({ amount: 90, unit: 's' });
-    expect(splitDuration(86_400_000)).toEqual({ amount: 1, unit: 'd' });
   });
 
   it('drops a grouping the editor removed and keeps hidden fields of the same kind', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SILENCE_DURATION_MS, SILENCE_DURATIONS, SILENCE_REASON_MAX } from './constants';
 
 const blankAsUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -6,15 +7,6 @@ const blankAsUndefined = (value: unknown) =>
 const projectId = z.uuid({ error: 'Pick a project first.' });
 const ruleId = z.uuid({ error: 'This alert link names no valid rule; open the alert from the list again.' });
 const groupKey = z.string().max(256, 'A group key is at most 256 characters.');
-
-export const SILENCE_REASON_MAX = 500;
-export const SILENCE_DURATIONS = ['1h', '4h', '24h', 'custom'] as const;
-export type SilenceDuration = (typeof SILENCE_DURATIONS)[number];
-export const SILENCE_DURATION_MS: Record<Exclude<SilenceDuration, 'custom'>, number> = {
-  '1h': 3_600_000,
-  '4h': 4 * 3_600_000,
-  '24h': 24 * 3_600_000,
-};
 
 const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 

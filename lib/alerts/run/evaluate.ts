@@ -1,18 +1,20 @@
 import 'server-only';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
 import { describeError } from '@/db/errors';
-import { alertInstances, alertRules, alertTransitions, notificationDeliveries } from '@/db/schema';
-import type { ConfiguredChannel } from './channels-from-env';
-import { evaluateRule } from './engine/evaluate';
-import { channelsFor } from './engine/routing';
-import { isNotifiable, nextInstanceState, type Transition } from './engine/state-machine';
-import type { Rule, Verdict } from './engine/types';
-import { queueDeliveries, type DeliveryToQueue } from './delivery-queue';
-import { loadRuleInput } from './inputs';
-import { instanceKey, isSilenced } from './engine/silence';
-import { inRun, projectChannels, type RunContext } from './run-context';
-import { toStoredRule, type StoredRule } from './rules';
+import { alertInstances, alertTransitions } from '@/db/schema';
+import type { ConfiguredChannel } from '../channels/configured';
+import { evaluateRule } from '../engine/evaluate';
+import { channelsFor } from '../engine/routing';
+import { isNotifiable, nextInstanceState, type Transition } from '../engine/state-machine';
+import type { Rule, Verdict } from '../engine/types';
+import { queueDeliveries, type DeliveryToQueue } from './queue';
+import { loadRuleInput } from '../inputs/inputs';
+import { instanceKey, isSilenced } from '../engine/silence';
+import { inRun, projectChannels, type RunContext } from './context';
+import { getRulesByIds } from '../rules/queries';
+import type { StoredRule } from '../rules/stored';
+import { channelsToldOfFiring, listProjectInstances } from './queries';
 
 /** Rule inputs loaded at once across the run (each is one SQL statement). */
 const INPUT_CONCURRENCY = 4;
@@ -108,12 +110,7 @@ async function retiredRules(ctx: RunContext): Promise<Map<string, Outcome[]>> {
   );
   const out = new Map<string, Outcome[]>();
   if (open.length === 0) return out;
-  const db = await getDb();
-  const rows = await db
-    .select()
-    .from(alertRules)
-    .where(inArray(alertRules.id, [...new Set(open.map((i) => i.ruleId))]));
-  const rules = new Map(rows.map((r) => [r.id, toStoredRule(r)]));
+  const rules = new Map((await getRulesByIds([...new Set(open.map((i) => i.ruleId))])).map((r) => [r.id, r]));
   for (const instance of open) {
     const rule = rules.get(instance.ruleId);
     if (!rule) continue; // deleted: its instances went with it
@@ -159,10 +156,7 @@ async function storeProject(
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`alerts:${projectId}`}))`);
     const current = new Map(
-      (await tx.select().from(alertInstances).where(eq(alertInstances.projectId, projectId))).map((i) => [
-        instanceKey(i.ruleId, i.groupKey),
-        i,
-      ]),
+      (await listProjectInstances(tx, projectId)).map((i) => [instanceKey(i.ruleId, i.groupKey), i]),
     );
     const rows: (typeof alertInstances.$inferInsert)[] = [];
     const changes: Change[] = [];
@@ -277,27 +271,7 @@ async function resolvedTargets(
   channels: ConfiguredChannel[],
 ): Promise<ConfiguredChannel[]> {
   if (c.previousSince === null) return [];
-  const told = await db
-    .selectDistinct({ channel: notificationDeliveries.channel })
-    .from(notificationDeliveries)
-    .innerJoin(
-      alertTransitions,
-      and(
-        eq(alertTransitions.projectId, notificationDeliveries.projectId),
-        eq(alertTransitions.id, notificationDeliveries.transitionId),
-      ),
-    )
-    .where(
-      and(
-        eq(alertTransitions.projectId, projectId),
-        eq(alertTransitions.ruleId, c.rule.id),
-        eq(alertTransitions.groupKey, c.groupKey),
-        eq(alertTransitions.toState, 'firing'),
-        eq(alertTransitions.at, c.previousSince),
-        inArray(notificationDeliveries.kind, ['firing', 'repeat']),
-      ),
-    );
-  const names = new Set(told.map((t) => t.channel));
+  const names = await channelsToldOfFiring(db, projectId, c.rule.id, c.groupKey, c.previousSince);
   // A firing or repeat notification still waiting for a retry would now arrive after the resolved one (and
   // reopen a PagerDuty incident): it is superseded. The resolved notification tells its story.
   await db.execute(sql`

@@ -1,61 +1,15 @@
 /** One-line, human descriptions of alert rules for lists and audit views. Pure. */
-import type {
-  Baseline,
-  ConsecutiveEvent,
-  Dependency,
-  Metric,
-  Operator,
-  Rule,
-  RuleKind,
-} from './engine/types';
-import { METRIC_UNITS, splitDuration, toPercent } from './rule-schema';
-
-export const METRIC_LABELS: Record<Metric, string> = {
-  error_rate: 'error rate',
-  p95_response_ms: 'p95 response time',
-  cache_hit_rate: 'cache hit rate',
-  availability: 'availability',
-  ai_error_rate: 'AI error rate',
-  failed_logins: 'failed logins',
-  active_users: 'active users',
-  request_count: 'requests',
-};
-
-export const EVENT_LABELS: Record<ConsecutiveEvent, string> = {
-  ai_call_failed: 'failed AI calls',
-  request_failed: 'failed requests',
-  login_failed: 'failed logins',
-};
-
-export const BASELINE_LABELS: Record<Baseline, string> = {
-  previous_day: 'previous day',
-  same_hour_last_week: 'same hour last week',
-  '7d_average': '7-day average',
-};
-
-export const DEPENDENCY_LABELS: Record<Dependency | 'any', string> = {
-  any: 'any dependency',
-  database: 'database',
-  cache: 'cache',
-  ai: 'AI provider',
-  auth: 'auth provider',
-};
-
-export const KIND_LABELS: Record<RuleKind, string> = {
-  threshold: 'Threshold',
-  consecutive: 'Consecutive',
-  change: 'Change',
-  budget: 'Budget',
-  health: 'Health',
-};
-
-export const OPERATOR_SYMBOLS: Record<Operator, string> = { '>': '>', '>=': '≥', '<': '<', '<=': '≤' };
-
-/** "5 m", "1 h", "1 d", "90 s". */
-export function formatDuration(ms: number): string {
-  const { amount, unit } = splitDuration(ms);
-  return `${amount} ${unit}`;
-}
+import { formatDuration } from '@/lib/format';
+import type { Metric, Rule } from '../engine/types';
+import {
+  BASELINE_LABELS,
+  DEPENDENCY_LABELS,
+  EVENT_LABELS,
+  METRIC_LABELS,
+  METRIC_UNITS,
+  OPERATOR_SYMBOLS,
+} from './constants';
+import { toPercent } from './units';
 
 /** When a breach fires, from the rule's `for` duration: 0 fires on the first breaching evaluation. */
 export function formatFor(ms: number): string {
@@ -81,7 +35,7 @@ function usd(amount: number): string {
 const per = (groupBy: string | undefined) => (groupBy ? `, per ${groupBy}` : '');
 
 /**
- * "error rate > 1% over 5 m", "3 consecutive failed AI calls within 1 m, per model",
+ * "error rate > 1% over 5 min", "3 consecutive failed AI calls within 1 min, per model",
  * "active users −20% vs previous day over 1 d", "spend ≥ 150% of daily budget",
  * "any dependency fails 3 checks in a row".
  */

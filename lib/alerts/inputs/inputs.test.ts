@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASELINE_BUCKETS, BASELINES, METRICS } from './engine/types';
+import { BASELINE_BUCKETS, BASELINES, METRICS } from '../engine/types';
 import { baselineOffsetsMs, metricSql } from './inputs';
 
 const DAY = 86_400_000;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, defaultRules } from './default-rules';
-import { evaluateRule } from './engine/evaluate';
-import { nextInstanceState } from './engine/state-machine';
-import type { Rule } from './engine/types';
+import { DEFAULT_RULES, defaultRules } from './defaults';
+import { evaluateRule } from '../engine/evaluate';
+import { nextInstanceState } from '../engine/state-machine';
+import type { Rule } from '../engine/types';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const find = <K extends Rule['kind']>(key: string, kind: K) => {
@@ -31,16 +31,47 @@ describe('default rules', () => {
     expect(DEFAULT_RULES.find((r) => r.key === 'failed-logins')?.category).toBe('security');
   });
   it('fire on the first breach except the one that names a duration', () => {
-    expect(DEFAULT_RULES.filter((r) => r.forMs > 0).map((r) => [r.key, r.forMs])).toEqual([['latency-vs-baseline', 600_000]]);
+    expect(DEFAULT_RULES.filter((r) => r.forMs > 0).map((r) => [r.key, r.forMs])).toEqual([
+      ['latency-vs-baseline', 600_000],
+    ]);
   });
   it('encode the documented thresholds', () => {
-    expect(find('error-rate', 'threshold')).toMatchObject({ metric: 'error_rate', operator: '>', value: 0.01, windowMs: 300_000 });
-    expect(find('p95-response-time', 'threshold')).toMatchObject({ operator: '>', value: 2000, windowMs: 60_000 });
-    expect(find('ai-consecutive-failures', 'consecutive')).toMatchObject({ count: 3, withinMs: 60_000, groupBy: 'model' });
-    expect(find('cache-hit-rate', 'threshold')).toMatchObject({ operator: '<', value: 0.8, windowMs: 3_600_000 });
-    expect(find('active-users-drop', 'change')).toMatchObject({ baseline: 'previous_day', direction: 'drop', ratio: 0.2 });
-    expect(find('api-availability', 'threshold')).toMatchObject({ operator: '<', value: 0.999, windowMs: 300_000 });
-    expect(find('latency-vs-baseline', 'change')).toMatchObject({ baseline: '7d_average', direction: 'rise', factor: 2 });
+    expect(find('error-rate', 'threshold')).toMatchObject({
+      metric: 'error_rate',
+      operator: '>',
+      value: 0.01,
+      windowMs: 300_000,
+    });
+    expect(find('p95-response-time', 'threshold')).toMatchObject({
+      operator: '>',
+      value: 2000,
+      windowMs: 60_000,
+    });
+    expect(find('ai-consecutive-failures', 'consecutive')).toMatchObject({
+      count: 3,
+      withinMs: 60_000,
+      groupBy: 'model',
+    });
+    expect(find('cache-hit-rate', 'threshold')).toMatchObject({
+      operator: '<',
+      value: 0.8,
+      windowMs: 3_600_000,
+    });
+    expect(find('active-users-drop', 'change')).toMatchObject({
+      baseline: 'previous_day',
+      direction: 'drop',
+      ratio: 0.2,
+    });
+    expect(find('api-availability', 'threshold')).toMatchObject({
+      operator: '<',
+      value: 0.999,
+      windowMs: 300_000,
+    });
+    expect(find('latency-vs-baseline', 'change')).toMatchObject({
+      baseline: '7d_average',
+      direction: 'rise',
+      factor: 2,
+    });
     expect(find('daily-spend', 'budget')).toMatchObject({ thresholdRatio: 1.5, dailyBudgetUsd: null });
     expect(find('failed-logins', 'threshold')).toMatchObject({ operator: '>=', value: 5, windowMs: 300_000 });
     expect(find('dependency-down', 'health')).toMatchObject({ dependency: 'any', failures: 3 });

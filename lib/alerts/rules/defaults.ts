@@ -4,7 +4,7 @@
  * A default rule fires on the first breaching evaluation (forMs 0) unless it names a duration.
  * Rates are fractions (1% = 0.01).
  */
-import type { Rule } from './engine/types';
+import type { Rule } from '../engine/types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -120,7 +120,8 @@ export const DEFAULT_RULES: readonly Rule[] = [
     key: 'daily-spend',
     kind: 'budget',
     name: 'Spend 50% over daily budget',
-    description: "Today's AI spend, or its projection to the end of the UTC day, is 50% over the daily budget.",
+    description:
+      "Today's AI spend, or its projection to the end of the UTC day, is 50% over the daily budget.",
     severity: 'P2',
     category: 'cost',
     enabled: true,
@@ -148,7 +149,8 @@ export const DEFAULT_RULES: readonly Rule[] = [
     key: 'dependency-down',
     kind: 'health',
     name: 'Dependency down 3 checks in a row',
-    description: 'A dependency (database, cache, AI provider or auth) failed three health checks in a row; one alert per dependency.',
+    description:
+      'A dependency (database, cache, AI provider or auth) failed three health checks in a row; one alert per dependency.',
     severity: 'P1',
     category: 'dependency',
     enabled: true,
@@ -162,3 +164,10 @@ export const DEFAULT_RULES: readonly Rule[] = [
 export function defaultRules(): Rule[] {
   return DEFAULT_RULES.map((r) => structuredClone(r));
 }
+
+const DEFAULT_ORDER = new Map(DEFAULT_RULES.map((r, i) => [r.key, i]));
+
+export const isDefaultKey = (key: string) => DEFAULT_ORDER.has(key);
+
+/** Where a rule sorts in lists: the defaults in their shipped order, then custom rules. */
+export const defaultRank = (key: string) => DEFAULT_ORDER.get(key) ?? DEFAULT_ORDER.size;

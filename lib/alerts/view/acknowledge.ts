@@ -1,10 +1,11 @@
 import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { alertInstances, alertRules } from '@/db/schema';
+import { alertInstances } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { actorOf, type Member } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/http/errors';
+import { getAlertState } from './queries';
 
 export type Acknowledged = { ruleName: string; acknowledgedAt: Date; acknowledgedBy: string };
 
@@ -31,19 +32,7 @@ export async function acknowledgeAlert(
     .set({ acknowledgedAt: now, acknowledgedBy: actor })
     .where(and(key, eq(alertInstances.state, 'firing'), isNull(alertInstances.acknowledgedAt)))
     .returning({ value: alertInstances.value, threshold: alertInstances.threshold });
-  const [current] = await db
-    .select({
-      state: alertInstances.state,
-      acknowledgedAt: alertInstances.acknowledgedAt,
-      acknowledgedBy: alertInstances.acknowledgedBy,
-      ruleName: alertRules.name,
-    })
-    .from(alertInstances)
-    .leftJoin(
-      alertRules,
-      and(eq(alertRules.projectId, alertInstances.projectId), eq(alertRules.id, alertInstances.ruleId)),
-    )
-    .where(key);
+  const current = await getAlertState(projectId, ruleId, groupKey);
   if (!updated) {
     if (!current)
       throw new AppError(

@@ -1,25 +1,13 @@
 import 'server-only';
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { getDb, rawRows } from '@/db/client';
-import { notificationDeliveries } from '@/db/schema';
+import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
-import { DIGEST_CHANNEL_KINDS } from './channels';
-import { channelsFor } from './engine/routing';
-import { digestDayDue, dueNotification } from './engine/schedule';
-import { isSilenced } from './engine/silence';
-import { queueDeliveries, type DeliveryToQueue } from './delivery-queue';
-import { digestItems } from './run-deliver';
-import { inRun, projectChannels, type RunContext } from './run-context';
-
-type FiringRow = {
-  project_id: string;
-  rule_id: string;
-  group_key: string;
-  since: Date | string;
-  transition_id: number | string;
-  deliveries: number | string;
-  max_seq: number | string;
-};
+import { DIGEST_CHANNEL_KINDS } from '../channels';
+import { channelsFor } from '../engine/routing';
+import { digestDayDue, dueNotification } from '../engine/schedule';
+import { isSilenced } from '../engine/silence';
+import { queueDeliveries, type DeliveryToQueue } from './queue';
+import { inRun, projectChannels, type RunContext } from './context';
+import { digestItems, listFiringToRepeat, projectsWithDigestQueued } from './queries';
 
 /**
  * Queues the notifications of alerts that keep firing: the first one of an alert that fired while silenced
@@ -28,17 +16,7 @@ type FiringRow = {
  */
 export async function queueRepeats(ctx: RunContext): Promise<number> {
   const db = await getDb();
-  const rows = await rawRows<FiringRow>(
-    db,
-    sql`select i.project_id, i.rule_id, i.group_key, i.since, t.id as transition_id,
-          count(d.id) as deliveries, coalesce(max(d.seq), -1) as max_seq
-        from alert_instances i
-        join alert_transitions t on t.project_id = i.project_id and t.rule_id = i.rule_id
-          and t.group_key = i.group_key and t.to_state = 'firing' and t.at = i.since
-        left join notification_deliveries d on d.project_id = t.project_id and d.transition_id = t.id
-        where i.state = 'firing' and i.acknowledged_at is null and i.since <= ${ctx.now.toISOString()}
-        group by i.project_id, i.rule_id, i.group_key, i.since, t.id`,
-  );
+  const rows = await listFiringToRepeat(ctx.now);
   const deliveries: DeliveryToQueue[] = [];
   for (const row of rows) {
     if (!inRun(ctx, row.project_id)) continue;
@@ -85,14 +63,7 @@ export async function queueDigests(
   const memo = `${day}|${ctx.only ? [...ctx.only].sort().join(',') : '*'}`;
   if (digestDone.has(memo)) return 0;
   const db = await getDb();
-  const [items, done] = await Promise.all([
-    digestItems(day),
-    db
-      .selectDistinct({ projectId: notificationDeliveries.projectId })
-      .from(notificationDeliveries)
-      .where(and(isNotNull(notificationDeliveries.digestDay), eq(notificationDeliveries.digestDay, day))),
-  ]);
-  const sent = new Set(done.map((d) => d.projectId));
+  const [items, sent] = await Promise.all([digestItems(day), projectsWithDigestQueued(day)]);
   const deliveries: DeliveryToQueue[] = [];
   for (const projectId of items.keys()) {
     if (sent.has(projectId) || !ctx.projects.has(projectId) || !inRun(ctx, projectId)) continue;

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES } from './default-rules';
-import type { Rule } from './engine/types';
-import { formatDuration, formatFor, formatMetricValue, summarizeRule } from './rule-summary';
+import { DEFAULT_RULES } from './defaults';
+import type { Rule } from '../engine/types';
+import { formatFor, formatMetricValue, summarizeRule } from './summary';
 
 const byKey = (key: string) => DEFAULT_RULES.find((r) => r.key === key)!;
 
 describe('summarizeRule', () => {
   it('describes each default rule in one line', () => {
     expect(Object.fromEntries(DEFAULT_RULES.map((r) => [r.key, summarizeRule(r)]))).toEqual({
-      'error-rate': 'error rate > 1% over 5 m',
-      'p95-response-time': 'p95 response time > 2 s over 1 m',
-      'ai-consecutive-failures': '3 consecutive failed AI calls within 1 m, per model',
+      'error-rate': 'error rate > 1% over 5 min',
+      'p95-response-time': 'p95 response time > 2 s over 1 min',
+      'ai-consecutive-failures': '3 consecutive failed AI calls within 1 min, per model',
       'cache-hit-rate': 'cache hit rate < 80% over 1 h',
       'active-users-drop': 'active users −20% vs previous day over 1 d',
-      'api-availability': 'availability < 99.9% over 5 m',
-      'latency-vs-baseline': 'p95 response time 2× vs 7-day average over 10 m',
+      'api-availability': 'availability < 99.9% over 5 min',
+      'latency-vs-baseline': 'p95 response time 2× vs 7-day average over 10 min',
       'daily-spend': 'spend ≥ 150% of daily budget',
-      'failed-logins': 'failed logins ≥ 5 over 5 m',
+      'failed-logins': 'failed logins ≥ 5 over 5 min',
       'dependency-down': 'any dependency fails 3 checks in a row',
     });
   });
@@ -27,16 +27,15 @@ describe('summarizeRule', () => {
     const health = { ...byKey('dependency-down'), dependency: 'database', failures: 1 } as Rule;
     expect(summarizeRule(health)).toBe('database fails 1 check');
     const grouped = { ...byKey('error-rate'), value: 0.055, groupBy: 'route' } as Rule;
-    expect(summarizeRule(grouped)).toBe('error rate > 5.5% over 5 m, per route');
+    expect(summarizeRule(grouped)).toBe('error rate > 5.5% over 5 min, per route');
   });
 });
 
 describe('formatting', () => {
-  it('formats durations, `for` and metric values in the units of the editor', () => {
-    expect(formatDuration(90_000)).toBe('90 s');
-    expect(formatDuration(7 * 86_400_000)).toBe('7 d');
+  it('formats `for` and metric values in the units of the editor', () => {
     expect(formatFor(0)).toBe('at once');
-    expect(formatFor(600_000)).toBe('after 10 m');
+    expect(formatFor(600_000)).toBe('after 10 min');
+    expect(formatFor(90_000)).toBe('after 1 min 30 s');
     expect(formatMetricValue('p95_response_ms', 450)).toBe('450 ms');
     expect(formatMetricValue('p95_response_ms', 1500)).toBe('1.5 s');
     expect(formatMetricValue('availability', 1)).toBe('100%');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelConfig } from './channels';
+import type { ChannelConfig } from './index';
 import {
   buildChannelConfig,
   changedSecrets,
@@ -10,7 +10,7 @@ import {
   createChannelSchema,
   maskRoutingKey,
   testChannelSchema,
-} from './channel-schema';
+} from './schema';
 
 const projectId = '5b0c1c2e-8d6f-4c1a-9a57-0d7f3f3b6a11';
 const webhook = {

@@ -21,9 +21,9 @@ import type {
   RuleInput,
   ThresholdInput,
   ThresholdRule,
-} from './engine/types';
-import { consecutiveLookbackMs } from './engine/evaluate';
-import { DEPENDENCIES } from './engine/types';
+} from '../engine/types';
+import { consecutiveLookbackMs } from '../engine/evaluate';
+import { DEPENDENCIES } from '../engine/types';
 
 /**
  * The engine's input for one rule of one project, each from one SQL statement over events (filtered by

@@ -1,7 +1,8 @@
+import type { NotificationChannelRow } from '@/db/schema';
 import { env, type Env } from '@/lib/env';
-import type { ChannelConfig } from './channels';
-import { DEFAULT_CHANNEL_SEVERITIES } from './engine/routing';
-import type { Channel } from './engine/types';
+import type { ChannelConfig } from './index';
+import { DEFAULT_CHANNEL_SEVERITIES } from '../engine/routing';
+import type { Channel } from '../engine/types';
 
 /** An engine routing channel plus what `deliver` needs to reach it. `channel.id` is stored on deliveries. */
 export type ConfiguredChannel = Channel & {
@@ -51,7 +52,11 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
       name: 'PagerDuty (PAGERDUTY_ROUTING_KEY)',
       kind: 'pagerduty',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.pagerduty],
-      config: { type: 'pagerduty', routingKey: source.PAGERDUTY_ROUTING_KEY, eventsUrl: source.PAGERDUTY_EVENTS_URL },
+      config: {
+        type: 'pagerduty',
+        routingKey: source.PAGERDUTY_ROUTING_KEY,
+        eventsUrl: source.PAGERDUTY_EVENTS_URL,
+      },
     });
   if (source.SMTP_URL && source.ALERT_EMAIL_TO.length > 0)
     out.push({
@@ -59,7 +64,27 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
       name: 'Email (SMTP_URL)',
       kind: 'email',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.email],
-      config: { type: 'email', smtpUrl: source.SMTP_URL, to: source.ALERT_EMAIL_TO, from: source.ALERT_EMAIL_FROM ?? null },
+      config: {
+        type: 'email',
+        smtpUrl: source.SMTP_URL,
+        to: source.ALERT_EMAIL_TO,
+        from: source.ALERT_EMAIL_FROM ?? null,
+      },
     });
   return out;
+}
+
+/** Prefix of the channel id stored on deliveries for a channel configured in the settings UI. */
+export const DB_CHANNEL_PREFIX = 'db:';
+
+/** The routing channel of a stored row: id `db:<uuid>`, its own severities and `send resolved`. */
+export function toConfiguredChannel(row: NotificationChannelRow): ConfiguredChannel {
+  return {
+    id: `${DB_CHANNEL_PREFIX}${row.id}`,
+    name: row.name,
+    kind: row.type,
+    severities: [...row.severities],
+    sendResolved: row.sendResolved,
+    config: row.config,
+  };
 }

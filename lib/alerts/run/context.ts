@@ -1,13 +1,11 @@
 import 'server-only';
-import { gt } from 'drizzle-orm';
-import { getDb } from '@/db/client';
-import { alertInstances, projects, silences, type AlertInstanceRow, type SilenceRow } from '@/db/schema';
-import { loadEnabledChannelsByProject } from './channel-store';
-import { channelsFromEnv, type ConfiguredChannel } from './channels-from-env';
-import { instanceKey } from './engine/silence';
-import { listEnabledRules, type StoredRule } from './rules';
-
-export type ProjectInfo = { id: string; slug: string; name: string };
+import type { AlertInstanceRow, SilenceRow } from '@/db/schema';
+import { loadEnabledChannelsByProject } from '../channels/queries';
+import { channelsFromEnv, type ConfiguredChannel } from '../channels/configured';
+import { instanceKey } from '../engine/silence';
+import { listRules } from '../rules/queries';
+import type { StoredRule } from '../rules/stored';
+import { listAllInstances, listProjects, listSilencesInForce, type ProjectInfo } from './queries';
 
 /** Everything a cron run reads up front, in five statements whatever the number of projects. */
 export type RunContext = {
@@ -30,14 +28,13 @@ export async function loadRunContext(
   envChannels: ConfiguredChannel[] = channelsFromEnv(),
   projectIds: readonly string[] | null = null,
 ): Promise<RunContext> {
-  const db = await getDb();
   const only = projectIds ? new Set(projectIds) : null;
   const [allRules, instances, active, dbChannels, projectRows] = await Promise.all([
-    listEnabledRules(),
-    db.select().from(alertInstances),
-    db.select().from(silences).where(gt(silences.endsAt, now)),
+    listRules(null, { enabledOnly: true }),
+    listAllInstances(),
+    listSilencesInForce(now),
     loadEnabledChannelsByProject(),
-    db.select({ id: projects.id, slug: projects.slug, name: projects.name }).from(projects),
+    listProjects(),
   ]);
   const rules = only ? allRules.filter((r) => only.has(r.projectId)) : allRules;
   const rulesByProject = new Map<string, StoredRule[]>();
@@ -60,12 +57,12 @@ export async function loadRunContext(
   };
 }
 
-/** The channels that may notify a project: the environment's, then the project's own. */
 /** Whether this run handles a project. */
 export function inRun(ctx: Pick<RunContext, 'only'>, projectId: string): boolean {
   return ctx.only === null || ctx.only.has(projectId);
 }
 
+/** The channels that may notify a project: the environment's, then the project's own. */
 export function projectChannels(ctx: RunContext, projectId: string): ConfiguredChannel[] {
   const own = ctx.dbChannels.get(projectId);
   return own ? [...ctx.envChannels, ...own] : ctx.envChannels;

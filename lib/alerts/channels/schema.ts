@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import { AppError } from '@/lib/http/errors';
-import type { ChannelConfig } from './channels';
-import { describeTarget } from './channels/format';
-import { pagerDutyEnqueueUrl } from './channels/pagerduty';
-import { DEFAULT_CHANNEL_SEVERITIES } from './engine/routing';
-import { CHANNEL_KINDS, SEVERITIES, type ChannelKind, type Severity } from './engine/types';
+import type { ChannelConfig } from './index';
+import { describeTarget } from './format';
+import { pagerDutyEnqueueUrl } from './pagerduty';
+import { DEFAULT_CHANNEL_SEVERITIES } from '../engine/routing';
+import { CHANNEL_KINDS, SEVERITIES, type ChannelKind, type Severity } from '../engine/types';
 
 const MAX_RECIPIENTS = 20;
 
