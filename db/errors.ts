@@ -27,6 +27,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** The SQLSTATE of a database error or of one of its causes (drizzle wraps the driver's error). */
+export function sqlState(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** True when the database refused the values themselves (SQLSTATE class 22, data exception, or 23, constraint). */
 export function isDataError(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth++) {

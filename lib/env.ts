@@ -48,7 +48,16 @@ export const envSchema = z.object({
   /** Whether INIT_PROJECT, when bootstrap creates it, has its public status page (/status/<slug>) on. */
   INIT_STATUS_PAGE: flag(false),
   DEMO: flag(true),
-  RETENTION_DAYS: positiveInt(90),
+  /** Raw events: refused at ingest when older, and their daily partitions dropped by retention. */
+  RETENTION_DAYS: positiveInt(30),
+  /** Rollups (event_activity_hourly; metric rollups at hour and day grain), so 90-day and 1-year ranges work. */
+  ROLLUP_RETENTION_DAYS: positiveInt(400),
+  /** health_checks (the health history and the status page's uptime bars). */
+  HEALTH_RETENTION_DAYS: positiveInt(90),
+  /** Alert transitions and notification deliveries (alert history). */
+  ALERT_HISTORY_RETENTION_DAYS: positiveInt(180),
+  /** audit_log. */
+  AUDIT_RETENTION_DAYS: positiveInt(400),
   INGEST_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
   HEALTH_TIMEOUT_MS: positiveInt(2000),
   ANTHROPIC_API_KEY: optionalString,

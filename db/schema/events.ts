@@ -18,7 +18,9 @@ import { projects } from './projects';
 /**
  * One row per ingested event. Fields that dashboards and alerts aggregate are typed columns;
  * everything else of the event (metadata, labels, stack, comment, ...) lands in `attributes`.
- * The primary key (project_id, event_id) is the idempotency key.
+ * Partitioned by RANGE (ts), one partition per UTC day (migration 0009_partitioned_events, db/partitions.ts).
+ * The primary key (project_id, event_id, ts) is the idempotency key: a partitioned table's unique key must hold
+ * the partition column, so a retried event is stored once when it keeps its id and its timestamp.
  */
 export const events = pgTable(
   'events',
@@ -81,7 +83,7 @@ export const events = pgTable(
     attributes: jsonb('attributes').$type<Record<string, unknown>>(),
   },
   (t) => [
-    primaryKey({ columns: [t.projectId, t.eventId] }),
+    primaryKey({ columns: [t.projectId, t.eventId, t.ts] }),
     // Rebuilt with INCLUDE columns in migration 0002_dashboard_reads (drizzle cannot declare INCLUDE), so
     // the dashboards read one type's fields with index-only scans instead of visiting every heap page.
     index('events_project_type_ts_idx').on(t.projectId, t.type, t.ts),
@@ -90,6 +92,8 @@ export const events = pgTable(
     index('events_ai_conversation_idx')
       .on(t.projectId, t.conversationId, t.ts)
       .where(sql`type = 'ai.call' and conversation_id is not null`),
+    // The rollup job scans recent received_at ranges; received_at follows the order rows were written in.
+    index('events_received_at_brin').using('brin', t.receivedAt).with({ pages_per_range: 32 }),
   ],
 );
 

@@ -12,6 +12,8 @@ export type PreparedBatch = {
   origins: Omit<EventError, 'message'>[];
   /** Events repeated within this batch (same id): counted as duplicates, stored once. */
   inBatchDuplicates: number;
+  /** Rows of events sent with an id but no timestamp: stamped with the server's clock, so a retry differs. */
+  serverStamped: NewEventRow[];
   errors: EventError[];
   total: number;
 };
@@ -37,6 +39,7 @@ export function prepareBatch(
   const origins: Omit<EventError, 'message'>[] = [];
   const errors: EventError[] = [];
   const seen = new Set<string>();
+  const serverStamped: NewEventRow[] = [];
   let inBatchDuplicates = 0;
   events.forEach((raw, index) => {
     const parsed = parseEvent(raw, index, options.now, options.retentionDays);
@@ -50,8 +53,11 @@ export function prepareBatch(
       return;
     }
     seen.add(eventId);
-    rows.push(toRow(projectId, parsed.value, eventId, options.prices));
+    const row = toRow(projectId, parsed.value, eventId, options.prices);
+    rows.push(row);
+    if (parsed.value.event.id !== undefined && parsed.value.event.timestamp === undefined)
+      serverStamped.push(row);
     origins.push(parsed.value.event.id === undefined ? { index } : { index, id: eventId });
   });
-  return { rows, origins, inBatchDuplicates, errors, total: events.length };
+  return { rows, origins, inBatchDuplicates, serverStamped, errors, total: events.length };
 }

@@ -4,7 +4,7 @@ import type { NewEventRow } from '@/db/schema';
 import { prepareBatch, type PreparedBatch } from './batch';
 import type { Refused } from './salvage';
 import type { EventError } from './schema';
-import { projectPrices, refusalMessage, storeRows } from './store';
+import { markServerStamped, projectPrices, refusalMessage, storeRows } from './store';
 
 export type IngestResult = {
   status: 200 | 207;
@@ -21,6 +21,7 @@ export async function ingestBatch(projectId: string, body: unknown, now = new Da
   if (batch.rows.length === 0 && batch.errors.length === batch.total) {
     throw new AllInvalidError(batch.errors);
   }
+  markServerStamped(batch.serverStamped);
   const { stored, refused, liveRecorded } = await storeRows(batch.rows);
   const errors = refused.length > 0 ? withRefused(batch, refused) : batch.errors;
   if (errors.length === batch.total) throw new AllInvalidError(errors);

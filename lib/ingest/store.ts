@@ -2,7 +2,8 @@ import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { PgTimestamp } from 'drizzle-orm/pg-core';
 import { getDb, rawRows, type Db } from '@/db/client';
 import { events, modelPrices, type NewEventRow } from '@/db/schema';
-import { describeError, isDataError } from '@/db/errors';
+import { describeError, isDataError, sqlState } from '@/db/errors';
+import { ensurePartitionsFor, isMissingPartition } from '@/db/partitions';
 import { NOTHING_STORED } from '@/lib/auth/api-keys';
 import { AppError, databaseFailure } from '@/lib/http/errors';
 import { getKv } from '@/lib/kv';
@@ -26,14 +27,27 @@ const insertable = Object.entries(getTableColumns(events))
     const epochMs = column instanceof PgTimestamp && column.withTimezone;
     return { key, name: column.name, alias, epochMs, type: epochMs ? 'float8' : column.getSQLType() };
   });
+const aliasOf = (key: string) => insertable.find((c) => c.key === key)!.alias;
+const timestampOf = (alias: string) => `to_timestamp(t.${alias} / 1000)`;
+/**
+ * The unique key is (project_id, event_id, ts). An event sent with an id but no timestamp is stamped with the
+ * server's clock, so its retry would carry another ts: such a row (`s`) takes the ts of the event of that id
+ * stored in the day before, if any, and the conflict makes it a duplicate. One probe of the key's index in the
+ * last two daily partitions, only for those rows; two retries in flight at once can still both be stored.
+ */
+const TS = timestampOf(aliasOf('ts'));
+const RESTAMPED_TS =
+  `case when t.s then coalesce((select e.ts from events e where e.project_id = t.p ` +
+  `and e.event_id = t.${aliasOf('eventId')} and e.ts >= ${TS} - interval '1 day' and e.ts <= ${TS} limit 1), ${TS}) ` +
+  `else ${TS} end`;
 const INSERT_HEAD = sql.raw(
   `with ins as (insert into events (project_id, ${insertable.map((c) => `"${c.name}"`).join(', ')}) ` +
-    `select t.p, ${insertable.map((c) => (c.epochMs ? `to_timestamp(t.${c.alias} / 1000)` : `t.${c.alias}`)).join(', ')} ` +
+    `select t.p, ${insertable.map((c) => (c.key === 'ts' ? RESTAMPED_TS : c.epochMs ? timestampOf(c.alias) : `t.${c.alias}`)).join(', ')} ` +
     'from json_to_recordset(',
 );
 const INSERT_MIDDLE = sql.raw(
-  `::json) as t(p uuid, ${insertable.map((c) => `${c.alias} ${c.type}`).join(', ')}) ` +
-    'on conflict (project_id, event_id) do nothing returning project_id, event_id), ' +
+  `::json) as t(p uuid, s boolean, ${insertable.map((c) => `${c.alias} ${c.type}`).join(', ')}) ` +
+    'on conflict (project_id, event_id, ts) do nothing returning project_id, event_id), ' +
     'n as (select count(*)::int as stored from ins) ' +
     'select n.stored, ins.project_id, ins.event_id from n left join ins on n.stored < ',
 );
@@ -44,8 +58,46 @@ const columnOf = new Map<string, { alias: string; epochMs: boolean }>([
   ...insertable.map((c) => [c.key, c] as const),
 ]);
 
+// Rows whose ts is the server's clock (see RESTAMPED_TS); a WeakSet, so the rows carry no extra field. Shared on
+// globalThis like the writer, which may run another bundle's copy of this module.
+const stampGlobals = globalThis as unknown as Record<symbol, unknown>;
+const serverStamped = (stampGlobals[Symbol.for('chatwatch.serverStamped')] ??=
+  new WeakSet<NewEventRow>()) as WeakSet<NewEventRow>;
+
+/** Marks rows of events sent with an id but no timestamp, before they are stored. */
+export function markServerStamped(rows: NewEventRow[]): void {
+  for (const row of rows) serverStamped.add(row);
+}
+
+// Server-stamped keys this process is writing, with the ts written: a copy sent while the first is being written
+// (in the same statement or in the other write in flight) takes the same ts, so the unique key catches it.
+const stampsInFlight = (stampGlobals[Symbol.for('chatwatch.stampsInFlight')] ??= new Map()) as Map<
+  string,
+  { ts: Date; writes: number }
+>;
+
+function alignServerStamps(rows: NewEventRow[]): () => void {
+  const keys: string[] = [];
+  for (const row of rows) {
+    if (!serverStamped.has(row)) continue;
+    const key = keyOf(row.projectId, row.eventId);
+    const entry = stampsInFlight.get(key);
+    if (entry) {
+      row.ts = entry.ts;
+      entry.writes++;
+    } else stampsInFlight.set(key, { ts: row.ts, writes: 1 });
+    keys.push(key);
+  }
+  return () => {
+    for (const key of keys) {
+      const entry = stampsInFlight.get(key);
+      if (entry && --entry.writes === 0) stampsInFlight.delete(key);
+    }
+  };
+}
+
 function toJsonRecord(row: NewEventRow): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
+  const record: Record<string, unknown> = serverStamped.has(row) ? { s: true } : {};
   for (const key in row) {
     const column = columnOf.get(key);
     const value = row[key as keyof NewEventRow];
@@ -57,8 +109,33 @@ function toJsonRecord(row: NewEventRow): Record<string, unknown> {
 
 const keyOf = (projectId: string, eventId: string) => `${projectId} ${eventId}`;
 
+/**
+ * Writes through the pool; a batch with a row on a day that has no partition yet (a backfill older than the
+ * partitions kept ahead, a server that skipped midnight) creates the partitions of the batch's days and retries
+ * once. Inside a transaction (the salvage) a failed statement aborts it, so there it is not retried.
+ */
 async function insertRows(rows: NewEventRow[], db?: Db): Promise<'all' | Set<string>> {
-  db ??= await getDb();
+  const release = alignServerStamps(rows);
+  try {
+    if (db) return await insertRowsOnce(rows, db);
+    const pool = await getDb();
+    try {
+      return await insertRowsOnce(rows, pool);
+    } catch (error) {
+      if (!isMissingPartition(error)) throw error;
+      const { created } = await ensurePartitionsFor(
+        pool,
+        rows.map((row) => row.ts),
+      );
+      log.info('event_partitions_created', { partitions: created, on: 'ingest' });
+      return await insertRowsOnce(rows, pool);
+    }
+  } finally {
+    release();
+  }
+}
+
+async function insertRowsOnce(rows: NewEventRow[], db: Db): Promise<'all' | Set<string>> {
   const payload = JSON.stringify(rows.map(toJsonRecord));
   const result = await rawRows<{ stored: number; project_id: string | null; event_id: string | null }>(
     db,
@@ -66,16 +143,6 @@ async function insertRows(rows: NewEventRow[], db?: Db): Promise<'all' | Set<str
   );
   if (result[0]?.stored === rows.length) return 'all';
   return new Set(result.filter((r) => r.event_id !== null).map((r) => keyOf(r.project_id!, r.event_id!)));
-}
-
-/** The SQLSTATE of a database error or of one of its causes (drizzle wraps the driver's error). */
-function sqlState(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /**

@@ -41,6 +41,7 @@ export default function SettingsLoading() {
       <SkeletonCard title="w-44" rows={2} />
       <SkeletonCard title="w-40" rows={6} form={false} />
       <SkeletonCard title="w-24" rows={6} form={false} />
+      <SkeletonCard title="w-48" rows={5} form={false} />
       <span className="sr-only">Loading settings…</span>
     </div>
   );

@@ -10,6 +10,7 @@ import { SectionModelPrices } from './_components/section-model-prices';
 import { SectionProjects } from './_components/section-projects';
 import { SectionDailyBudget } from './_components/section-daily-budget';
 import { SectionStatusPage } from './_components/section-status-page';
+import { SectionStorage } from './_components/section-storage';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -57,6 +58,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           />
           <SectionDailyBudget project={project} isAdmin={isAdmin} />
           <SectionStatusPage project={project} isAdmin={isAdmin} />
+          <SectionStorage project={project} showInstallation={viewer.installRole === 'admin'} />
           {isAdmin || viewer.installRole === 'admin' ? <SectionAuditLink projectSlug={project.slug} /> : null}
         </>
       ) : null}

@@ -1,0 +1,190 @@
+import { DAY_MS, utcDay, type DayRange } from '@/lib/storage/partition-plan';
+
+/** How long each kind of data is kept, in days (lib/env.ts documents the defaults). */
+export type RetentionSettings = {
+  retentionDays: number;
+  rollupRetentionDays: number;
+  healthRetentionDays: number;
+  alertHistoryRetentionDays: number;
+  auditRetentionDays: number;
+};
+export type RetentionSetting = keyof RetentionSettings;
+
+/**
+ * Rows of `table` older than `timeColumn` < now - setting are deleted in batches. `filter` narrows a target to
+ * some rows (a rollup table whose minute rows follow the raw retention and whose hour and day rows follow the
+ * rollup one); an `optional` target is skipped while its table does not exist.
+ */
+export type RetentionTarget = {
+  key: string;
+  table: string;
+  timeColumn: string;
+  setting: RetentionSetting;
+  filter?: { column: string; values: readonly string[] };
+  optional?: boolean;
+};
+
+const rollupTargets = (table: string): RetentionTarget[] => [
+  {
+    key: `${table}.minute`,
+    table,
+    timeColumn: 'bucket',
+    setting: 'retentionDays',
+    filter: { column: 'grain', values: ['minute'] },
+  },
+  {
+    key: `${table}.hour_day`,
+    table,
+    timeColumn: 'bucket',
+    setting: 'rollupRetentionDays',
+    filter: { column: 'grain', values: ['hour', 'day'] },
+  },
+];
+
+/** Everything retention deletes row by row; raw events go by whole partitions instead. */
+export const RETENTION_TARGETS: readonly RetentionTarget[] = [
+  {
+    key: 'event_activity_hourly',
+    table: 'event_activity_hourly',
+    timeColumn: 'hour',
+    setting: 'rollupRetentionDays',
+  },
+  ...rollupTargets('metric_rollups'),
+  { key: 'health_checks', table: 'health_checks', timeColumn: 'checked_at', setting: 'healthRetentionDays' },
+  {
+    key: 'alert_transitions',
+    table: 'alert_transitions',
+    timeColumn: 'at',
+    setting: 'alertHistoryRetentionDays',
+  },
+  {
+    key: 'notification_deliveries',
+    table: 'notification_deliveries',
+    timeColumn: 'created_at',
+    setting: 'alertHistoryRetentionDays',
+  },
+  { key: 'audit_log', table: 'audit_log', timeColumn: 'at', setting: 'auditRetentionDays' },
+];
+
+/** A table named like an events partition: attached (with its bounds) or left detached by an interrupted run. */
+export type StoredPartition = {
+  name: string;
+  bounds: DayRange | null;
+  attached: boolean;
+  detachPending?: boolean;
+};
+
+export type PartitionDrop = { name: string; from: Date; to: Date; attached: boolean; detachPending: boolean };
+export type RowDelete = RetentionTarget & { cutoff: Date };
+
+export type RetentionPlan = {
+  /** Raw events older than this may go; whole partitions before its UTC day do. */
+  eventsCutoff: Date;
+  /** Oldest first. */
+  dropPartitions: PartitionDrop[];
+  deletes: RowDelete[];
+  /** Optional targets whose table does not exist. */
+  skipped: string[];
+};
+
+/**
+ * What retention removes at `now`: the events partitions that lie wholly before the UTC day of
+ * now - retentionDays (a partition holding a single row still inside retention stays), and for every other
+ * target the instant before which its rows go.
+ */
+export function planRetention(input: {
+  now: Date;
+  settings: RetentionSettings;
+  partitions: StoredPartition[];
+  existingTables: ReadonlySet<string>;
+  targets?: readonly RetentionTarget[];
+}): RetentionPlan {
+  const { now, settings, targets = RETENTION_TARGETS } = input;
+  const eventsCutoff = new Date(now.getTime() - settings.retentionDays * DAY_MS);
+  const lastDroppable = utcDay(eventsCutoff).getTime();
+  const dropPartitions = input.partitions
+    .filter((p) => p.bounds !== null && p.bounds.to.getTime() <= lastDroppable)
+    .map((p) => ({
+      name: p.name,
+      from: p.bounds!.from,
+      to: p.bounds!.to,
+      attached: p.attached,
+      detachPending: p.detachPending ?? false,
+    }))
+    .sort((a, b) => a.from.getTime() - b.from.getTime());
+  const present = targets.filter((t) => !t.optional || input.existingTables.has(t.table));
+  return {
+    eventsCutoff,
+    dropPartitions,
+    deletes: present.map((t) => ({ ...t, cutoff: new Date(now.getTime() - settings[t.setting] * DAY_MS) })),
+    skipped: targets.filter((t) => !present.includes(t)).map((t) => t.key),
+  };
+}
+
+export type TargetReport = { key: string; deleted: number; done: boolean; ms: number };
+export type RetentionReport = {
+  /** Nothing older than the retention left (as of this run). */
+  done: boolean;
+  ms: number;
+  partitions: { dropped: string[]; done: boolean; ms: number };
+  targets: TargetReport[];
+  skipped: string[];
+};
+
+export type RetentionOps = {
+  dropPartition: (partition: PartitionDrop) => Promise<void>;
+  /** Deletes at most `limit` rows of the target older than its cutoff; answers how many it deleted. */
+  deleteBatch: (target: RowDelete, limit: number) => Promise<number>;
+};
+
+/**
+ * Carries out a plan in bounded work: at most `maxPartitions` partitions, row deletes of `batchRows` rows, and
+ * no new step once `budgetMs` has passed (a step always completes, and the first one always runs, so repeated
+ * calls make progress whatever the budget). Partitions go first: dropping a day of events is the cheapest
+ * way to free the most space.
+ */
+export async function executeRetention(
+  plan: RetentionPlan,
+  limits: { budgetMs: number; batchRows: number; maxPartitions: number },
+  ops: RetentionOps,
+  clock: () => number = () => performance.now(),
+): Promise<RetentionReport> {
+  const started = clock();
+  let steps = 0;
+  const budgetLeft = () => steps === 0 || clock() - started < limits.budgetMs;
+
+  const dropped: string[] = [];
+  const partitionsStarted = clock();
+  for (const partition of plan.dropPartitions.slice(0, limits.maxPartitions)) {
+    if (!budgetLeft()) break;
+    await ops.dropPartition(partition);
+    dropped.push(partition.name);
+    steps++;
+  }
+  const partitions = {
+    dropped,
+    done: dropped.length === plan.dropPartitions.length,
+    ms: clock() - partitionsStarted,
+  };
+
+  const targets: TargetReport[] = [];
+  for (const target of plan.deletes) {
+    const targetStarted = clock();
+    let deleted = 0;
+    let done = false;
+    while (!done && budgetLeft()) {
+      const n = await ops.deleteBatch(target, limits.batchRows);
+      deleted += n;
+      done = n < limits.batchRows;
+      steps++;
+    }
+    targets.push({ key: target.key, deleted, done, ms: clock() - targetStarted });
+  }
+  return {
+    done: partitions.done && targets.every((t) => t.done),
+    ms: clock() - started,
+    partitions,
+    targets,
+    skipped: plan.skipped,
+  };
+}
