@@ -3,7 +3,7 @@
  * (100k each, over the last 8 days so the 7-day baselines are full), on the machine's Postgres.
  * Prints the duration and the statements issued of a first (cold) run and of the steady-state runs after it.
  * Target: a run under 1 s.
- * Usage: npm run bench:alerts [-- --events 1000000 --projects 10 --days 8 --runs 5 --reuse]
+ * Usage: npm run bench:alerts [-- --events 1000000 --projects 10 --days 8 --runs 5 --reuse --database NAME]
  *   --reuse keeps the loaded database (its windows then end at load time; load again for true figures).
  */
 import { createServer } from 'node:http';
@@ -19,7 +19,10 @@ const EVENTS = arg('events', 1_000_000);
 const PROJECTS = arg('projects', 10);
 const DAYS = arg('days', 8);
 const RUNS = arg('runs', 5);
-const DATABASE = 'chatwatch_bench_alerts';
+// --database NAME --reuse: run over an existing load instead (e.g. bench:dashboards' 10 M events).
+const DATABASE = process.argv.includes('--database')
+  ? process.argv[process.argv.indexOf('--database') + 1]!
+  : 'chatwatch_bench_alerts';
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${DATABASE}` }).toString();
 // lib/env reads process.env once, at its first import (below, dynamic): the bench database, in-process KV,

@@ -1,14 +1,18 @@
 /**
  * Bulk-loads demo traffic straight into Postgres with COPY (no HTTP API): N events over the last D days
  * for one project, the same mix and rows the ingest path produces (lib/demo/traffic + lib/ingest/to-row).
- * Usage: npx tsx bench/load-events.ts [--events 1000000] [--days 30] [--database chatwatch_bench_dash]
- *        [--project bench] [--keep]   (--keep appends to an existing database instead of recreating it)
+ * Usage: npm run bench:load -- [--events 1000000] [--days 30] [--database chatwatch_bench_dash]
+ *        [--project bench] [--keep] [--until-days-ago N]
+ *   --keep appends to an existing database instead of recreating it; --until-days-ago ends the loaded days
+ *   N days ago (older data). Events arrive a second after they happen; the rollup job then catches up.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getTableColumns } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDb } from '@/db/client';
+import { ensurePartitions } from '@/db/partitions';
+import { rollUp } from '@/lib/metrics/rollups/job';
 import { events, type NewEventRow } from '@/db/schema';
 import type { StampedEvent } from '@/lib/client/types';
 import { scheduleOutages, type Outage } from '@/lib/demo/outages';
@@ -44,7 +48,7 @@ type LoadOptions = {
 /** Loads the events and answers how many rows the project holds afterwards. */
 export async function loadEvents(
   options: LoadOptions,
-): Promise<{ projectId: string; rows: number; seconds: number }> {
+): Promise<{ projectId: string; rows: number; seconds: number; rollupSeconds: number }> {
   const started = performance.now();
   if (!options.keep) {
     const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
@@ -53,8 +57,11 @@ export async function loadEvents(
     await admin.end();
   }
   const url = benchDatabaseUrl(options.database);
+  const to = options.now ?? new Date();
+  const from = new Date(to.getTime() - options.days * DAY);
   const handle = openDb({ url });
-  await handle.db;
+  // COPY into a day without a partition fails: the days loaded may reach past the retention kept at start.
+  await ensurePartitions(await handle.db, { from, to });
   await handle.close();
 
   const sql = postgres(url, { max: 2, onnotice: () => {} });
@@ -62,8 +69,6 @@ export async function loadEvents(
   const [project] = await sql<{ id: string }[]>`select id from projects where slug = ${options.project}`;
   const projectId = project!.id;
 
-  const to = options.now ?? new Date();
-  const from = new Date(to.getTime() - options.days * DAY);
   const outages = scheduleOutages({ from, to, everyMinutes: 2 * 24 * 60, durationMinutes: 6, seed: 7 });
   let usersPerDay = calibrateUsers(options.events / options.days, to, outages);
   let traffic = () => generateTraffic({ from, to, seed: 7, usersPerDay, outages });
@@ -78,9 +83,11 @@ export async function loadEvents(
     console.warn(`generated ${generated} events, fewer than the ${options.events} asked for`);
   }
 
-  const columns = Object.entries(getTableColumns(events))
-    .filter(([key]) => key !== 'receivedAt')
-    .map(([key, column]) => [key as keyof NewEventRow, column.name] as const);
+  // received_at as if each event had arrived a second after it happened: the rollup job reads by it.
+  const columns = Object.entries(getTableColumns(events)).map(
+    ([key, column]) => [key as keyof NewEventRow, column.name] as const,
+  );
+  const loadedAt = Date.now();
   const copy =
     await sql`copy events (${sql.unsafe(columns.map(([, name]) => name).join(', '))}) from stdin with (format csv)`.writable();
   // Drops events evenly (every k-th) so exactly `events` remain, keeping the shape of every day.
@@ -93,6 +100,11 @@ export async function loadEvents(
       seen += 1;
       if (Math.floor(seen * keepRatio) === Math.floor((seen - 1) * keepRatio)) continue;
       const row = toRow(projectId, parse(event), event.id, CLAUDE_PRICES);
+      // A fresh load arrived as it happened, a second late; an appended load (older data) is a backfill
+      // arriving now, spread over milliseconds so the rollup job can take it in bounded steps.
+      row.receivedAt = options.keep
+        ? new Date(loadedAt + Math.floor(kept / 20_000))
+        : new Date(Math.min(loadedAt, row.ts.getTime() + 1000));
       chunk += columns.map(([key]) => csvValue(row[key])).join(',') + '\n';
       kept += 1;
       if (chunk.length > 1 << 20) {
@@ -105,13 +117,27 @@ export async function loadEvents(
   }
   await pipeline(Readable.from(csv()), copy);
   process.stdout.write('\n');
+  // A fresh load's events were received in the past: the rollup job has to start at the oldest of them.
+  if (!options.keep) {
+    await sql`update metric_rollup_state set rolled_through = least(rolled_through, ${from.toISOString()}::timestamptz)`;
+  }
   await sql.unsafe('vacuum analyze events');
   const [{ rows }] =
     (await sql`select count(*)::int as rows from events where project_id = ${projectId}`) as unknown as [
       { rows: number },
     ];
   await sql.end();
-  return { projectId, rows, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  const rolled = performance.now();
+  const db = openDb({ url });
+  for (;;) {
+    const report = await rollUp({ db: await db.db, budgetMs: 60_000 });
+    process.stdout.write(`\r  rolled up through ${report.rolledThrough.toISOString()}`);
+    if (report.caughtUp) break;
+  }
+  process.stdout.write('\n');
+  await db.close();
+  return { projectId, rows, seconds, rollupSeconds: (performance.now() - rolled) / 1000 };
 }
 
 /** Users per day that yield about `eventsPerDay`: traffic is linear in users, over a constant background. */
@@ -152,6 +178,8 @@ async function main() {
     database: arg('database', BENCH_DASH_DB),
     project: arg('project', 'bench'),
     keep: process.argv.includes('--keep'),
+    // --until-days-ago N: the loaded days end N days ago (older data beside an existing load, with --keep).
+    now: new Date(Date.now() - Number(arg('until-days-ago', '0')) * DAY),
   };
   if (!/^[a-z_][a-z0-9_]*$/.test(options.database)) throw new Error('--database must be a plain identifier');
   console.log(
@@ -159,7 +187,7 @@ async function main() {
   );
   const result = await loadEvents(options);
   console.log(
-    `project ${options.project} (${result.projectId}): ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(0)} s`,
+    `project ${options.project} (${result.projectId}): ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(0)} s, rolled up in ${result.rollupSeconds.toFixed(0)} s`,
   );
 }
 

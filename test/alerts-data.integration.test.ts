@@ -71,9 +71,16 @@ function buildEvents() {
       durationMs: 50,
       timestamp: at(10 * MIN + i * SEC),
     });
-  // 20 responses of 100..2000 ms in the last minute: p95 (continuous) = 1900 + 0.05 * 100 = 1905 ms.
+  // 20 responses in the last minute whose time to first response is 100..2000 ms: p95 (continuous) =
+  // 1900 + 0.05 * 100 = 1905 ms. Every other one is streamed: its first token counts, not its 10 s length.
   for (let i = 1; i <= 20; i++)
-    events.push({ type: 'response.sent', durationMs: i * 100, timestamp: at(30 * SEC + i * 100) });
+    events.push({
+      type: 'response.sent',
+      ...(i % 2 === 0
+        ? { streamed: true, timeToFirstTokenMs: i * 100, durationMs: 10_000 + i * 100 }
+        : { durationMs: i * 100 }),
+      timestamp: at(30 * SEC + i * 100),
+    });
   // 100 cache lookups in the last hour, 70 hits; sets do not count.
   for (let i = 0; i < 100; i++)
     events.push({ type: 'cache', operation: 'get', hit: i < 70, timestamp: at(10 * MIN + i * SEC) });
@@ -106,6 +113,12 @@ function buildEvents() {
       timestamp: at(MIN + i * SEC),
     });
   return events;
+}
+
+/** Percentiles come from the rollups' log histogram: within 1% of the exact percentile_cont. */
+function expectWithin1Pct(actual: number | null | undefined, expected: number) {
+  expect(actual).toEqual(expect.any(Number));
+  expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(0.01 * Math.abs(expected));
 }
 
 function rule(rules: StoredRule[], key: string): StoredRule;
@@ -206,11 +219,12 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
     });
   });
 
-  it('computes p95 response time with percentile_cont, which does not breach 2 s', async () => {
+  it('computes p95 time to first response within 1% of percentile_cont, which does not breach 2 s', async () => {
     const r = rule(rules, 'p95-response-time', 'threshold');
+    expect(r.metric).toBe('p95_first_response_ms');
     const input = await loadRuleInput(projectId, r, NOW);
     expect(input.groups[0]!.samples).toBe(20);
-    expect(input.groups[0]!.value).toBeCloseTo(1905, 6);
+    expectWithin1Pct(input.groups[0]!.value, 1905);
     expect(evaluateRule(r, input, NOW)[0]!.state).toBe('ok');
   });
 
@@ -227,6 +241,18 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
     const input = await loadRuleInput(projectId, r, NOW);
     expect(input.groups[0]).toMatchObject({ value: 5, samples: 6 });
     expect(evaluateRule(r, input, NOW)[0]!.state).toBe('breaching');
+  });
+
+  it('reads a window without a single event as 0 failed logins (ok) and an error rate of no data', async () => {
+    const quiet = new Date(at(30 * MIN));
+    const logins = rule(rules, 'failed-logins', 'threshold');
+    const none = await loadRuleInput(projectId, logins, quiet);
+    expect(none.groups).toEqual([{ group: null, value: 0, samples: 0 }]);
+    expect(evaluateRule(logins, none, quiet)[0]!.state).toBe('ok');
+    const errors = rule(rules, 'error-rate', 'threshold');
+    const noRequests = await loadRuleInput(projectId, errors, quiet);
+    expect(noRequests.groups).toEqual([{ group: null, value: null, samples: 0 }]);
+    expect(evaluateRule(errors, noRequests, quiet)[0]!.state).toBe('no_data');
   });
 
   it('reads AI outcomes newest first per model: three failures in a row breach, a broken run does not', async () => {
@@ -258,8 +284,10 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
   it('compares active users with the previous day (no baseline yet is no data)', async () => {
     const r = rule(rules, 'active-users-drop', 'change');
     const input = await loadRuleInput(projectId, r, NOW);
-    // No event of this project carries a user id: nothing to compare.
-    expect(input.groups).toEqual([{ group: null, current: { value: null, samples: 0 }, baseline: null }]);
+    // No event of this project carries a user id: 0 users in both windows, from no samples at all.
+    expect(input.groups).toEqual([
+      { group: null, current: { value: 0, samples: 0 }, baseline: [{ value: 0, samples: 0 }] },
+    ]);
     expect(evaluateRule(r, input, NOW)[0]!.state).toBe('no_data');
 
     const users = (n: number, msAgo: number, prefix: string) =>

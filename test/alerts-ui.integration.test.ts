@@ -677,7 +677,7 @@ describe(`alerts page data against ${process.env.DATABASE_URL ? 'Postgres' : 'PG
       });
       const before = Date.now();
       expect(await actions.createSilenceAction(null, form(fields))).toMatchObject({
-        ok: expect.stringMatching(/^Silenced p95 response time above 2 s · every group until/),
+        ok: expect.stringMatching(/^Silenced p95 time to first response above 2 s · every group until/),
       });
       const created = (await queries.listActiveSilences(project.id)).find(
         (s) => s.ruleId === rule('p95-response-time').id,

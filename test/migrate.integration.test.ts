@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { openDb, rawRows } from '@/db/client';
+import { listEventPartitions } from '@/db/partitions';
+import { partitionName } from '@/lib/storage/partition-plan';
 import { sql } from 'drizzle-orm';
 import journal from '@/db/migrations/meta/_journal.json';
 
@@ -13,27 +15,57 @@ describe('migrations', () => {
     const db = await handle.db;
     const tables = await rawRows<{ table_name: string }>(
       db,
-      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+      // The daily partitions of events are tables too: not listed here.
+      sql`select relname as table_name from pg_class
+          where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and not relispartition
+          order by relname`,
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['alert_instances', 'alert_rules', 'alert_transitions', 'api_keys', 'audit_log', 'event_activity_hourly', 'events', 'health_checks', 'model_prices', 'notification_channels', 'notification_deliveries', 'projects', 'silences']);
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'alert_instances',
+      'alert_rules',
+      'alert_transitions',
+      'api_keys',
+      'audit_log',
+      'event_activity_hourly',
+      'events',
+      'health_checks',
+      'metric_rollup_state',
+      'metric_rollups',
+      'model_prices',
+      'notification_channels',
+      'notification_deliveries',
+      'projects',
+      'silences',
+    ]);
+    // ...and made at startup, so today's events have somewhere to go.
+    const partitions = await listEventPartitions(db);
+    expect(partitions.map((p) => p.name)).toContain(partitionName(new Date()));
   });
 
   // Several server instances starting together against one Postgres: the advisory lock serialises them.
-  it.runIf(adminUrl)('run safely from several instances starting at once on a fresh Postgres database', async () => {
-    const name = `chatwatch_mig_${randomUUID().slice(0, 8)}`;
-    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(adminUrl!);
-    url.pathname = `/${name}`;
-    try {
-      const handles = Array.from({ length: 4 }, (_, i) => openDb({ url: `${url.toString()}?application_name=mig${i}` }));
-      const dbs = await Promise.all(handles.map((h) => h.db));
-      const applied = await rawRows<{ n: number }>(dbs[0]!, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      expect(applied[0]?.n).toBe(journal.entries.length);
-      await Promise.all(handles.map((h) => h.close()));
-    } finally {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
-  });
+  it.runIf(adminUrl)(
+    'run safely from several instances starting at once on a fresh Postgres database',
+    async () => {
+      const name = `chatwatch_mig_${randomUUID().slice(0, 8)}`;
+      const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database ${name}`);
+      const url = new URL(adminUrl!);
+      url.pathname = `/${name}`;
+      try {
+        const handles = Array.from({ length: 4 }, (_, i) =>
+          openDb({ url: `${url.toString()}?application_name=mig${i}` }),
+        );
+        const dbs = await Promise.all(handles.map((h) => h.db));
+        const applied = await rawRows<{ n: number }>(
+          dbs[0]!,
+          sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+        );
+        expect(applied[0]?.n).toBe(journal.entries.length);
+        await Promise.all(handles.map((h) => h.close()));
+      } finally {
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      }
+    },
+  );
 });

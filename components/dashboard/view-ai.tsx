@@ -53,7 +53,7 @@ export function ViewAi({ initialData, query, thresholds }: { initialData: Ai; qu
           <ChartTimeSeries data={pivotSeries(series, (p) => p.callsPerMinute)} series={models} unit="rate" bucketMs={d.bucketMs} />
         </CardPanel>
         <CardPanel title="p95 latency by model">
-          <ChartTimeSeries data={pivotSeries(series, (p) => p.p95Ms)} series={models} unit="ms" bucketMs={d.bucketMs} threshold={thresholds.p95ResponseMs} />
+          <ChartTimeSeries data={pivotSeries(series, (p) => p.p95Ms)} series={models} unit="ms" bucketMs={d.bucketMs} threshold={thresholds.aiP95LatencyMs} />
         </CardPanel>
         <CardPanel title="Output tokens by model">
           <ChartTimeSeries data={pivotSeries(series, (p) => p.tokensOut)} series={models} unit="tokens" bucketMs={d.bucketMs} />

@@ -25,7 +25,15 @@ const vitalColumns: Column<{ path: string } & WebVitalsP75>[] = [
   { key: 'samples', label: 'Samples', align: 'right', render: (r) => formatValue(r.samples, 'count') },
 ];
 
-export function ViewExperience({ initialData, query, thresholds }: { initialData: Experience; query: Record<string, string>; thresholds: ChartThresholds }) {
+export function ViewExperience({
+  initialData,
+  query,
+  thresholds,
+}: {
+  initialData: Experience;
+  query: Record<string, string>;
+  thresholds: ChartThresholds;
+}) {
   const { data, dataUpdatedAt, error, isFetching } = useLiveStats('experience', query, initialData);
   const d = data;
   return (
@@ -35,8 +43,19 @@ export function ViewExperience({ initialData, query, thresholds }: { initialData
         <TileStat label="p50 response" value={d.response.durationMs.p50} unit="ms" />
         <TileStat label="p95 response" value={d.response.durationMs.p95} unit="ms" />
         <TileStat label="p99 response" value={d.response.durationMs.p99} unit="ms" />
-        <TileStat label="Time to first response" value={d.response.ttftMs.p50} unit="ms" hint="p50" />
-        <TileStat label="Streaming latency" value={d.streaming.ttftMs.p50} unit="ms" hint="p50 TTFT, streamed" />
+        <TileStat
+          label="Time to first response"
+          value={d.response.firstResponseP95Ms}
+          unit="ms"
+          hint="p95: first token if streamed, else duration"
+        />
+        <TileStat label="Time to first token" value={d.response.ttftMs.p50} unit="ms" hint="p50" />
+        <TileStat
+          label="Streaming latency"
+          value={d.streaming.ttftMs.p50}
+          unit="ms"
+          hint="p50 TTFT, streamed"
+        />
         <TileStat label="Error rate" value={d.errors.errorRate} unit="percent" hint="5xx" />
         <TileStat label="DAU" value={d.users.dau} unit="count" />
         <TileStat label="WAU" value={d.users.wau} unit="count" />
@@ -46,7 +65,12 @@ export function ViewExperience({ initialData, query, thresholds }: { initialData
         <TileStat label="Messages / session" value={d.sessions.messagesPerSession} unit="count" />
         <TileStat label="Session duration" value={d.sessions.avgDurationMs} unit="ms" hint="average" />
         <TileStat label="Response length" value={d.responseLength.avg} unit="count" hint="chars, average" />
-        <TileStat label="Satisfaction" value={d.satisfaction.share} unit="percent" hint={`${d.satisfaction.count} ratings`} />
+        <TileStat
+          label="Satisfaction"
+          value={d.satisfaction.share}
+          unit="percent"
+          hint={`${d.satisfaction.count} ratings`}
+        />
         <TileStat label="Average rating" value={d.satisfaction.average} unit="score" hint="of 5" />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
@@ -63,30 +87,65 @@ export function ViewExperience({ initialData, query, thresholds }: { initialData
             ]}
           />
         </CardPanel>
-        <CardPanel title="Time to first token" subtitle="response.sent, p50 / p95">
+        <CardPanel
+          title="Time to first response"
+          subtitle="first token of a streamed answer, else its duration (p95); time to first token p50 / p95"
+        >
           <ChartTimeSeries
             data={d.response.series}
             unit="ms"
             bucketMs={d.bucketMs}
+            threshold={thresholds.p95FirstResponseMs}
             series={[
-              { key: 'ttftP50Ms', label: 'p50' },
-              { key: 'ttftP95Ms', label: 'p95' },
+              { key: 'ttfrP95Ms', label: 'first response p95' },
+              { key: 'ttftP50Ms', label: 'first token p50' },
+              { key: 'ttftP95Ms', label: 'first token p95' },
             ]}
           />
         </CardPanel>
         <CardPanel title="Error rate" subtitle="share of http.request with status ≥ 500">
-          <ChartTimeSeries data={d.errors.series} unit="percent" bucketMs={d.bucketMs} threshold={thresholds.errorRate} series={[{ key: 'errorRate', label: 'error rate' }]} />
+          <ChartTimeSeries
+            data={d.errors.series}
+            unit="percent"
+            bucketMs={d.bucketMs}
+            threshold={thresholds.errorRate}
+            series={[{ key: 'errorRate', label: 'error rate' }]}
+          />
         </CardPanel>
         <CardPanel title="Ratings" subtitle={`${d.satisfaction.count} ratings, scores 1 to 5`}>
-          <ChartBar data={d.satisfaction.distribution} categoryKey="score" valueKey="count" valueLabel="ratings" unit="count" />
+          <ChartBar
+            data={d.satisfaction.distribution}
+            categoryKey="score"
+            valueKey="count"
+            valueLabel="ratings"
+            unit="count"
+          />
         </CardPanel>
-        <CardPanel title="Core Web Vitals by page" subtitle={`p75 overall: LCP ${formatValue(d.webVitals.overall.lcp, 'ms')}, INP ${formatValue(d.webVitals.overall.inp, 'ms')}, CLS ${formatValue(d.webVitals.overall.cls, 'ratio')}`}>
-          <TableSimple rows={d.webVitals.byPage} columns={vitalColumns} empty="No web.vital events in this range." rowKey={(r) => r.path} />
+        <CardPanel
+          title="Core Web Vitals by page"
+          subtitle={`p75 overall: LCP ${formatValue(d.webVitals.overall.lcp, 'ms')}, INP ${formatValue(d.webVitals.overall.inp, 'ms')}, CLS ${formatValue(d.webVitals.overall.cls, 'ratio')}`}
+        >
+          <TableSimple
+            rows={d.webVitals.byPage}
+            columns={vitalColumns}
+            empty="No web.vital events in this range."
+            rowKey={(r) => r.path}
+          />
         </CardPanel>
         <CardPanel title="Top routes" subtitle="by volume, then the slowest at p95">
-          <TableSimple rows={d.routes.byVolume} columns={routeColumns} empty="No http.request events in this range." rowKey={(r) => r.route} />
+          <TableSimple
+            rows={d.routes.byVolume}
+            columns={routeColumns}
+            empty="No http.request events in this range."
+            rowKey={(r) => r.route}
+          />
           <div className="mt-4">
-            <TableSimple rows={d.routes.byP95} columns={routeColumns} empty="" rowKey={(r) => `p95-${r.route}`} />
+            <TableSimple
+              rows={d.routes.byP95}
+              columns={routeColumns}
+              empty=""
+              rowKey={(r) => `p95-${r.route}`}
+            />
           </div>
         </CardPanel>
       </div>

@@ -35,6 +35,12 @@ export function ViewSystem({ initialData, query, logsHref, thresholds }: Props) 
         <TileStat label="4xx rate" value={d.http.clientErrorRate} unit="percent" />
         <TileStat label="5xx rate" value={d.http.serverErrorRate} unit="percent" />
         <TileStat label="Rate-limit hits" value={d.rateLimits.total} unit="count" />
+        <TileStat
+          label="Failed logins"
+          value={d.logins.attempts ? d.logins.failures : null}
+          unit="count"
+          hint={`of ${d.logins.attempts} attempts`}
+        />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <CardPanel title="4xx and 5xx rates" subtitle="share of http.request">

@@ -6,3 +6,4 @@ export * from './audit-log';
 export * from './model-prices';
 export * from './health-checks';
 export * from './alerts';
+export * from './rollups';

@@ -14,7 +14,12 @@ const ago = (minutes: number) => Date.now() - minutes * 60_000;
 /** A small, hand-computed dataset: every figure asserted below follows from it. */
 function dataset() {
   const base = { service: 'chat-api', environment: 'production' };
-  const at = (m: number, e: Record<string, unknown>, i: number) => ({ ...base, id: `${slug}-${i}`, timestamp: ago(m), ...e });
+  const at = (m: number, e: Record<string, unknown>, i: number) => ({
+    ...base,
+    id: `${slug}-${i}`,
+    timestamp: ago(m),
+    ...e,
+  });
   return [
     { type: 'http.request', route: '/api/chat', status: 200, durationMs: 120, userId: 'u1' },
     { type: 'http.request', route: '/api/chat', status: 200, durationMs: 180, userId: 'u2' },
@@ -24,9 +29,32 @@ function dataset() {
     { type: 'response.sent', durationMs: 200, timeToFirstTokenMs: 60, streamed: true, userId: 'u2' },
     { type: 'response.sent', durationMs: 300, timeToFirstTokenMs: 70, streamed: true, userId: 'u3' },
     { type: 'response.sent', durationMs: 400, timeToFirstTokenMs: 80, streamed: true, userId: 'u1' },
-    { type: 'ai.call', model: 'claude-sonnet-4-5', durationMs: 1000, inputTokens: 1000, outputTokens: 500, userId: 'u1', conversationId: 'c1' },
-    { type: 'ai.call', model: 'claude-sonnet-4-5', durationMs: 1400, inputTokens: 1000, outputTokens: 500, userId: 'u2', conversationId: 'c2' },
-    { type: 'ai.call', model: 'claude-haiku-4-5', durationMs: 300, status: 'error', errorType: 'overloaded_error', userId: 'u3' },
+    {
+      type: 'ai.call',
+      model: 'claude-sonnet-4-5',
+      durationMs: 1000,
+      inputTokens: 1000,
+      outputTokens: 500,
+      userId: 'u1',
+      conversationId: 'c1',
+    },
+    {
+      type: 'ai.call',
+      model: 'claude-sonnet-4-5',
+      durationMs: 1400,
+      inputTokens: 1000,
+      outputTokens: 500,
+      userId: 'u2',
+      conversationId: 'c2',
+    },
+    {
+      type: 'ai.call',
+      model: 'claude-haiku-4-5',
+      durationMs: 300,
+      status: 'error',
+      errorType: 'overloaded_error',
+      userId: 'u3',
+    },
     { type: 'feedback', score: 5, userId: 'u1', conversationId: 'c1' },
     { type: 'feedback', score: 4, userId: 'u2', conversationId: 'c2' },
     { type: 'feedback', score: 2, userId: 'u3' },
@@ -34,16 +62,33 @@ function dataset() {
     { type: 'cache', operation: 'get', cache: 'kv', hit: true },
     { type: 'cache', operation: 'get', cache: 'kv', hit: true },
     { type: 'cache', operation: 'get', cache: 'kv', hit: false },
-    { type: 'log', level: 'error', event: 'payment.failed', message: 'card declined for order 42', userId: 'u2' },
+    {
+      type: 'log',
+      level: 'error',
+      event: 'payment.failed',
+      message: 'card declined for order 42',
+      userId: 'u2',
+    },
     { type: 'log', level: 'info', event: 'chat.completed', message: 'ok', userId: 'u1' },
-    { type: 'error', errorType: 'UpstreamTimeout', message: 'Claude did not answer in 30 s', route: '/api/chat', source: 'ai' },
+    {
+      type: 'error',
+      errorType: 'UpstreamTimeout',
+      message: 'Claude did not answer in 30 s',
+      route: '/api/chat',
+      source: 'ai',
+    },
   ]
     .map((e, i) => at(2, e, i))
-    .concat([at(180, { type: 'http.request', route: '/api/chat', status: 200, durationMs: 90, userId: 'u4' }, 99)]);
+    .concat([
+      at(180, { type: 'http.request', route: '/api/chat', status: 200, durationMs: 90, userId: 'u4' }, 99),
+    ]);
 }
 
 async function signInAsAdmin(context: BrowserContext) {
-  await context.route((url) => url.origin !== server.url, (route) => route.abort());
+  await context.route(
+    (url) => url.origin !== server.url,
+    (route) => route.abort(),
+  );
   await context.addCookies(sessionCookies(await mintSession(ADMIN), server.url));
 }
 
@@ -54,6 +99,13 @@ async function shot(page: Page, info: TestInfo, name: string) {
 }
 
 const figure = (page: Page, label: string) => page.getByTestId(`figure-${label}`);
+
+/** Percentiles come from a histogram within 1% of the exact value (lib/metrics/histogram.ts). */
+async function expectMsWithin1Pct(page: Page, label: string, exact: number) {
+  await expect(figure(page, label)).toHaveText(/^[\d,.]+ ms$/);
+  const shown = Number((await figure(page, label).innerText()).replace(/[^\d.]/g, ''));
+  expect(Math.abs(shown - exact), `${label}: ${shown} vs ${exact}`).toBeLessThanOrEqual(exact * 0.01 + 0.5);
+}
 
 test.describe('dashboards with Clerk sign-in', () => {
   test.beforeAll(async () => {
@@ -67,13 +119,16 @@ test.describe('dashboards with Clerk sign-in', () => {
   });
   test.afterAll(() => server?.stop());
 
-  test('Overview shows the figures of the seeded events and its range picker changes the URL and figures', async ({ context, page }, info) => {
+  test('Overview shows the figures of the seeded events and its range picker changes the URL and figures', async ({
+    context,
+    page,
+  }, info) => {
     await signInAsAdmin(context);
     await page.goto(`${server.url}/?project=${slug}&range=24h`);
     await expect(figure(page, 'Requests')).toHaveText('5');
     await expect(figure(page, 'Error rate')).toHaveText('40.0%');
-    await expect(figure(page, 'p50 response')).toHaveText('250 ms');
-    await expect(figure(page, 'p95 response')).toHaveText('385 ms');
+    await expectMsWithin1Pct(page, 'p50 response', 250);
+    await expectMsWithin1Pct(page, 'p95 response', 385);
     await expect(figure(page, 'Active users')).toHaveText('4');
     await expect(figure(page, 'Satisfaction')).toHaveText('66.7%');
     await expect(figure(page, 'AI calls')).toHaveText('3');
@@ -90,14 +145,62 @@ test.describe('dashboards with Clerk sign-in', () => {
     await expect(figure(page, 'Error rate')).toHaveText('50.0%');
   });
 
-  test('User Experience, AI Performance and System Status render their figures', async ({ context, page }, info) => {
+  test('the 90-day and 1-year ranges answer on every dashboard and in the read API', async ({
+    context,
+    page,
+  }, info) => {
+    for (const range of ['90d', '1y']) {
+      for (const dashboard of ['overview', 'experience', 'ai', 'system', 'logs']) {
+        const res = await fetch(`${server.url}/api/v1/stats/${dashboard}?range=${range}`, {
+          headers: { Authorization: `Bearer ${apiKey}` },
+        });
+        expect(res.status, `${dashboard} ${range}`).toBe(200);
+      }
+      const overview = await (
+        await fetch(`${server.url}/api/v1/stats/overview?range=${range}`, {
+          headers: { Authorization: `Bearer ${apiKey}` },
+        })
+      ).json();
+      expect(overview.figures.requests).toBe(5);
+      expect(overview.bucketMs).toBe(range === '1y' ? 7 * 86_400_000 : 86_400_000);
+    }
+    await signInAsAdmin(context);
+    await page.goto(`${server.url}/?project=${slug}&range=24h`);
+    await page.getByRole('button', { name: '1y', exact: true }).click();
+    await expect(page).toHaveURL(/range=1y/);
+    await expect(figure(page, 'Requests')).toHaveText('5');
+    await page.getByRole('button', { name: '90d', exact: true }).click();
+    await expect(page).toHaveURL(/range=90d/);
+    await expect(figure(page, 'AI calls')).toHaveText('3');
+    const shown: Record<string, [string, string]> = {
+      '/experience': ['Error rate', '40.0%'],
+      '/ai': ['AI error rate', '33.3%'],
+      '/system': ['5xx rate', '40.0%'],
+    };
+    for (const [path, [label, value]] of Object.entries(shown)) {
+      await page.goto(`${server.url}${path}?project=${slug}&range=1y`);
+      await expect(page.getByRole('button', { name: '1y', exact: true })).toHaveAttribute(
+        'aria-pressed',
+        'true',
+      );
+      await expect(figure(page, label)).toHaveText(value);
+    }
+    await shot(page, info, 'system-1y');
+  });
+
+  test('User Experience, AI Performance and System Status render their figures', async ({
+    context,
+    page,
+  }, info) => {
     await signInAsAdmin(context);
     await page.goto(`${server.url}/experience?project=${slug}&range=24h`);
-    await expect(figure(page, 'p99 response')).toHaveText('397 ms');
-    await expect(figure(page, 'Streaming latency')).toHaveText('65 ms');
+    await expectMsWithin1Pct(page, 'p99 response', 397);
+    await expectMsWithin1Pct(page, 'Streaming latency', 65);
+    // Streamed answers: the time to first response is the first token's (p95 of 50, 60, 70, 80).
+    await expectMsWithin1Pct(page, 'Time to first response', 78.5);
     await expect(figure(page, 'Average rating')).toHaveText('3.67');
     // Threshold lines come from the project's alert rules (the defaults seeded with the project).
-    await expect(page.getByText('alert: p95 > 2.00 s').first()).toBeVisible();
+    await expect(page.getByText('alert: p95 first response > 2.00 s').first()).toBeVisible();
     await expect(page.getByText('alert: error rate > 1.00%').first()).toBeVisible();
     await expect(page.getByRole('cell', { name: '/api/feedback' }).first()).toBeVisible();
     await shot(page, info, 'experience');
@@ -120,7 +223,10 @@ test.describe('dashboards with Clerk sign-in', () => {
     await shot(page, info, 'system');
   });
 
-  test('Logs searches by text, expands a row to its JSON, and error links land pre-filtered', async ({ context, page }, info) => {
+  test('Logs searches by text, expands a row to its JSON, and error links land pre-filtered', async ({
+    context,
+    page,
+  }, info) => {
     await signInAsAdmin(context);
     await page.goto(`${server.url}/logs?project=${slug}&range=24h`);
     await expect(page.getByTestId('log-rows').locator('li')).toHaveCount(3);

@@ -186,7 +186,7 @@ test.describe.serial('public status page', () => {
       '25.0%',
       '300 ms',
       'Error rate above 1%',
-      'p95 response time above 2 s',
+      'p95 time to first response above 2 s',
     ])
       expect(html, `the page must not contain ${secret}`).not.toContain(secret);
   });

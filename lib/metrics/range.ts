@@ -1,7 +1,7 @@
 import { AppError } from '@/lib/http/errors';
 import { checkText, parseDateParam } from '@/lib/http/query-params';
 
-export const RANGES = ['15m', '1h', '6h', '24h', '7d', '30d'] as const;
+export const RANGES = ['15m', '1h', '6h', '24h', '7d', '30d', '90d', '1y'] as const;
 export type RangePreset = (typeof RANGES)[number];
 
 const MINUTE = 60_000;
@@ -15,11 +15,16 @@ export const RANGE_MS: Record<RangePreset, number> = {
   '24h': DAY,
   '7d': 7 * DAY,
   '30d': 30 * DAY,
+  '90d': 90 * DAY,
+  '1y': 365 * DAY,
 };
 
 export const DEFAULT_RANGE: RangePreset = '24h';
-/** The longest custom range (`from`/`to`) any dashboard or read API answers: the default retention. */
-export const MAX_SPAN_DAYS = 90;
+/**
+ * The longest custom range (`from`/`to`) any dashboard or read API answers: a leap year. Ranges longer
+ * than the raw events' retention read the rollups (kept ROLLUP_RETENTION_DAYS, 400 by default).
+ */
+export const MAX_SPAN_DAYS = 366;
 /** Charts get at most this many points; the smallest step below that keeps under it is chosen. */
 export const MAX_POINTS = 100;
 const BUCKET_STEPS = [
@@ -33,8 +38,10 @@ const BUCKET_STEPS = [
   2 * HOUR,
   3 * HOUR,
   6 * HOUR,
-  12 * HOUR,
+  // No 12 h step: a 30-day chart takes days, which the daily rollups answer whole.
   DAY,
+  2 * DAY,
+  7 * DAY,
 ] as const;
 
 export type TimeRange = {
@@ -88,7 +95,7 @@ function parsePreset(value: string | null | undefined): RangePreset | null {
 
 /** The smallest step that keeps a chart of `spanMs` at or under MAX_POINTS points. */
 export function bucketFor(spanMs: number): number {
-  return BUCKET_STEPS.find((step) => Math.ceil(spanMs / step) <= MAX_POINTS) ?? DAY;
+  return BUCKET_STEPS.find((step) => Math.ceil(spanMs / step) <= MAX_POINTS) ?? 7 * DAY;
 }
 
 /** Most points a chart may ask for with an explicit `bucket`. */

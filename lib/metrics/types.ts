@@ -60,6 +60,8 @@ export type Experience = Period & {
     count: number;
     durationMs: Percentiles;
     ttftMs: Percentiles;
+    /** p95 time to first response (a streamed answer's first token, any other answer's duration). */
+    firstResponseP95Ms: number | null;
     series: Point<{
       count: number;
       p50Ms: number | null;
@@ -67,6 +69,8 @@ export type Experience = Period & {
       p99Ms: number | null;
       ttftP50Ms: number | null;
       ttftP95Ms: number | null;
+      /** p95 time to first response: a streamed answer's first token, any other answer's duration. */
+      ttfrP95Ms: number | null;
     }>[];
   };
   /** Time to first token of streamed responses (`streamed: true`). */
@@ -230,6 +234,8 @@ export type System = Period & {
     p95Ms: number | null;
   }[];
   rateLimits: { total: number; byRoute: { route: string; hits: number }[] };
+  /** `auth.attempt` events: all of them, and those with outcome `failure`. */
+  logins: { attempts: number; failures: number };
   resources: ResourceSeries[];
   /** `error` events grouped by type, route and message, latest first (top 50). */
   errors: {

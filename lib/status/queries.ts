@@ -2,11 +2,11 @@ import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
 import { alertInstances, alertRules, projects } from '@/db/schema';
-import { metricSql } from '@/lib/alerts/inputs/inputs';
+import { readTotals } from '@/lib/metrics/queries/figures';
+import { NO_FILTERS } from '@/lib/metrics/range';
 import { listRules } from '@/lib/alerts/rules/queries';
 import type { Severity } from '@/lib/alerts/engine/types';
 import { CHECK_NAMES, type CheckName, type ProbeState } from '@/lib/health/status';
-import { num } from '@/lib/metrics/stats';
 import { SLUG_PATTERN } from '@/lib/settings/slug';
 import {
   APP_WINDOW_MS,
@@ -197,27 +197,23 @@ export function clearStatusCache(): void {
   pageCache.clear();
 }
 
-/** Error rate and p95 response time of the chat app over (now - APP_WINDOW_MS, now], as the alert rules define them. */
+/**
+ * Error rate and p95 time to first response of the chat app over the last APP_WINDOW_MS, read from the
+ * metric catalog as the alert rules and the dashboards read them.
+ */
 export async function appMetrics(db: Db, projectId: string, now: Date): Promise<AppMetrics> {
-  const to = now.getTime();
-  const window = sql`e.project_id = ${projectId}
-    and e.ts > ${iso(to - APP_WINDOW_MS)}::timestamptz and e.ts <= ${iso(to)}::timestamptz`;
-  const part = (metric: 'error_rate' | 'p95_response_ms') => {
-    const m = metricSql(metric);
-    return sql`select ${m.value} as value, ${m.samples} as samples from events e
-               where ${window} and e.type = ${m.type} ${m.where ? sql`and ${m.where}` : sql``}`;
-  };
-  const rows = await rawRows<{ error_rate: unknown; requests: unknown; p95: unknown; responses: unknown }>(
-    db,
-    sql`select a.value as error_rate, a.samples as requests, b.value as p95, b.samples as responses
-        from (${part('error_rate')}) a, (${part('p95_response_ms')}) b`,
+  const f = await readTotals(
+    { projectId },
+    { from: new Date(now.getTime() - APP_WINDOW_MS), to: now },
+    NO_FILTERS,
+    ['error_rate', 'p95_first_response_ms'],
+    { db },
   );
-  const r = rows[0];
   return {
-    errorRate: num(r?.error_rate),
-    requests: num(r?.requests) ?? 0,
-    p95ResponseMs: num(r?.p95),
-    responses: num(r?.responses) ?? 0,
+    errorRate: f.error_rate.value,
+    requests: f.error_rate.samples,
+    p95ResponseMs: f.p95_first_response_ms.value,
+    responses: f.p95_first_response_ms.samples,
   };
 }
 

@@ -2,6 +2,7 @@
  * The rule engine: rule + query results -> one verdict per group. Pure functions, no I/O.
  * "no_data" is its own verdict (too few samples, null values, missing baseline, no events), never "ok".
  */
+import { METRICS as METRIC_DEFS } from '@/lib/metrics/catalog';
 import type {
   BudgetInput,
   BudgetRule,
@@ -269,13 +270,10 @@ function healthVerdict(rule: HealthRule, dependency: string, all: HealthCheck[])
 }
 
 function fmt(metric: Metric, v: number): string {
-  switch (metric) {
-    case 'error_rate':
-    case 'cache_hit_rate':
-    case 'availability':
-    case 'ai_error_rate':
+  switch (METRIC_DEFS[metric].unit) {
+    case 'ratio':
       return `${+(v * 100).toPrecision(4)}%`;
-    case 'p95_response_ms':
+    case 'ms':
       return `${Math.round(v)} ms`;
     default:
       return `${+v.toPrecision(6)}`;

@@ -6,6 +6,8 @@
  * [0, 1] (1% = 0.01); durations are milliseconds; money is USD; counts are plain numbers.
  */
 
+import { RULE_METRIC_IDS, type MetricId } from '@/lib/metrics/catalog';
+
 export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -15,17 +17,9 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export const RULE_CATEGORIES = ['reliability', 'performance', 'usage', 'cost', 'security', 'dependency'] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
-export const METRICS = [
-  'error_rate',
-  'p95_response_ms',
-  'cache_hit_rate',
-  'availability',
-  'ai_error_rate',
-  'failed_logins',
-  'active_users',
-  'request_count',
-] as const;
-export type Metric = (typeof METRICS)[number];
+/** Any metric of the catalog (lib/metrics/catalog.ts) that needs no further filter: the figure the dashboards show. */
+export const METRICS = RULE_METRIC_IDS;
+export type Metric = MetricId;
 
 export const OPERATORS = ['>', '>=', '<', '<='] as const;
 export type Operator = (typeof OPERATORS)[number];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BASELINE_BUCKETS, BASELINES, METRICS } from '../engine/types';
-import { baselineOffsetsMs, metricSql } from './inputs';
+import { METRIC_IDS } from '@/lib/metrics/catalog';
+import { baselineOffsetsMs } from './inputs';
 
 const DAY = 86_400_000;
 
@@ -15,18 +16,22 @@ describe('baselineOffsetsMs', () => {
   });
 });
 
-describe('metricSql', () => {
-  it('reads every metric from one event type, or any type for active users', () => {
-    const types = Object.fromEntries(METRICS.map((m) => [m, metricSql(m).type]));
-    expect(types).toEqual({
-      error_rate: 'http.request',
-      p95_response_ms: 'response.sent',
-      cache_hit_rate: 'cache',
-      availability: 'http.request',
-      ai_error_rate: 'ai.call',
-      failed_logins: 'auth.attempt',
-      active_users: null,
-      request_count: 'http.request',
-    });
+describe('rule metrics', () => {
+  it('are metrics of the catalog, the figures the dashboards show, the eight of the first release among them', () => {
+    for (const m of METRICS) expect(METRIC_IDS).toContain(m);
+    for (const m of [
+      'error_rate',
+      'p95_response_ms',
+      'cache_hit_rate',
+      'availability',
+      'ai_error_rate',
+      'failed_logins',
+      'active_users',
+      'request_count',
+    ] as const) {
+      expect(METRICS).toContain(m);
+    }
+    expect(METRICS).toContain('p95_first_response_ms');
+    expect(METRICS).not.toContain('metric_average');
   });
 });

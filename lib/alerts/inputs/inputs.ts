@@ -1,6 +1,10 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
+import { metricDef, valueOf } from '@/lib/metrics/catalog';
+import { readFiguresAt, readTotals } from '@/lib/metrics/queries/figures';
+import { NO_FILTERS } from '@/lib/metrics/range';
+import type { Dimension } from '@/lib/metrics/rollups/shape';
 import type {
   Baseline,
   BudgetInput,
@@ -57,112 +61,62 @@ export async function loadRuleInput<R extends Rule>(
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-type MetricSql = { type: string | null; where: SQL | null; value: SQL; samples: SQL };
+/** The dimension of the catalog each grouping reads. */
+export const GROUP_DIMENSIONS: Record<GroupBy, Dimension> = {
+  model: 'model',
+  route: 'path',
+  service: 'service',
+};
 
-/** How each metric is computed over the events of a window. */
-export function metricSql(metric: Metric): MetricSql {
-  switch (metric) {
-    case 'error_rate':
-      return {
-        type: 'http.request',
-        where: null,
-        value: sql`(count(*) filter (where e.http_status >= 500))::float8 / nullif(count(*), 0)`,
-        samples: sql`count(*)::float8`,
-      };
-    case 'availability':
-      return {
-        type: 'http.request',
-        where: null,
-        value: sql`(count(*) filter (where e.http_status < 500))::float8 / nullif(count(*), 0)`,
-        samples: sql`count(*)::float8`,
-      };
-    case 'p95_response_ms':
-      return {
-        type: 'response.sent',
-        where: sql`e.duration_ms is not null`,
-        value: sql`(percentile_cont(0.95) within group (order by e.duration_ms))::float8`,
-        samples: sql`count(*)::float8`,
-      };
-    case 'cache_hit_rate':
-      // Lookups only (operation get) that say whether they hit.
-      return {
-        type: 'cache',
-        where: sql`e.operation = 'get' and e.hit is not null`,
-        value: sql`(count(*) filter (where e.hit))::float8 / nullif(count(*), 0)`,
-        samples: sql`count(*)::float8`,
-      };
-    case 'ai_error_rate':
-      return {
-        type: 'ai.call',
-        where: null,
-        value: sql`(count(*) filter (where e.status = 'error'))::float8 / nullif(count(*), 0)`,
-        samples: sql`count(*)::float8`,
-      };
-    case 'failed_logins':
-      // A count: no attempt at all is 0 failures, a real value.
-      return {
-        type: 'auth.attempt',
-        where: null,
-        value: sql`(count(*) filter (where e.outcome = 'failure'))::float8`,
-        samples: sql`count(*)::float8`,
-      };
-    case 'active_users':
-      return {
-        type: null,
-        where: sql`e.user_id is not null`,
-        value: sql`count(distinct e.user_id)::float8`,
-        samples: sql`count(*)::float8`,
-      };
-    case 'request_count':
-      return {
-        type: 'http.request',
-        where: null,
-        value: sql`count(*)::float8`,
-        samples: sql`count(*)::float8`,
-      };
-  }
-}
-
-/** The events column each grouping reads. */
+/** The events column each grouping reads (consecutive rules read raw events). */
 export const GROUP_COLUMNS: Record<GroupBy, SQL> = {
   model: sql`e.model`,
   route: sql`e.route`,
   service: sql`e.service`,
 };
 
-/** Filters on e for one metric: project, type, extra condition and non-null group column. */
-function eventFilter(projectId: string, m: MetricSql, groupBy: GroupBy | undefined): SQL {
-  const parts: SQL[] = [sql`e.project_id = ${projectId}`];
-  if (m.type) parts.push(sql`e.type = ${m.type}`);
-  if (m.where) parts.push(m.where);
-  if (groupBy) parts.push(sql`${GROUP_COLUMNS[groupBy]} is not null`);
-  return sql.join(parts, sql` and `);
+/**
+ * A rule's metric over windows [to - windowMs, to), exactly as the dashboards read it (lib/metrics/catalog):
+ * per group when the rule is grouped (a group with no value of the dimension is left out).
+ */
+export async function metricWindows(
+  projectId: string,
+  metric: Metric,
+  groupBy: GroupBy | undefined,
+  windows: readonly { from: Date; to: Date }[],
+  where: { group?: string } = {},
+): Promise<{ group: string | null; value: MetricSample }[][]> {
+  const dim = groupBy ? GROUP_DIMENSIONS[groupBy] : null;
+  const rows = await readFiguresAt({ projectId }, windows, NO_FILTERS, [metric], {
+    groupBy: dim ? [dim] : [],
+    where: dim && where.group !== undefined ? { [dim]: where.group } : {},
+  });
+  return rows.map((window) => {
+    // Ungrouped, a window without an event of the metric's type still has its figure, as the dashboards'
+    // totals do: 0 for a count (no login attempt is 0 failed logins, which resolves that alert), else null.
+    if (dim === null && window.length === 0) return [{ group: null, value: emptyFigure(metric) }];
+    return window
+      .filter((r) => dim === null || (r.key[dim] ?? '') !== '')
+      .map((r) => ({ group: dim ? r.key[dim]! : null, value: r.values[metric] }))
+      .sort((x, y) => (x.group ?? '').localeCompare(y.group ?? ''));
+  });
 }
 
-type SampleRow = { grp: string | null; value: number | string | null; samples: number | string | null };
-const sample = (r: SampleRow): MetricSample => ({
-  value: r.value === null ? null : Number(r.value),
-  samples: r.samples === null ? 0 : Number(r.samples),
-});
+/** A metric's figure over no events (readTotals' empty value). */
+function emptyFigure(metric: Metric): MetricSample {
+  return metricDef(metric).type === null ? { value: 0, samples: 0 } : valueOf(metric, []);
+}
 
 async function loadThreshold(
-  db: Db,
+  _db: Db,
   projectId: string,
   rule: ThresholdRule,
   now: Date,
 ): Promise<ThresholdInput> {
-  const m = metricSql(rule.metric);
-  const to = now.getTime();
-  const group = rule.groupBy ? GROUP_COLUMNS[rule.groupBy] : sql`null::text`;
-  const rows = await rawRows<SampleRow>(
-    db,
-    sql`select ${group} as grp, ${m.value} as value, ${m.samples} as samples
-        from events e
-        where ${eventFilter(projectId, m, rule.groupBy)}
-          and e.ts > ${iso(to - rule.windowMs)}::timestamptz and e.ts <= ${iso(to)}::timestamptz
-        ${rule.groupBy ? sql`group by 1 order by 1` : sql``}`,
-  );
-  return { groups: rows.map((r) => ({ group: rule.groupBy ? r.grp : null, ...sample(r) })) };
+  const [rows] = await metricWindows(projectId, rule.metric, rule.groupBy, [
+    { from: new Date(now.getTime() - rule.windowMs), to: now },
+  ]);
+  return { groups: rows!.map((r) => ({ group: r.group, ...r.value })) };
 }
 
 /** Baseline windows: the current window shifted back by one day (x1 or x7) or one week. */
@@ -177,40 +131,26 @@ export function baselineOffsetsMs(baseline: Baseline): number[] {
   }
 }
 
-async function loadChange(db: Db, projectId: string, rule: ChangeRule, now: Date): Promise<ChangeInput> {
-  const m = metricSql(rule.metric);
+async function loadChange(_db: Db, projectId: string, rule: ChangeRule, now: Date): Promise<ChangeInput> {
   const to = now.getTime();
   const offsets = [0, ...baselineOffsetsMs(rule.baseline)];
-  const buckets = sql.join(
-    offsets.map(
-      (o, i) => sql`(${i}::int, ${iso(to - o - rule.windowMs)}::timestamptz, ${iso(to - o)}::timestamptz)`,
-    ),
-    sql`, `,
-  );
-  const oldest = to - offsets[offsets.length - 1]! - rule.windowMs;
-  const group = rule.groupBy ? GROUP_COLUMNS[rule.groupBy] : sql`null::text`;
-  const rows = await rawRows<SampleRow & { bucket: number }>(
-    db,
-    sql`with b(bucket, t0, t1) as (values ${buckets})
-        select b.bucket, ${group} as grp, ${m.value} as value, ${m.samples} as samples
-        from b join events e on e.ts > b.t0 and e.ts <= b.t1
-        where ${eventFilter(projectId, m, rule.groupBy)}
-          and e.ts > ${iso(oldest)}::timestamptz and e.ts <= ${iso(to)}::timestamptz
-        group by 1, 2 order by 2, 1`,
-  );
+  const windows = offsets.map((o) => ({ from: new Date(to - o - rule.windowMs), to: new Date(to - o) }));
+  const [current, ...baselines] = await metricWindows(projectId, rule.metric, rule.groupBy, windows);
   const groups = new Map<string | null, ChangeInput['groups'][number]>();
   if (!rule.groupBy) groups.set(null, { group: null, current: { value: null, samples: 0 }, baseline: null });
-  for (const r of rows) {
-    const key = rule.groupBy ? r.grp : null;
+  const groupOf = (key: string | null) => {
     let g = groups.get(key);
     if (!g) {
       g = { group: key, current: { value: null, samples: 0 }, baseline: null };
       groups.set(key, g);
     }
-    if (Number(r.bucket) === 0) g.current = sample(r);
-    else (g.baseline ??= []).push(sample(r));
+    return g;
+  };
+  for (const r of current!) groupOf(r.group).current = r.value;
+  for (const window of baselines) {
+    for (const r of window) (groupOf(r.group).baseline ??= []).push(r.value);
   }
-  return { groups: [...groups.values()] };
+  return { groups: [...groups.values()].sort((x, y) => (x.group ?? '').localeCompare(y.group ?? '')) };
 }
 
 /** What each consecutive event matches: the event type, the matching condition and its group column. */
@@ -256,20 +196,19 @@ async function loadConsecutive(
   return { groups: [...groups.values()] };
 }
 
-/** Spend of the current UTC day (midnight to now) and the project's daily budget, in one statement. */
+/** Spend of the current UTC day (midnight to now), as the AI page counts cost, and the project's daily budget. */
 async function loadBudget(db: Db, projectId: string, _rule: BudgetRule, now: Date): Promise<BudgetInput> {
-  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const rows = await rawRows<{ spent: number | string | null; budget: number | string | null }>(
-    db,
-    sql`select
-          (select coalesce(sum(e.cost_usd), 0)::float8 from events e
-            where e.project_id = ${projectId} and e.type = 'ai.call'
-              and e.ts >= ${iso(midnight)}::timestamptz and e.ts <= ${iso(now.getTime())}::timestamptz) as spent,
-          (select p.daily_budget_usd::float8 from projects p where p.id = ${projectId}) as budget`,
-  );
+  const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const [spent, rows] = await Promise.all([
+    readTotals({ projectId }, { from: midnight, to: now }, NO_FILTERS, ['ai_cost_usd']),
+    rawRows<{ budget: number | string | null }>(
+      db,
+      sql`select p.daily_budget_usd::float8 as budget from projects p where p.id = ${projectId}`,
+    ),
+  ]);
   const r = rows[0];
   return {
-    spentUsd: r?.spent == null ? null : Number(r.spent),
+    spentUsd: spent.ai_cost_usd.value ?? 0,
     projectDailyBudgetUsd: r?.budget == null ? null : Number(r.budget),
   };
 }

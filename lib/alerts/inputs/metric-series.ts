@@ -9,7 +9,7 @@ import type {
   Rule,
   ThresholdRule,
 } from '../engine/types';
-import { CONSECUTIVE_MATCH, GROUP_COLUMNS, metricSql } from './inputs';
+import { CONSECUTIVE_MATCH, GROUP_COLUMNS, metricWindows } from './inputs';
 import { chooseBucketMs, maxPointsForWindow, pointTimes } from '../view/chart-range';
 import { formatDuration } from '@/lib/format';
 import { EVENT_LABELS } from '../rules/constants';
@@ -75,37 +75,13 @@ async function rollingSeries(
     aligned.times.at(-1) === aligned.to ? aligned : { ...aligned, times: [...aligned.times, aligned.to] };
   const method = `Each point: the rule's metric over the ${formatDuration(rule.windowMs)} before it, as the cron evaluates it; a point every ${formatDuration(g.bucketMs)}.`;
   if (g.times.length === 0) return { ...g, points: [], method };
-  const m = metricSql(rule.metric);
-  const filters: SQL[] = [sql`e.project_id = ${projectId}`];
-  if (m.type) filters.push(sql`e.type = ${m.type}`);
-  if (m.where) filters.push(m.where);
-  if (rule.groupBy && groupKey !== '') filters.push(sql`${GROUP_COLUMNS[rule.groupBy]} = ${groupKey}`);
-  const buckets = sql.join(
-    g.times.map((t, i) => sql`(${i}::int, ${iso(t - rule.windowMs)}::timestamptz, ${iso(t)}::timestamptz)`),
-    sql`, `,
-  );
-  const rows = await rawRows<{
-    i: number | string;
-    value: number | string | null;
-    samples: number | string | null;
-  }>(
-    db,
-    sql`with b(i, t0, t1) as (values ${buckets})
-        select b.i, x.value, x.samples from b
-        cross join lateral (
-          select ${m.value} as value, ${m.samples} as samples from events e
-          where ${sql.join(filters, sql` and `)} and e.ts > b.t0 and e.ts <= b.t1
-        ) x
-        order by b.i`,
-  );
-  const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
+  const windows = g.times.map((t) => ({ from: new Date(t - rule.windowMs), to: new Date(t) }));
+  const values = await metricWindows(projectId, rule.metric, rule.groupBy, windows, {
+    ...(rule.groupBy && groupKey !== '' ? { group: groupKey } : {}),
+  });
   const points = g.times.map((t, i) => {
-    const r = byIndex.get(i);
-    return {
-      t,
-      value: r?.value == null ? null : Number(r.value),
-      samples: r?.samples == null ? 0 : Number(r.samples),
-    };
+    const v = values[i]!.find((r) => !rule.groupBy || groupKey === '' || r.group === groupKey)?.value;
+    return { t, value: v?.value ?? null, samples: v?.samples ?? 0 };
   });
   return { ...g, points, method };
 }

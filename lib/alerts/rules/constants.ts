@@ -2,6 +2,8 @@
  * What the rule editor and rule lists show: the units people type, the labels of the engine's values and the
  * bounds the form checks. No validation here: client forms import this module, the zod schema does too.
  */
+import { METRICS as METRIC_DEFS, type Unit as CatalogUnit } from '@/lib/metrics/catalog';
+import { METRICS } from '../engine/types';
 import type {
   Baseline,
   ConsecutiveEvent,
@@ -23,17 +25,19 @@ export const UNIT_LABELS: Record<DurationUnit, string> = {
 };
 
 export type MetricUnit = 'percent' | 'ms' | 'count';
-/** The unit a metric's threshold is entered in; percent metrics are stored as fractions. */
-export const METRIC_UNITS: Record<Metric, MetricUnit> = {
-  error_rate: 'percent',
-  p95_response_ms: 'ms',
-  cache_hit_rate: 'percent',
-  availability: 'percent',
-  ai_error_rate: 'percent',
-  failed_logins: 'count',
-  active_users: 'count',
-  request_count: 'count',
+/** Ratios are entered as percents; durations in ms; counts, tokens, dollars and scores as plain numbers. */
+const UNIT_OF: Record<CatalogUnit, MetricUnit> = {
+  ratio: 'percent',
+  ms: 'ms',
+  count: 'count',
+  usd: 'count',
+  tokens: 'count',
+  score: 'count',
 };
+/** The unit a metric's threshold is entered in; percent metrics are stored as fractions. */
+export const METRIC_UNITS = Object.fromEntries(
+  METRICS.map((m) => [m, UNIT_OF[METRIC_DEFS[m].unit]]),
+) as Record<Metric, MetricUnit>;
 
 export const DEFAULT_CATEGORY: Record<RuleKind, RuleCategory> = {
   threshold: 'reliability',
@@ -52,16 +56,10 @@ export const FOR_MAX_MS = 7 * DAY;
 export const REPEAT_MIN_MS = 5 * 60_000;
 export const REPEAT_MAX_MS = 7 * DAY;
 
-export const METRIC_LABELS: Record<Metric, string> = {
-  error_rate: 'error rate',
-  p95_response_ms: 'p95 response time',
-  cache_hit_rate: 'cache hit rate',
-  availability: 'availability',
-  ai_error_rate: 'AI error rate',
-  failed_logins: 'failed logins',
-  active_users: 'active users',
-  request_count: 'requests',
-};
+export const METRIC_LABELS = Object.fromEntries(METRICS.map((m) => [m, METRIC_DEFS[m].label])) as Record<
+  Metric,
+  string
+>;
 
 export const EVENT_LABELS: Record<ConsecutiveEvent, string> = {
   ai_call_failed: 'failed AI calls',

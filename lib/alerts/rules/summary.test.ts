@@ -9,12 +9,12 @@ describe('summarizeRule', () => {
   it('describes each default rule in one line', () => {
     expect(Object.fromEntries(DEFAULT_RULES.map((r) => [r.key, summarizeRule(r)]))).toEqual({
       'error-rate': 'error rate > 1% over 5 min',
-      'p95-response-time': 'p95 response time > 2 s over 1 min',
+      'p95-response-time': 'p95 time to first response > 2 s over 1 min',
       'ai-consecutive-failures': '3 consecutive failed AI calls within 1 min, per model',
       'cache-hit-rate': 'cache hit rate < 80% over 1 h',
       'active-users-drop': 'active users −20% vs previous day over 1 d',
       'api-availability': 'availability < 99.9% over 5 min',
-      'latency-vs-baseline': 'p95 response time 2× vs 7-day average over 10 min',
+      'latency-vs-baseline': 'p95 time to first response 2× vs 7-day average over 10 min',
       'daily-spend': 'spend ≥ 150% of daily budget',
       'failed-logins': 'failed logins ≥ 5 over 5 min',
       'dependency-down': 'any dependency fails 3 checks in a row',

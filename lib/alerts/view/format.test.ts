@@ -74,7 +74,7 @@ describe('alert formatting', () => {
       'error rate > 1% over 5 min · at least 20 events · fires on the first breach',
     );
     expect(conditionSummary(rule('latency-vs-baseline'))).toBe(
-      'p95 response time 2× vs 7-day average over 10 min · at least 10 events · fires after 10 min in breach',
+      'p95 time to first response 2× vs 7-day average over 10 min · at least 10 events · fires after 10 min in breach',
     );
     expect(conditionSummary(rule('dependency-down'))).toBe(
       'any dependency fails 3 checks in a row · fires on the first breach',

@@ -3,9 +3,10 @@ import { sql } from 'drizzle-orm';
 import { fillBuckets, fillSeries } from '../buckets';
 import { costPerRequest } from '../cost';
 import type { Filters, TimeRange } from '../range';
-import { bucketOf, epochMs, pct, query, scoped, scopedAs, typeIs } from '../sql';
+import { query, scoped, scopedAs, typeIs } from '../sql';
 import { int, num, ratio } from '../stats';
 import type { Ai, CacheStat, ModelStat, Scope } from '../types';
+import { readFigures, readTotals } from './figures';
 
 const DAY = 86_400_000;
 const TOP_USERS = 10;
@@ -59,53 +60,47 @@ function cacheStat(lookups: number, hits: number): CacheStat {
   return { lookups, hits, hitRate: ratio(hits, lookups) };
 }
 
-type ModelRow = {
-  model: string;
-  calls: unknown;
-  errors: unknown;
-  p50: unknown;
-  p95: unknown;
-  p99: unknown;
-  ttft50: unknown;
-  ttft95: unknown;
-  tokens_in: unknown;
-  tokens_out: unknown;
-  cache_read: unknown;
-  cache_write: unknown;
-  cost: unknown;
-  cached_known: unknown;
-  cached_hits: unknown;
-};
+const MODEL_METRICS = [
+  'ai_calls',
+  'ai_errors',
+  'ai_p50_latency_ms',
+  'ai_p95_latency_ms',
+  'ai_p99_latency_ms',
+  'ai_p50_ttft_ms',
+  'ai_p95_ttft_ms',
+  'ai_tokens_in',
+  'ai_tokens_out',
+  'ai_cache_read_tokens',
+  'ai_cache_write_tokens',
+  'ai_cost_usd',
+  'ai_cached_lookups',
+  'ai_cached_hits',
+] as const;
 
 async function modelStats(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<ModelRow>(sql`
-    select model, count(*) as calls,
-      count(*) filter (where status = 'error') as errors,
-      ${pct(0.5, 'duration_ms', `status = 'ok'`)} as p50, ${pct(0.95, 'duration_ms', `status = 'ok'`)} as p95,
-      ${pct(0.99, 'duration_ms', `status = 'ok'`)} as p99,
-      ${pct(0.5, 'ttft_ms', `status = 'ok'`)} as ttft50, ${pct(0.95, 'ttft_ms', `status = 'ok'`)} as ttft95,
-      sum(input_tokens) as tokens_in, sum(output_tokens) as tokens_out,
-      sum(cache_read_tokens) as cache_read, sum(cache_write_tokens) as cache_write, sum(cost_usd) as cost,
-      count(cached) as cached_known, count(*) filter (where cached) as cached_hits
-    from events
-    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')}
-    group by model`);
+  const rows = (await readFigures(scope, range, filters, MODEL_METRICS, { groupBy: ['model'] })).filter(
+    (r) => (r.values.ai_calls.value ?? 0) > 0,
+  );
   const byModel: ModelStat[] = rows
-    .map((r) => {
-      const calls = int(r.calls);
-      const errors = int(r.errors);
-      const costUsd = num(r.cost);
+    .map(({ key, values: v }) => {
+      const calls = v.ai_calls.value ?? 0;
+      const errors = v.ai_errors.value ?? 0;
+      const costUsd = v.ai_cost_usd.value;
       return {
-        model: r.model,
+        model: key.model!,
         calls,
         errors,
         errorRate: ratio(errors, calls),
-        durationMs: { p50: num(r.p50), p95: num(r.p95), p99: num(r.p99) },
-        ttftMs: { p50: num(r.ttft50), p95: num(r.ttft95) },
-        tokensIn: num(r.tokens_in),
-        tokensOut: num(r.tokens_out),
-        cacheReadTokens: num(r.cache_read),
-        cacheWriteTokens: num(r.cache_write),
+        durationMs: {
+          p50: v.ai_p50_latency_ms.value,
+          p95: v.ai_p95_latency_ms.value,
+          p99: v.ai_p99_latency_ms.value,
+        },
+        ttftMs: { p50: v.ai_p50_ttft_ms.value, p95: v.ai_p95_ttft_ms.value },
+        tokensIn: v.ai_tokens_in.value,
+        tokensOut: v.ai_tokens_out.value,
+        cacheReadTokens: v.ai_cache_read_tokens.value,
+        cacheWriteTokens: v.ai_cache_write_tokens.value,
         costUsd,
         costPerRequest: costPerRequest(costUsd, calls),
       };
@@ -123,47 +118,48 @@ async function modelStats(scope: Scope, range: TimeRange, filters: Filters) {
       costPerRequest: costPerRequest(costUsd, calls),
     },
     byModel,
-    llmLookups: total(rows.map((r) => int(r.cached_known))),
-    llmHits: total(rows.map((r) => int(r.cached_hits))),
+    llmLookups: total(rows.map((r) => r.values.ai_cached_lookups.value ?? 0)),
+    llmHits: total(rows.map((r) => r.values.ai_cached_hits.value ?? 0)),
   };
 }
 
 async function errorTypeCounts(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<{ model: string; error_type: string; n: unknown }>(sql`
-    select model, coalesce(error_type, 'unknown') as error_type, count(*) as n
-    from events
-    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')} and status = 'error'
-    group by 1, 2
-    order by 3 desc, 1, 2`);
-  return rows.map((r) => ({ model: r.model, errorType: r.error_type, count: int(r.n) }));
+  const rows = await readFigures(scope, range, filters, ['ai_errors'], { groupBy: ['model', 'name'] });
+  return rows
+    .map((r) => ({
+      model: r.key.model!,
+      errorType: r.key.name || 'unknown',
+      count: r.values.ai_errors.value ?? 0,
+    }))
+    .filter((r) => r.count > 0)
+    .sort(
+      (a, b) => b.count - a.count || a.model.localeCompare(b.model) || a.errorType.localeCompare(b.errorType),
+    );
 }
 
 async function modelSeries(scope: Scope, range: TimeRange, filters: Filters) {
-  const bucket = bucketOf(range.bucketMs);
-  const rows = await query<{
-    key: string;
-    bucket: unknown;
-    calls: unknown;
-    tokens_in: unknown;
-    tokens_out: unknown;
-    p95: unknown;
-  }>(sql`
-    select model as key, ${epochMs(bucket)} as bucket, count(*) as calls,
-      sum(input_tokens) as tokens_in, sum(output_tokens) as tokens_out,
-      ${pct(0.95, 'duration_ms', `status = 'ok'`)} as p95
-    from events
-    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')}
-    group by model, ${bucket}`);
+  const rows = await readFigures(
+    scope,
+    range,
+    filters,
+    ['ai_calls', 'ai_tokens_in', 'ai_tokens_out', 'ai_p95_latency_ms'],
+    {
+      groupBy: ['model'],
+      bucketMs: range.bucketMs,
+    },
+  );
   const bucketMinutes = range.bucketMs / 60_000;
   return fillSeries(
-    rows.map((r) => ({ ...r, bucket: num(r.bucket)! })),
+    rows
+      .filter((r) => (r.values.ai_calls.value ?? 0) > 0)
+      .map((r) => ({ key: r.key.model!, bucket: r.bucket!, ...r.values })),
     range,
     (r) => ({
-      calls: int(r.calls),
-      callsPerMinute: int(r.calls) / bucketMinutes,
-      tokensIn: int(r.tokens_in),
-      tokensOut: int(r.tokens_out),
-      p95Ms: num(r.p95),
+      calls: r.ai_calls.value ?? 0,
+      callsPerMinute: (r.ai_calls.value ?? 0) / bucketMinutes,
+      tokensIn: r.ai_tokens_in.value ?? 0,
+      tokensOut: r.ai_tokens_out.value ?? 0,
+      p95Ms: r.ai_p95_latency_ms.value,
     }),
     { calls: 0, callsPerMinute: 0, tokensIn: 0, tokensOut: 0, p95Ms: null },
   )
@@ -172,16 +168,11 @@ async function modelSeries(scope: Scope, range: TimeRange, filters: Filters) {
 }
 
 async function dailyCost(scope: Scope, range: TimeRange, filters: Filters) {
-  const day = bucketOf(DAY);
-  const rows = await query<{ bucket: unknown; cost: unknown }>(sql`
-    select ${epochMs(day)} as bucket, sum(cost_usd) as cost
-    from events
-    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')}
-    group by ${day}`);
+  const rows = await readFigures(scope, range, filters, ['ai_cost_usd'], { bucketMs: DAY });
   return fillBuckets(
-    rows.map((r) => ({ ...r, bucket: num(r.bucket)! })),
+    rows.map((r) => ({ bucket: r.bucket!, cost: r.values.ai_cost_usd.value })),
     { from: range.from, to: range.to, bucketMs: DAY },
-    (r) => ({ costUsd: num(r.cost) ?? 0 }),
+    (r) => ({ costUsd: r.cost ?? 0 }),
     { costUsd: 0 },
   );
 }
@@ -238,28 +229,31 @@ async function distributionsOf(scope: Scope, range: TimeRange, filters: Filters)
 }
 
 async function cacheStats(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<{ llm: boolean; gets: unknown; hits: unknown }>(sql`
-    select coalesce(cache_name = 'llm', false) as llm, count(*) as gets, count(*) filter (where hit) as hits
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('cache')} and operation = 'get'
-    group by 1`);
+  const rows = await readFigures(scope, range, filters, ['cache_lookups', 'cache_hits'], {
+    groupBy: ['name'],
+  });
   const of = (llm: boolean) => {
-    const row = rows.find((r) => r.llm === llm);
-    return cacheStat(int(row?.gets), int(row?.hits));
+    const kept = rows.filter((r) => (r.key.name === 'llm') === llm);
+    const sum = (f: (r: (typeof rows)[number]) => number | null) => kept.reduce((s, r) => s + (f(r) ?? 0), 0);
+    return cacheStat(
+      sum((r) => r.values.cache_lookups.value),
+      sum((r) => r.values.cache_hits.value),
+    );
   };
   return { llm: of(true), kv: of(false) };
 }
 
 async function retrievalStats(scope: Scope, range: TimeRange, filters: Filters) {
-  const [row] = await query<{ n: unknown; p50: unknown; p95: unknown; results: unknown }>(sql`
-    select count(*) as n, ${pct(0.5, 'duration_ms')} as p50, ${pct(0.95, 'duration_ms')} as p95,
-      avg(result_count) as results
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('retrieval')}`);
+  const f = await readTotals(scope, range, filters, [
+    'retrievals',
+    'retrieval_p50_ms',
+    'retrieval_p95_ms',
+    'retrieval_avg_results',
+  ]);
   return {
-    count: int(row?.n),
-    durationMs: { p50: num(row?.p50), p95: num(row?.p95) },
-    avgResults: num(row?.results),
+    count: f.retrievals.value ?? 0,
+    durationMs: { p50: f.retrieval_p50_ms.value, p95: f.retrieval_p95_ms.value },
+    avgResults: f.retrieval_avg_results.value,
   };
 }
 

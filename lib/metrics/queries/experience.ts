@@ -2,10 +2,11 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { fillBuckets } from '../buckets';
 import type { Filters, TimeRange } from '../range';
-import { at, bucketOf, epochMs, pct, query, scoped, typeIs } from '../sql';
+import { at, epochMs, pct, query } from '../sql';
 import { int, num, ratio } from '../stats';
 import type { Experience, RouteStat, Scope, WebVitalsP75 } from '../types';
 import { activityRows } from './activity';
+import { readFigures, readTotals } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
 
 const DAY = 86_400_000;
@@ -68,59 +69,75 @@ export async function getExperience(scope: Scope, range: TimeRange, filters: Fil
   };
 }
 
-type SeriesRow = {
-  bucket: unknown;
-  n: unknown;
-  p50: unknown;
-  p95: unknown;
-  p99: unknown;
-  ttft50: unknown;
-  ttft95: unknown;
-};
-
 async function responseSeries(scope: Scope, range: TimeRange, filters: Filters) {
-  const bucket = bucketOf(range.bucketMs);
-  const rows = await query<SeriesRow>(sql`
-    select ${epochMs(bucket)} as bucket, count(*) as n,
-      ${pct(0.5, 'duration_ms')} as p50, ${pct(0.95, 'duration_ms')} as p95, ${pct(0.99, 'duration_ms')} as p99,
-      ${pct(0.5, 'ttft_ms')} as ttft50, ${pct(0.95, 'ttft_ms')} as ttft95
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('response.sent')}
-    group by ${bucket}`);
+  const rows = await readFigures(
+    scope,
+    range,
+    filters,
+    [
+      'responses',
+      'p50_response_ms',
+      'p95_response_ms',
+      'p99_response_ms',
+      'p50_ttft_ms',
+      'p95_ttft_ms',
+      'p95_first_response_ms',
+    ],
+    { bucketMs: range.bucketMs },
+  );
   return fillBuckets(
-    rows.map((r) => ({ ...r, bucket: num(r.bucket)! })),
+    rows.map((r) => ({ ...r.values, bucket: r.bucket! })),
     range,
     (r) => ({
-      count: int(r.n),
-      p50Ms: num(r.p50),
-      p95Ms: num(r.p95),
-      p99Ms: num(r.p99),
-      ttftP50Ms: num(r.ttft50),
-      ttftP95Ms: num(r.ttft95),
+      count: r.responses.value ?? 0,
+      p50Ms: r.p50_response_ms.value,
+      p95Ms: r.p95_response_ms.value,
+      p99Ms: r.p99_response_ms.value,
+      ttftP50Ms: r.p50_ttft_ms.value,
+      ttftP95Ms: r.p95_ttft_ms.value,
+      ttfrP95Ms: r.p95_first_response_ms.value,
     }),
-    { count: 0, p50Ms: null, p95Ms: null, p99Ms: null, ttftP50Ms: null, ttftP95Ms: null },
+    { count: 0, p50Ms: null, p95Ms: null, p99Ms: null, ttftP50Ms: null, ttftP95Ms: null, ttfrP95Ms: null },
   );
 }
 
 async function responseTotals(scope: Scope, range: TimeRange, filters: Filters) {
-  const [r] = await query<Record<string, unknown>>(sql`
-    select count(*) as n,
-      ${pct(0.5, 'duration_ms')} as p50, ${pct(0.95, 'duration_ms')} as p95, ${pct(0.99, 'duration_ms')} as p99,
-      ${pct(0.5, 'ttft_ms')} as ttft50, ${pct(0.95, 'ttft_ms')} as ttft95, ${pct(0.99, 'ttft_ms')} as ttft99,
-      count(*) filter (where streamed) as streamed,
-      ${pct(0.5, 'ttft_ms', 'streamed')} as s50, ${pct(0.95, 'ttft_ms', 'streamed')} as s95,
-      ${pct(0.99, 'ttft_ms', 'streamed')} as s99,
-      avg(length) as len_avg, ${pct(0.5, 'length')} as len50
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('response.sent')}`);
+  const f = await readTotals(scope, range, filters, [
+    'responses',
+    'p50_response_ms',
+    'p95_response_ms',
+    'p99_response_ms',
+    'p50_ttft_ms',
+    'p95_ttft_ms',
+    'p99_ttft_ms',
+    'streamed_responses',
+    'streamed_p50_ttft_ms',
+    'streamed_p95_ttft_ms',
+    'streamed_p99_ttft_ms',
+    'avg_response_length',
+    'p50_response_length',
+    'p95_first_response_ms',
+  ]);
   return {
     response: {
-      count: int(r?.n),
-      durationMs: { p50: num(r?.p50), p95: num(r?.p95), p99: num(r?.p99) },
-      ttftMs: { p50: num(r?.ttft50), p95: num(r?.ttft95), p99: num(r?.ttft99) },
+      count: f.responses.value ?? 0,
+      durationMs: {
+        p50: f.p50_response_ms.value,
+        p95: f.p95_response_ms.value,
+        p99: f.p99_response_ms.value,
+      },
+      ttftMs: { p50: f.p50_ttft_ms.value, p95: f.p95_ttft_ms.value, p99: f.p99_ttft_ms.value },
+      firstResponseP95Ms: f.p95_first_response_ms.value,
     },
-    streaming: { count: int(r?.streamed), ttftMs: { p50: num(r?.s50), p95: num(r?.s95), p99: num(r?.s99) } },
-    responseLength: { avg: num(r?.len_avg), p50: num(r?.len50) },
+    streaming: {
+      count: f.streamed_responses.value ?? 0,
+      ttftMs: {
+        p50: f.streamed_p50_ttft_ms.value,
+        p95: f.streamed_p95_ttft_ms.value,
+        p99: f.streamed_p99_ttft_ms.value,
+      },
+    },
+    responseLength: { avg: f.avg_response_length.value, p50: f.p50_response_length.value },
   };
 }
 
@@ -162,11 +179,8 @@ async function sessionStats(scope: Scope, range: TimeRange, filters: Filters) {
 }
 
 async function satisfactionStats(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<{ score: unknown; n: unknown }>(sql`
-    select score, count(*) as n from events
-    where ${scoped(scope, range, filters)} and ${typeIs('feedback')}
-    group by score`);
-  const counts = new Map(rows.map((r) => [int(r.score), int(r.n)]));
+  const rows = await readFigures(scope, range, filters, ['feedback_count'], { groupBy: ['class'] });
+  const counts = new Map(rows.map((r) => [Number(r.key.class), r.values.feedback_count.value ?? 0]));
   const distribution = [1, 2, 3, 4, 5].map((score) => ({ score, count: counts.get(score) ?? 0 }));
   const count = distribution.reduce((sum, d) => sum + d.count, 0);
   const good = distribution.filter((d) => d.score >= 4).reduce((sum, d) => sum + d.count, 0);
@@ -174,34 +188,34 @@ async function satisfactionStats(scope: Scope, range: TimeRange, filters: Filter
   return { count, share: ratio(good, count), average: ratio(total, count), distribution };
 }
 
-type VitalRow = { path: string | null; by_page: boolean; name: string; p75: unknown; n: unknown };
+const VITALS = ['LCP', 'INP', 'CLS'];
 
 async function webVitalStats(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<VitalRow>(sql`
-    select coalesce(path, '(none)') as path, grouping(path) = 0 as by_page, name,
-      ${pct(0.75, 'value')} as p75, count(*) as n
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('web.vital')} and name in ('LCP', 'INP', 'CLS')
-    group by grouping sets ((name, path), (name))`);
-  const summarize = (group: VitalRow[]): WebVitalsP75 => {
-    const p75 = (name: string) => num(group.find((r) => r.name === name)?.p75);
+  const [overall, byPath] = await Promise.all([
+    readFigures(scope, range, filters, ['web_vital_p75', 'web_vitals'], { groupBy: ['name'], where: {} }),
+    readFigures(scope, range, filters, ['web_vital_p75', 'web_vitals'], { groupBy: ['path', 'name'] }),
+  ]);
+  type Row = (typeof overall)[number];
+  const summarize = (group: Row[]): WebVitalsP75 => {
+    const kept = group.filter((r) => VITALS.includes(r.key.name!));
+    const p75 = (name: string) => kept.find((r) => r.key.name === name)?.values.web_vital_p75.value ?? null;
     return {
       lcp: p75('LCP'),
       inp: p75('INP'),
       cls: p75('CLS'),
-      samples: group.reduce((sum, r) => sum + int(r.n), 0),
+      samples: kept.reduce((sum, r) => sum + (r.values.web_vitals.value ?? 0), 0),
     };
   };
-  const pages = new Map<string, VitalRow[]>();
-  for (const row of rows.filter((r) => r.by_page)) {
-    const group = pages.get(row.path!);
-    if (group) group.push(row);
-    else pages.set(row.path!, [row]);
+  const pages = new Map<string, Row[]>();
+  for (const row of byPath) {
+    const path = row.key.path || '(none)';
+    pages.set(path, [...(pages.get(path) ?? []), row]);
   }
   return {
-    overall: summarize(rows.filter((r) => !r.by_page)),
+    overall: summarize(overall),
     byPage: [...pages]
       .map(([path, group]) => ({ path, ...summarize(group) }))
+      .filter((p) => p.samples > 0)
       .sort((a, b) => b.samples - a.samples || a.path.localeCompare(b.path))
       .slice(0, TOP_PAGES),
   };

@@ -1,34 +1,28 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import type { MetricValue } from '../catalog';
 import type { Filters, TimeRange } from '../range';
-import { bucketOf, epochMs, pct, query, scoped, typeIs, type Window } from '../sql';
-import { int, num } from '../stats';
+import type { Window } from '../sql';
 import type { Scope } from '../types';
+import { readFigures, readTotals } from './figures';
 
 export type StatusCounts = { requests: number; ok: number; clientErrors: number; serverErrors: number };
 export type HttpBucket = StatusCounts & { bucket: number };
 export type HttpRoute = StatusCounts & { route: string; p95Ms: number | null };
 
-type CountRow = { n: unknown; ok: unknown; client: unknown; server: unknown };
+const STATUS_METRICS = ['request_count', 'client_errors', 'server_errors'] as const;
+type StatusValues = Record<(typeof STATUS_METRICS)[number], MetricValue>;
 
-const COUNTS = sql.raw(`count(*) as n,
-  count(*) filter (where http_status < 400) as ok,
-  count(*) filter (where http_status >= 400 and http_status < 500) as client,
-  count(*) filter (where http_status >= 500) as server`);
-
-function counts(r: CountRow | undefined): StatusCounts {
-  return { requests: int(r?.n), ok: int(r?.ok), clientErrors: int(r?.client), serverErrors: int(r?.server) };
+function counts(v: StatusValues): StatusCounts {
+  const requests = v.request_count.value ?? 0;
+  const clientErrors = v.client_errors.value ?? 0;
+  const serverErrors = v.server_errors.value ?? 0;
+  return { requests, ok: requests - clientErrors - serverErrors, clientErrors, serverErrors };
 }
 
-/** `http.request` status classes per bucket: hash-aggregated, no sort. */
+/** `http.request` status classes per chart bucket. */
 export async function httpByBucket(scope: Scope, range: TimeRange, filters: Filters): Promise<HttpBucket[]> {
-  const bucket = bucketOf(range.bucketMs);
-  const rows = await query<CountRow & { bucket: unknown }>(sql`
-    select ${epochMs(bucket)} as bucket, ${COUNTS}
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('http.request')}
-    group by ${bucket}`);
-  return rows.map((r) => ({ bucket: num(r.bucket)!, ...counts(r) }));
+  const rows = await readFigures(scope, range, filters, STATUS_METRICS, { bucketMs: range.bucketMs });
+  return rows.map((r) => ({ bucket: r.bucket!, ...counts(r.values) }));
 }
 
 export function sumCounts(rows: readonly StatusCounts[]): StatusCounts {
@@ -50,19 +44,17 @@ export async function httpByRoute(
   filters: Filters,
   limit: number,
 ): Promise<HttpRoute[]> {
-  const rows = await query<CountRow & { route: string; p95: unknown }>(sql`
-    select route, ${COUNTS}, ${pct(0.95, 'duration_ms')} as p95
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('http.request')}
-    group by route
-    order by n desc, route
-    limit ${limit}`);
-  return rows.map((r) => ({ route: r.route, ...counts(r), p95Ms: num(r.p95) }));
+  const rows = await readFigures(scope, range, filters, [...STATUS_METRICS, 'p95_request_ms'], {
+    groupBy: ['path'],
+  });
+  return rows
+    .map((r) => ({ route: r.key.path!, ...counts(r.values), p95Ms: r.values.p95_request_ms.value }))
+    .filter((r) => r.requests > 0)
+    .sort((a, b) => b.requests - a.requests || a.route.localeCompare(b.route))
+    .slice(0, limit);
 }
 
 /** Status classes over a whole window. */
 export async function httpTotals(scope: Scope, window: Window, filters: Filters): Promise<StatusCounts> {
-  const [row] = await query<CountRow>(sql`
-    select ${COUNTS} from events where ${scoped(scope, window, filters)} and ${typeIs('http.request')}`);
-  return counts(row);
+  return counts(await readTotals(scope, window, filters, STATUS_METRICS));
 }

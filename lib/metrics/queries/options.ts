@@ -1,6 +1,8 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { at, query, typeIs } from '../sql';
+import { NO_FILTERS } from '../range';
+import { at, query } from '../sql';
+import { readFigures } from './figures';
 import type { FilterOptions, Scope } from '../types';
 
 const LOOKBACK_MS = 30 * 86_400_000;
@@ -18,10 +20,7 @@ export async function getFilterOptions(scope: Scope, now: Date = new Date()): Pr
       union
       select distinct 'environment', environment from event_activity_hourly
       where project_id = ${scope.projectId} and hour >= ${at(hourSince)} and environment <> ''`),
-    query<{ value: string }>(sql`
-      select distinct model as value from events
-      where project_id = ${scope.projectId} and ${typeIs('ai.call')} and ts >= ${at(since)} and model is not null
-      order by 1 limit ${MAX_OPTIONS}`),
+    readFigures(scope, { from: since, to: now }, NO_FILTERS, ['ai_calls'], { groupBy: ['model'] }),
   ]);
   const of = (kind: 'service' | 'environment') =>
     dims
@@ -29,5 +28,10 @@ export async function getFilterOptions(scope: Scope, now: Date = new Date()): Pr
       .map((d) => d.value)
       .sort()
       .slice(0, MAX_OPTIONS);
-  return { services: of('service'), environments: of('environment'), models: models.map((m) => m.value) };
+  const modelNames = models
+    .filter((m) => m.key.model && (m.values.ai_calls.value ?? 0) > 0)
+    .map((m) => m.key.model!)
+    .sort()
+    .slice(0, MAX_OPTIONS);
+  return { services: of('service'), environments: of('environment'), models: modelNames };
 }

@@ -1,11 +1,11 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Filters, TimeRange } from '../range';
-import { pct, query, scoped, typeIs, type Window } from '../sql';
-import { int, num, ratio, trend } from '../stats';
+import { query, type Window } from '../sql';
+import { int, trend } from '../stats';
 import { OVERVIEW_FIGURES, type Overview, type OverviewFigures, type Scope } from '../types';
 import { activityRows } from './activity';
-import { httpTotals } from './http';
+import { readTotals } from './figures';
 
 export async function getOverview(scope: Scope, range: TimeRange, filters: Filters): Promise<Overview> {
   const [figures, previous] = await Promise.all([
@@ -25,45 +25,43 @@ export async function getOverview(scope: Scope, range: TimeRange, filters: Filte
   };
 }
 
-/** The headline figures of one window: one statement per event type, run in parallel. */
+/** The headline figures of one window, each a catalog metric, read from rollups in one snapshot. */
 export async function overviewFigures(
   scope: Scope,
   window: Window,
   filters: Filters,
 ): Promise<OverviewFigures> {
-  const where = scoped(scope, window, filters);
-  const [http, [response], [ai], [cache], [feedback], [users]] = await Promise.all([
-    httpTotals(scope, window, filters),
-    query<{ p50: unknown; p95: unknown; p99: unknown }>(sql`
-      select ${pct(0.5, 'duration_ms')} as p50, ${pct(0.95, 'duration_ms')} as p95, ${pct(0.99, 'duration_ms')} as p99
-      from events where ${where} and ${typeIs('response.sent')}`),
-    query<{ calls: unknown; errors: unknown; tokens_in: unknown; tokens_out: unknown; cost: unknown }>(sql`
-      select count(*) as calls, count(*) filter (where status = 'error') as errors,
-        sum(input_tokens) as tokens_in, sum(output_tokens) as tokens_out, sum(cost_usd) as cost
-      from events where ${scoped(scope, window, filters, { model: true })} and ${typeIs('ai.call')}`),
-    query<{ gets: unknown; hits: unknown }>(sql`
-      select count(*) as gets, count(*) filter (where hit) as hits
-      from events where ${where} and ${typeIs('cache')} and operation = 'get'`),
-    query<{ ratings: unknown; good: unknown }>(sql`
-      select count(*) as ratings, count(*) filter (where score >= 4) as good
-      from events where ${where} and ${typeIs('feedback')}`),
+  const [f, [users]] = await Promise.all([
+    readTotals(scope, window, filters, [
+      'request_count',
+      'error_rate',
+      'p50_response_ms',
+      'p95_response_ms',
+      'p99_response_ms',
+      'ai_calls',
+      'ai_error_rate',
+      'ai_tokens_in',
+      'ai_tokens_out',
+      'ai_cost_usd',
+      'cache_hit_rate',
+      'satisfaction',
+    ]),
     query<{ users: unknown }>(sql`
       select count(distinct user_id) as users from (${activityRows(scope, window, filters)}) as a`),
   ]);
-  const aiCalls = int(ai?.calls);
   return {
-    requests: http.requests || null,
-    errorRate: ratio(http.serverErrors, http.requests),
-    p50ResponseMs: num(response?.p50),
-    p95ResponseMs: num(response?.p95),
-    p99ResponseMs: num(response?.p99),
+    requests: f.request_count.value || null,
+    errorRate: f.error_rate.value,
+    p50ResponseMs: f.p50_response_ms.value,
+    p95ResponseMs: f.p95_response_ms.value,
+    p99ResponseMs: f.p99_response_ms.value,
     activeUsers: int(users?.users) || null,
-    aiCalls: aiCalls || null,
-    aiErrorRate: ratio(int(ai?.errors), aiCalls),
-    tokensIn: num(ai?.tokens_in),
-    tokensOut: num(ai?.tokens_out),
-    costUsd: num(ai?.cost),
-    cacheHitRate: ratio(int(cache?.hits), int(cache?.gets)),
-    satisfaction: ratio(int(feedback?.good), int(feedback?.ratings)),
+    aiCalls: f.ai_calls.value || null,
+    aiErrorRate: f.ai_error_rate.value,
+    tokensIn: f.ai_tokens_in.value,
+    tokensOut: f.ai_tokens_out.value,
+    costUsd: f.ai_cost_usd.value,
+    cacheHitRate: f.cache_hit_rate.value,
+    satisfaction: f.satisfaction.value,
   };
 }

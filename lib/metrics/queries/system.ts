@@ -2,7 +2,8 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { fillBuckets, fillSeries } from '../buckets';
 import type { Filters, TimeRange } from '../range';
-import { bucketOf, epochMs, minutes, query, scoped, typeIs } from '../sql';
+import { epochMs, minutes, query, scoped, typeIs } from '../sql';
+import { readFigures, readTotals } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
 import { int, num, ratio } from '../stats';
 import type { ResourceSeries, Scope, System } from '../types';
@@ -11,9 +12,10 @@ const TOP_ROUTES = 50;
 const TOP_ERRORS = 50;
 
 export async function getSystem(scope: Scope, range: TimeRange, filters: Filters): Promise<System> {
-  const [http, rateLimits, resources, errors] = await Promise.all([
+  const [http, rateLimits, logins, resources, errors] = await Promise.all([
     httpStats(scope, range, filters),
     rateLimitStats(scope, range, filters),
+    readTotals(scope, range, filters, ['failed_logins']),
     resourceStats(scope, range, filters),
     errorStream(scope, range, filters),
   ]);
@@ -23,6 +25,7 @@ export async function getSystem(scope: Scope, range: TimeRange, filters: Filters
     bucketMs: range.bucketMs,
     ...http,
     rateLimits,
+    logins: { attempts: logins.failed_logins.samples, failures: logins.failed_logins.value ?? 0 },
     resources,
     errors,
     dependencies: null,
@@ -69,66 +72,90 @@ async function httpStats(scope: Scope, range: TimeRange, filters: Filters) {
 }
 
 async function rateLimitStats(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<{ route: string; hits: unknown }>(sql`
-    select coalesce(route, '(none)') as route, count(*) as hits
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('rate_limit')}
-    group by 1
-    order by 2 desc, 1`);
-  const byRoute = rows.map((r) => ({ route: r.route, hits: int(r.hits) }));
+  const rows = await readFigures(scope, range, filters, ['rate_limit_hits'], { groupBy: ['path'] });
+  const byRoute = rows
+    .map((r) => ({ route: r.key.path || '(none)', hits: r.values.rate_limit_hits.value ?? 0 }))
+    .filter((r) => r.hits > 0)
+    .sort((a, b) => b.hits - a.hits || a.route.localeCompare(b.route));
   return { total: byRoute.reduce((sum, r) => sum + r.hits, 0), byRoute };
 }
 
-type ResourceRow = {
-  service: string;
-  resource: 'cpu' | 'memory';
-  unit: string | null;
-  bucket: unknown;
-  total: unknown;
-  n: unknown;
-  max: unknown;
-};
-
-/** Sum, count and max per bucket (hash-aggregated); the whole range's avg and max follow from them exactly. */
+/** CPU and memory metrics (by name prefix) per service and unit: average and maximum per bucket and overall. */
 async function resourceStats(scope: Scope, range: TimeRange, filters: Filters): Promise<ResourceSeries[]> {
-  const bucket = bucketOf(range.bucketMs);
-  // Grouping every metric by its name's prefix and filtering afterwards lets Postgres hash-aggregate in one
-  // pass; a WHERE on the name made it misestimate, sort and spill.
-  const rows = (
-    await query<ResourceRow & { prefix: string }>(sql`
-      select service, lower(left(name, 3)) as prefix, unit, ${epochMs(bucket)} as bucket,
-        sum(value) as total, count(*) as n, max(value) as max
-      from events
-      where ${scoped(scope, range, filters)} and ${typeIs('metric')}
-      group by service, lower(left(name, 3)), unit, ${bucket}`)
-  )
-    .filter((r) => r.prefix === 'cpu' || r.prefix === 'mem')
-    .map((r) => ({ ...r, resource: r.prefix === 'cpu' ? ('cpu' as const) : ('memory' as const) }));
-  const keyed = rows.map((r) => ({
-    ...r,
-    key: JSON.stringify([r.service, r.resource, r.unit]),
-    bucket: num(r.bucket)!,
-  }));
-  const totals = new Map<string, { row: ResourceRow; total: number; n: number; max: number | null }>();
-  for (const r of keyed) {
-    const t = totals.get(r.key) ?? { row: r, total: 0, n: 0, max: null };
-    t.total += num(r.total) ?? 0;
-    t.n += int(r.n);
-    const max = num(r.max);
+  const read = (bucketMs: number | null) =>
+    readFigures(scope, range, filters, ['metric_average', 'metric_max'], {
+      groupBy: ['service', 'name', 'class'],
+      bucketMs,
+    });
+  const [buckets, totals] = await Promise.all([read(range.bucketMs), read(null)]);
+  const resourceOf = (name: string | undefined) => {
+    const prefix = (name ?? '').slice(0, 3).toLowerCase();
+    return prefix === 'cpu' ? ('cpu' as const) : prefix === 'mem' ? ('memory' as const) : null;
+  };
+  const keyOf = (r: (typeof totals)[number]) =>
+    JSON.stringify([r.key.service, resourceOf(r.key.name), r.key.class]);
+  const overall = new Map<
+    string,
+    {
+      service: string;
+      resource: 'cpu' | 'memory';
+      unit: string | null;
+      sum: number;
+      n: number;
+      max: number | null;
+    }
+  >();
+  for (const r of totals) {
+    const resource = resourceOf(r.key.name);
+    if (!resource) continue;
+    const key = keyOf(r);
+    const t = overall.get(key) ?? {
+      service: r.key.service!,
+      resource,
+      unit: r.key.class || null,
+      sum: 0,
+      n: 0,
+      max: null,
+    };
+    const { value: avg, samples } = r.values.metric_average;
+    t.sum += (avg ?? 0) * samples;
+    t.n += samples;
+    const max = r.values.metric_max.value;
     if (max !== null) t.max = Math.max(t.max ?? max, max);
-    totals.set(r.key, t);
+    overall.set(key, t);
   }
-  return fillSeries(keyed, range, (r) => ({ avg: ratio(num(r.total), int(r.n)), max: num(r.max) }), {
+  const keyed = buckets
+    .filter((r) => resourceOf(r.key.name) !== null)
+    .map((r) => ({
+      key: keyOf(r),
+      bucket: r.bucket!,
+      avg: r.values.metric_average,
+      max: r.values.metric_max.value,
+    }));
+  // Several names of one resource (cpu.user, cpu.system) share a series: merge them per bucket.
+  const merged = new Map<
+    string,
+    { key: string; bucket: number; sum: number; n: number; max: number | null }
+  >();
+  for (const r of keyed) {
+    const id = `${r.key} ${r.bucket}`;
+    const m = merged.get(id) ?? { key: r.key, bucket: r.bucket, sum: 0, n: 0, max: null };
+    m.sum += (r.avg.value ?? 0) * r.avg.samples;
+    m.n += r.avg.samples;
+    if (r.max !== null) m.max = Math.max(m.max ?? r.max, r.max);
+    merged.set(id, m);
+  }
+  return fillSeries([...merged.values()], range, (r) => ({ avg: ratio(r.sum, r.n), max: r.max }), {
     avg: null,
     max: null,
   })
     .map(({ key, points }) => {
-      const t = totals.get(key)!;
+      const t = overall.get(key)!;
       return {
-        service: t.row.service,
-        resource: t.row.resource,
-        unit: t.row.unit,
-        avg: ratio(t.total, t.n),
+        service: t.service,
+        resource: t.resource,
+        unit: t.unit,
+        avg: ratio(t.sum, t.n),
         max: t.max,
         points,
       };

@@ -1,5 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
+import { listProjects } from '@/lib/alerts/run/queries';
 import { runAlerts } from '@/lib/alerts/run/run-alerts';
+import { parseShard, shardOf } from '@/lib/alerts/run/shard';
+import { runMaintenance } from '@/lib/storage/maintenance';
 import { env } from '@/lib/env';
 import { errorBody, errorResponse } from '@/lib/http/errors';
 
@@ -9,12 +12,22 @@ export const maxDuration = 60;
 
 const noStore = { 'Cache-Control': 'no-store' };
 
-/** Vercel Cron (and `next dev`) call this every minute with `Authorization: Bearer ${CRON_SECRET}`. */
+/**
+ * Vercel Cron (and `next dev`) call this every minute with `Authorization: Bearer ${CRON_SECRET}`. It first
+ * keeps storage in shape (partitions, rollups, retention), then evaluates the rules. `?shard=i/n` evaluates
+ * one shard of the projects; shard 0 (or an unsharded call) also does the storage work, once per minute.
+ */
 export async function GET(request: Request) {
   const denied = authorize(request);
   if (denied) return denied;
   try {
-    return Response.json(await runAlerts(), { headers: noStore });
+    const shard = parseShard(new URL(request.url).searchParams.get('shard'));
+    const maintenance = shard === null || shard.index === 0 ? await runMaintenance() : null;
+    const projectIds = shard
+      ? (await listProjects()).filter((p) => shardOf(p.id, shard.count) === shard.index).map((p) => p.id)
+      : undefined;
+    const summary = await runAlerts(undefined, projectIds ? { projectIds } : {});
+    return Response.json({ ...summary, ...(shard ? { shard } : {}), maintenance }, { headers: noStore });
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  doublePrecision,
+  index,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { projects } from './projects';
+
+const count = (name: string) => bigint(name, { mode: 'number' });
+const hist = (name: string) => bigint(name, { mode: 'number' }).array();
+
+/**
+ * Rollups of raw events per project, grain (minute, hour, day), event type, bucket and dimension set
+ * (lib/metrics/rollups/shape.ts defines every column once). Histograms are flat [bin, count, ...] arrays
+ * sorted by bin, merged by the SQL function cw_hist_merge (migration 0009_metric_rollups).
+ */
+export const metricRollups = pgTable(
+  'metric_rollups',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    grain: text('grain').notNull(),
+    type: text('type').notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    service: text('service').notNull(),
+    environment: text('environment').notNull(),
+    model: text('model').notNull(),
+    path: text('path').notNull(),
+    name: text('name').notNull(),
+    class: text('class').notNull(),
+    labels: text('labels').notNull(),
+    n: count('n').notNull(),
+    sumDuration: doublePrecision('sum_duration'),
+    nDuration: count('n_duration'),
+    sumTtft: doublePrecision('sum_ttft'),
+    nTtft: count('n_ttft'),
+    sumValue: doublePrecision('sum_value'),
+    nValue: count('n_value'),
+    minValue: doublePrecision('min_value'),
+    maxValue: doublePrecision('max_value'),
+    sumIn: count('sum_in'),
+    sumOut: count('sum_out'),
+    sumCacheRead: count('sum_cache_read'),
+    sumCacheWrite: count('sum_cache_write'),
+    sumCost: doublePrecision('sum_cost'),
+    nCached: count('n_cached'),
+    nCachedHit: count('n_cached_hit'),
+    sumResults: count('sum_results'),
+    nResults: count('n_results'),
+    sumLength: count('sum_length'),
+    nLength: count('n_length'),
+    hDuration: hist('h_duration'),
+    hTtft: hist('h_ttft'),
+    hTtfr: hist('h_ttfr'),
+    hValue: hist('h_value'),
+    hLength: hist('h_length'),
+  },
+  (t) => [
+    primaryKey({
+      name: 'metric_rollups_pk',
+      columns: [
+        t.projectId,
+        t.grain,
+        t.type,
+        t.bucket,
+        t.service,
+        t.environment,
+        t.model,
+        t.path,
+        t.name,
+        t.class,
+        t.labels,
+      ],
+    }),
+    index('metric_rollups_grain_bucket_idx').on(t.grain, t.bucket),
+    check('metric_rollups_grain_check', sql`${t.grain} in ('minute', 'hour', 'day')`),
+  ],
+);
+
+/** How far the rollup job has gone: every event received before `rolled_through` is in the rollups. */
+export const metricRollupState = pgTable(
+  'metric_rollup_state',
+  {
+    id: smallint('id').primaryKey().default(1),
+    rolledThrough: timestamp('rolled_through', { withTimezone: true }).notNull(),
+  },
+  (t) => [check('metric_rollup_state_id_check', sql`${t.id} = 1`)],
+);

@@ -1,0 +1,136 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { groupRows, metricDef, specForAll, valueOf, type MetricId, type MetricValue } from '../catalog';
+import type { Filters } from '../range';
+import { readRollupsIn } from '../rollups/read';
+import type { Window } from '../rollups/plan';
+import type { Dimension } from '../rollups/shape';
+import { query } from '../sql';
+import type { Scope } from '../types';
+import { activityRows } from './activity';
+
+export type FigureRow<I extends MetricId> = {
+  key: Partial<Record<Dimension, string>>;
+  /** The chart bucket's start (epoch ms), or null over the whole window. */
+  bucket: number | null;
+  values: Record<I, MetricValue>;
+};
+
+export type FigureOptions = {
+  groupBy?: readonly Dimension[];
+  bucketMs?: number | null;
+  where?: Partial<Record<Dimension, string>>;
+  db?: Db;
+};
+
+/**
+ * Catalog metrics over one window, per group of `groupBy` (and per chart bucket): one statement per event
+ * type (two with histograms), all in one snapshot. A group that holds no event of a metric's type gets
+ * that metric's empty value (null, or 0 for counts).
+ */
+export async function readFigures<I extends MetricId>(
+  scope: Scope,
+  window: Window,
+  filters: Filters,
+  ids: readonly I[],
+  options: FigureOptions = {},
+): Promise<FigureRow<I>[]> {
+  const [rows] = await readFiguresAt(scope, [window], filters, ids, options);
+  return rows!;
+}
+
+/** `readFigures` over several windows (an alert's current and baseline windows, chart points) in one snapshot. */
+export async function readFiguresAt<I extends MetricId>(
+  scope: Scope,
+  windows: readonly Window[],
+  filters: Filters,
+  ids: readonly I[],
+  options: FigureOptions = {},
+): Promise<FigureRow<I>[][]> {
+  const byType = new Map<string, I[]>();
+  const distinct: I[] = [];
+  for (const id of ids) {
+    const type = metricDef(id).type;
+    if (type === null) distinct.push(id);
+    else byType.set(type, [...(byType.get(type) ?? []), id]);
+  }
+  const groups = [...byType.values()];
+  const specs = groups.map((group) => specForAll(group, options));
+  const results =
+    specs.length === 0
+      ? []
+      : await readRollupsIn(
+          scope,
+          filters,
+          windows.flatMap((window) => specs.map((spec) => ({ window, spec }))),
+          { db: options.db },
+        );
+  const groupBy = options.groupBy ?? [];
+  const empty = () => Object.fromEntries(ids.map((id) => [id, emptyValue(id)])) as Record<I, MetricValue>;
+  return Promise.all(
+    windows.map(async (window, w) => {
+      const out = new Map<string, FigureRow<I>>();
+      const rowFor = (id: string, key: FigureRow<I>['key'], bucket: number | null) => {
+        let row = out.get(id);
+        if (!row) {
+          row = { key, bucket, values: empty() };
+          out.set(id, row);
+        }
+        return row;
+      };
+      groups.forEach((group, i) => {
+        for (const [id, rows] of groupRows(results[w * specs.length + i]!, groupBy)) {
+          const key = Object.fromEntries(groupBy.map((d) => [d, rows[0]!.key[d] ?? '']));
+          const row = rowFor(id, key, rows[0]!.bucket);
+          for (const metric of group) row.values[metric] = valueOf(metric, rows);
+        }
+      });
+      if (distinct.length > 0) {
+        for (const r of await distinctUsers(scope, window, filters, groupBy)) {
+          const row = rowFor(JSON.stringify([null, ...groupBy.map((d) => r.key[d] ?? '')]), r.key, null);
+          for (const metric of distinct) row.values[metric] = { value: r.users, samples: r.users };
+        }
+      }
+      return [...out.values()];
+    }),
+  );
+}
+
+function emptyValue(id: MetricId): MetricValue {
+  return metricDef(id).type === null ? { value: 0, samples: 0 } : valueOf(id, []);
+}
+
+/** Catalog metrics over a whole window, ungrouped. */
+export async function readTotals<I extends MetricId>(
+  scope: Scope,
+  window: Window,
+  filters: Filters,
+  ids: readonly I[],
+  options: Omit<FigureOptions, 'groupBy' | 'bucketMs'> = {},
+): Promise<Record<I, MetricValue>> {
+  const [row] = await readFigures(scope, window, filters, ids, options);
+  return (
+    row?.values ?? (Object.fromEntries(ids.map((id) => [id, valueOf(id, [])])) as Record<I, MetricValue>)
+  );
+}
+
+/** Distinct users with an event in the window, per service when grouped so; exact, from activity rows. */
+async function distinctUsers(
+  scope: Scope,
+  window: Window,
+  filters: Filters,
+  groupBy: readonly Dimension[],
+): Promise<{ key: Partial<Record<Dimension, string>>; users: number }[]> {
+  if (groupBy.some((d) => d !== 'service')) throw new Error('active users group by service only');
+  const byService = groupBy.includes('service');
+  const rows = await query<{ service: string | null; users: unknown }>(sql`
+    select ${byService ? sql`service` : sql`null::text`} as service, count(distinct user_id) as users
+    from (${activityRows(scope, window, filters)}) as a where user_id is not null
+    ${byService ? sql`group by service` : sql``}`);
+  if (!byService && rows.length === 0) return [{ key: {}, users: 0 }];
+  return rows.map((r) => ({
+    key: byService ? { service: r.service ?? '' } : {},
+    users: Number(r.users ?? 0),
+  }));
+}

@@ -1,0 +1,181 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import { getDb, rawRows, type Db } from '@/db/client';
+import { GRAIN_MS, GRAINS, type Grain } from './plan';
+import {
+  binSelects,
+  DIMENSION_SQL,
+  DIMENSIONS,
+  FIELD_ID,
+  FIELD_NAMES,
+  histColumn,
+  MEASURE_NAMES,
+  MEASURES,
+  mergeSql,
+} from './shape';
+
+/**
+ * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
+ * own timestamp, so late and backfilled events land in their old buckets like any other. Each step reads
+ * the events received in [rolled_through, end), adds them to the minute, hour and day rollups and moves
+ * `rolled_through` to `end`, all in one transaction: a crash mid-step rolls back as a whole and the rerun
+ * counts each event once. `end` never passes the start of a transaction still writing (its rows carry
+ * received_at >= its start), so no event can commit behind the mark. Reads add the events received at or
+ * after the mark from raw rows (lib/metrics/rollups/read.ts).
+ */
+
+/** A step covers at most this much received time, halved while it holds more than MAX_STEP_ROWS. */
+const MAX_STEP_MS = 6 * 3_600_000;
+const MAX_STEP_ROWS = 200_000;
+/** A step's statements may take longer than the app's statement timeout (a backfill of millions of rows). */
+const STEP_TIMEOUT = '300s';
+
+export type RollupReport = {
+  steps: number;
+  events: number;
+  rolledThrough: Date;
+  caughtUp: boolean;
+  ms: number;
+};
+
+const bucketExpr = (grain: Grain) =>
+  `date_bin(interval '${GRAIN_MS[grain] / 1000} seconds', ts, timestamptz '1970-01-01 00:00:00+00')`;
+
+const KEY = ['project_id', 'type', 'bucket', ...DIMENSIONS.filter((d) => d !== 'type')];
+const KEY_LIST = KEY.join(', ');
+
+/** Adds the events received in [from, to) to the rollups of one grain (SQL text; times are parameters). */
+function rollGrainSql(grain: Grain): string {
+  const dims = DIMENSIONS.filter((d) => d !== 'type')
+    .map((d) => `${DIMENSION_SQL[d]} as ${d}`)
+    .join(', ');
+  const measures = MEASURE_NAMES.map((m) => `${MEASURES[m].raw} as ${m}`).join(', ');
+  // One histogram per key and field: max() picks it, pivoting fields into columns.
+  const hists = FIELD_NAMES.map(
+    (f) => `max(h.h) filter (where h.field = ${FIELD_ID[f]}) as ${histColumn(f)}`,
+  ).join(', ');
+  const columns = [...KEY, ...MEASURE_NAMES, ...FIELD_NAMES.map(histColumn)];
+  const updates = [
+    ...MEASURE_NAMES.map((m) => `${m} = ${mergeSql(m)}`),
+    ...FIELD_NAMES.map(
+      (f) => `${histColumn(f)} = cw_hist_merge(r.${histColumn(f)}, excluded.${histColumn(f)})`,
+    ),
+  ].join(', ');
+  const bins = FIELD_NAMES.map((f) => `(${FIELD_ID[f]}, b_${f})`).join(', ');
+  return `
+    with src as materialized (
+      select project_id, type, ${bucketExpr(grain)} as bucket, ${dims}, ${binSelects()},
+        duration_ms, ttft_ms, value, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+        cost_usd, cached, result_count, length
+      from events where received_at >= $1 and received_at < $2
+    ),
+    agg as (select ${KEY_LIST}, ${measures} from src group by ${KEY_LIST}),
+    bins as (
+      select ${KEY_LIST}, f.field, f.bin, count(*)::bigint as c
+      from src cross join lateral (values ${bins}) as f(field, bin)
+      where f.bin is not null
+      group by ${KEY_LIST}, f.field, f.bin
+    ),
+    h as (
+      select ${KEY_LIST}, field, array_agg(case k when 0 then bin::bigint else c end order by bin, k) as h
+      from bins cross join (values (0), (1)) as s(k)
+      group by ${KEY_LIST}, field
+    ),
+    hists as (select ${KEY.map((k) => `h.${k}`).join(', ')}, ${hists} from h group by ${KEY.map((k) => `h.${k}`).join(', ')})
+    insert into metric_rollups as r (grain, ${columns.join(', ')})
+    select '${grain}', ${KEY.map((k) => `agg.${k}`).join(', ')}, ${MEASURE_NAMES.map((m) => `agg.${m}`).join(', ')},
+      ${FIELD_NAMES.map((f) => `hists.${histColumn(f)}`).join(', ')}
+    from agg left join hists using (${KEY_LIST})
+    on conflict on constraint metric_rollups_pk do update set ${updates}`;
+}
+
+const ROLL_SQL = Object.fromEntries(GRAINS.map((g) => [g, rollGrainSql(g).split(/\$[12]/)])) as Record<
+  Grain,
+  string[]
+>;
+
+function rollGrain(grain: Grain, from: Date, to: Date) {
+  const [head, middle, tail] = ROLL_SQL[grain];
+  return sql`${sql.raw(head!)}${from.toISOString()}::timestamptz${sql.raw(middle!)}${to.toISOString()}::timestamptz${sql.raw(tail!)}`;
+}
+
+/**
+ * Rolls up what has been received since the mark, in steps of bounded size, until caught up or until
+ * `budgetMs` is spent. Concurrent runs wait for each other on the state row.
+ */
+export async function rollUp(options: { db?: Db; budgetMs?: number } = {}): Promise<RollupReport> {
+  const db = options.db ?? (await getDb());
+  const started = performance.now();
+  const budget = options.budgetMs ?? 10_000;
+  let steps = 0;
+  let events = 0;
+  let mark = new Date(0);
+  let caughtUp = false;
+  while (performance.now() - started < budget) {
+    const step = await db.transaction((tx) => rollStep(tx));
+    steps += 1;
+    events += step.rows;
+    mark = step.to;
+    if (step.done) {
+      caughtUp = true;
+      break;
+    }
+  }
+  return { steps, events, rolledThrough: mark, caughtUp, ms: Math.round(performance.now() - started) };
+}
+
+export type StepResult = { done: boolean; rows: number; to: Date };
+
+/**
+ * One step, inside the caller's transaction: locks the state row, adds the events received since the mark
+ * (at most MAX_STEP_MS of them, fewer while they are more than MAX_STEP_ROWS) and moves the mark.
+ */
+export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
+  await tx.execute(sql.raw(`set local statement_timeout = '${STEP_TIMEOUT}'`));
+  const [state] = await rawRows<{ from: Date | string; safe: Date | string }>(
+    tx,
+    sql`select rolled_through as "from", ${safeEnd()} as safe from metric_rollup_state where id = 1 for update`,
+  );
+  if (!state) {
+    // A database whose state row went missing: start again at the oldest event.
+    await tx.execute(sql`insert into metric_rollup_state (id, rolled_through)
+      values (1, coalesce((select min(received_at) from events), now())) on conflict (id) do nothing`);
+    return { done: false, rows: 0, to: new Date(0) };
+  }
+  const from = new Date(state.from);
+  const safe = new Date(state.safe);
+  if (safe <= from) return { done: true, rows: 0, to: from };
+  let to = new Date(Math.min(safe.getTime(), from.getTime() + MAX_STEP_MS));
+  let rows = await countReceived(tx, from, to);
+  while (rows > MAX_STEP_ROWS && to.getTime() - from.getTime() > 1) {
+    to = new Date(from.getTime() + Math.ceil((to.getTime() - from.getTime()) / 2));
+    rows = await countReceived(tx, from, to);
+  }
+  if (rows > 0) {
+    for (const grain of GRAINS) await tx.execute(rollGrain(grain, from, to));
+  }
+  await tx.execute(
+    sql`update metric_rollup_state set rolled_through = ${to.toISOString()}::timestamptz where id = 1`,
+  );
+  return { done: to.getTime() === safe.getTime(), rows, to };
+}
+
+/**
+ * The latest safe mark: a second ago, and never past the start of another transaction in progress (its
+ * rows carry received_at >= its start and may still commit). Where pg_stat_activity shows nothing of
+ * other sessions (PGlite: one connection), the second is the margin.
+ */
+function safeEnd() {
+  return sql`least(clock_timestamp() - interval '1 second', (
+    select min(xact_start) from pg_stat_activity
+    where pid <> pg_backend_pid() and datname = current_database() and backend_type = 'client backend'
+      and xact_start is not null))`;
+}
+
+async function countReceived(db: Pick<Db, 'execute'>, from: Date, to: Date): Promise<number> {
+  const [row] = await rawRows<{ n: unknown }>(
+    db,
+    sql`select count(*) as n from events where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz`,
+  );
+  return Number(row?.n ?? 0);
+}

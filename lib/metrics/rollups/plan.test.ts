@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { bucketStart, GRAIN_MS, grainsFor, planRead } from './plan';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const at = (iso: string) => new Date(iso);
+const span = (w: { from: Date; to: Date }) => [w.from.toISOString(), w.to.toISOString()];
+
+describe('planRead', () => {
+  it('takes whole days, then hours, then minutes toward the edges, and raw sub-minute edges', () => {
+    const plan = planRead({ from: at('2026-11-01T22:47:30.500Z'), to: at('2026-11-05T01:02:10Z') });
+    expect(plan.pieces.map((p) => [p.grain, ...span(p)])).toEqual([
+      ['day', '2026-11-02T00:00:00.000Z', '2026-11-05T00:00:00.000Z'],
+      ['hour', '2026-11-01T23:00:00.000Z', '2026-11-02T00:00:00.000Z'],
+      ['hour', '2026-11-05T00:00:00.000Z', '2026-11-05T01:00:00.000Z'],
+      ['minute', '2026-11-01T22:48:00.000Z', '2026-11-01T23:00:00.000Z'],
+      ['minute', '2026-11-05T01:00:00.000Z', '2026-11-05T01:02:00.000Z'],
+    ]);
+    expect(plan.raw.map(span)).toEqual([
+      ['2026-11-01T22:47:30.500Z', '2026-11-01T22:48:00.000Z'],
+      ['2026-11-05T01:02:00.000Z', '2026-11-05T01:02:10.000Z'],
+    ]);
+    expect(span(plan.covered!)).toEqual(['2026-11-01T22:48:00.000Z', '2026-11-05T01:02:00.000Z']);
+  });
+
+  it('tiles the window exactly: pieces and raw edges cover it once, without gaps or overlaps', () => {
+    const windows = [
+      [at('2026-11-01T00:00:00Z'), at('2027-11-01T00:00:00Z')],
+      [at('2026-12-31T23:59:59.999Z'), at('2027-01-01T00:00:00.001Z')],
+      [at('2026-11-01T10:15:00Z'), at('2026-11-01T10:16:00Z')],
+      [at('2026-11-01T10:15:01Z'), at('2026-11-01T10:15:59Z')],
+      [at('2024-02-28T23:30:00Z'), at('2024-03-01T00:30:00Z')],
+    ] as const;
+    for (const [from, to] of windows) {
+      const plan = planRead({ from, to });
+      const parts = [...plan.pieces, ...plan.raw].sort((a, b) => a.from.getTime() - b.from.getTime());
+      expect(parts[0]!.from).toEqual(from);
+      expect(parts.at(-1)!.to).toEqual(to);
+      for (let i = 1; i < parts.length; i++) expect(parts[i]!.from).toEqual(parts[i - 1]!.to);
+      for (const p of plan.pieces) {
+        expect(p.from.getTime() % GRAIN_MS[p.grain]).toBe(0);
+        expect(p.to.getTime() % GRAIN_MS[p.grain]).toBe(0);
+      }
+    }
+  });
+
+  it('reads a window without a whole minute raw, and an aligned window without raw edges', () => {
+    const tiny = planRead({ from: at('2026-11-01T10:15:01Z'), to: at('2026-11-01T10:15:59Z') });
+    expect(tiny.pieces).toEqual([]);
+    expect(tiny.covered).toBeNull();
+    expect(tiny.raw.map(span)).toEqual([['2026-11-01T10:15:01.000Z', '2026-11-01T10:15:59.000Z']]);
+    const aligned = planRead({ from: at('2026-11-01T00:00:00Z'), to: at('2026-11-03T00:00:00Z') });
+    expect(aligned.raw).toEqual([]);
+    expect(aligned.pieces.map((p) => p.grain)).toEqual(['day']);
+    expect(planRead({ from: at('2026-11-01T00:00:00Z'), to: at('2026-11-01T00:00:00Z') })).toEqual({
+      pieces: [],
+      covered: null,
+      raw: [],
+    });
+  });
+
+  it('uses only the grains that tile a chart bucket', () => {
+    expect(grainsFor(null)).toEqual(['day', 'hour', 'minute']);
+    expect(grainsFor(15 * MINUTE)).toEqual(['minute']);
+    expect(grainsFor(6 * HOUR)).toEqual(['hour', 'minute']);
+    expect(grainsFor(7 * DAY)).toEqual(['day', 'hour', 'minute']);
+    const plan = planRead(
+      { from: at('2026-11-01T22:47:00Z'), to: at('2026-11-04T01:00:00Z') },
+      grainsFor(15 * MINUTE),
+    );
+    expect(plan.pieces.map((p) => p.grain)).toEqual(['minute']);
+  });
+
+  it('puts a timestamp in the bucket of its grain, in UTC', () => {
+    const ms = at('2026-03-29T01:59:59.999Z').getTime();
+    expect(new Date(bucketStart(ms, 'minute')).toISOString()).toBe('2026-03-29T01:59:00.000Z');
+    expect(new Date(bucketStart(ms, 'hour')).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+    expect(new Date(bucketStart(ms, 'day')).toISOString()).toBe('2026-03-29T00:00:00.000Z');
+    expect(new Date(bucketStart(at('2026-03-29T00:00:00Z').getTime(), 'day')).toISOString()).toBe(
+      '2026-03-29T00:00:00.000Z',
+    );
+  });
+});

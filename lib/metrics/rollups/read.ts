@@ -1,0 +1,314 @@
+import 'server-only';
+import { sql, type SQL } from 'drizzle-orm';
+import { getDb, rawRows, type Db } from '@/db/client';
+import type { EventType } from '@/lib/ingest/schema';
+import type { Filters } from '../range';
+import type { Scope } from '../types';
+import { grainsFor, planRead, type ReadPlan, type Window } from './plan';
+import {
+  DIMENSION_SQL,
+  FIELD_ID,
+  FIELD_NAMES,
+  FIELDS,
+  histColumn,
+  MEASURES,
+  rollupAggregateSql,
+  type Dimension,
+  type Field,
+  type Measure,
+} from './shape';
+import { binSql } from '../histogram';
+
+/**
+ * Every figure of the dashboards, the read API and the alert rules is read here: whole buckets from the
+ * rollups, the edges of the window and the events not yet rolled up (received at or after the job's mark)
+ * from raw rows, aggregated the same way. One read runs in one repeatable-read snapshot, so an event is
+ * counted once even while the job moves it into the rollups. Counts and sums are exact; percentiles come
+ * from the merged histograms (within 1%, lib/metrics/histogram.ts).
+ */
+
+export type RollupSpec = {
+  types: readonly EventType[];
+  /** Exact dimension values to keep (one value or any of several). */
+  where?: Partial<Record<Dimension, string | readonly string[]>>;
+  groupBy?: readonly Dimension[];
+  /** Group by chart buckets of this size (epoch-aligned), or over the whole window. */
+  bucketMs?: number | null;
+  measures: readonly Measure[];
+  fields?: readonly Field[];
+  /** Apply the model filter (AI figures only). Default: when every type is `ai.call`. */
+  modelFilter?: boolean;
+};
+
+export type RollupRow = {
+  key: Partial<Record<Dimension, string>>;
+  /** The chart bucket's start (epoch ms), or null for whole-window reads. */
+  bucket: number | null;
+  values: Record<Measure, number | null>;
+  bins: Partial<Record<Field, Map<number, number>>>;
+};
+
+export type Executor = Pick<Db, 'execute'>;
+
+/** The events not rolled up yet: received at or after `mark`, none older than `oldest` (null: none). */
+type Tail = { mark: Date; oldest: Date | null };
+
+const literal = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+const binOfBucket = (bucketMs: number, column: string) =>
+  sql.raw(`date_bin(interval '${bucketMs / 1000} seconds', ${column}, timestamptz '1970-01-01 00:00:00+00')`);
+
+/** Reads one spec in its own snapshot. */
+export async function readRollups(scope: Scope, window: Window, filters: Filters, spec: RollupSpec) {
+  const [rows] = await readRollupsIn(scope, filters, [{ window, spec }]);
+  return rows!;
+}
+
+/**
+ * Reads several specs, each over its own window, in parallel: each in its own repeatable-read snapshot, in
+ * which the job's mark, the tail's oldest event and the rows agree, so no event is counted twice or missed.
+ */
+export async function readRollupsIn(
+  scope: Scope,
+  filters: Filters,
+  reads: readonly { window: Window; spec: RollupSpec }[],
+  options: { db?: Db } = {},
+): Promise<RollupRow[][]> {
+  const db = options.db ?? (await getDb());
+  return Promise.all(
+    reads.map(({ window, spec }) =>
+      db.transaction(async (tx) => readSpec(tx, scope, window, filters, spec, await tailOf(tx, scope)), {
+        isolationLevel: 'repeatable read',
+        accessMode: 'read only',
+      }),
+    ),
+  );
+}
+
+/** The job's mark and the project's oldest event received since (read in the caller's snapshot). */
+async function tailOf(tx: Executor, scope: Scope): Promise<Tail> {
+  const [state] = await rawRows<{ mark: Date | string | null }>(
+    tx,
+    sql`select rolled_through as mark from metric_rollup_state where id = 1`,
+  );
+  // Without a mark nothing is rolled up yet: every event is read raw.
+  const mark = state?.mark ? new Date(state.mark) : new Date(0);
+  // The tail is read from its oldest event on only, so the statements touch the partitions of the last
+  // minutes (and of a late event's day), not every partition of the range.
+  const [tail] = await rawRows<{ oldest: Date | string | null }>(
+    tx,
+    sql`select min(ts) as oldest from events where project_id = ${scope.projectId} and received_at >= ${literal(mark)}`,
+  );
+  return { mark, oldest: tail?.oldest ? new Date(tail.oldest) : null };
+}
+
+async function readSpec(
+  db: Executor,
+  scope: Scope,
+  window: Window,
+  filters: Filters,
+  spec: RollupSpec,
+  tail: Tail,
+): Promise<RollupRow[]> {
+  const bucketMs = spec.bucketMs ?? null;
+  const plan = planRead(window, grainsFor(bucketMs));
+  const groupBy = [...(spec.groupBy ?? [])];
+  const where = whereOf(spec, filters);
+  const byKey = new Map<string, RollupRow>();
+  const rowFor = (r: Record<string, unknown>) => {
+    const key = Object.fromEntries(groupBy.map((d) => [d, String(r[d] ?? '')])) as RollupRow['key'];
+    const bucket = bucketMs === null ? null : Number(r.cb);
+    const id = JSON.stringify([bucket, ...groupBy.map((d) => key[d])]);
+    let row = byKey.get(id);
+    if (!row) {
+      const values = Object.fromEntries(spec.measures.map((m) => [m, null])) as RollupRow['values'];
+      row = { key, bucket, values, bins: {} };
+      byKey.set(id, row);
+    }
+    return row;
+  };
+  const measures =
+    spec.measures.length > 0 ? measuresSql(scope, spec, plan, groupBy, where, bucketMs, tail) : null;
+  if (measures) {
+    for (const r of await rawRows<Record<string, unknown>>(db, measures)) {
+      const row = rowFor(r);
+      for (const m of spec.measures)
+        row.values[m] = r[m] === null || r[m] === undefined ? null : Number(r[m]);
+    }
+  }
+  const fields = spec.fields ?? [];
+  const histograms =
+    fields.length > 0 ? binsSql(scope, spec, plan, groupBy, where, bucketMs, tail, fields) : null;
+  if (histograms) {
+    for (const r of await rawRows<Record<string, unknown>>(db, histograms)) {
+      const row = rowFor(r);
+      const field = FIELD_NAMES.find((f) => FIELD_ID[f] === Number(r.field))!;
+      const bins = (row.bins[field] ??= new Map());
+      bins.set(Number(r.bin), (bins.get(Number(r.bin)) ?? 0) + Number(r.c));
+    }
+  }
+  return [...byKey.values()];
+}
+
+type Where = Partial<Record<Dimension, readonly string[]>>;
+
+function whereOf(spec: RollupSpec, filters: Filters): Where {
+  const where: Where = {};
+  for (const [d, v] of Object.entries(spec.where ?? {}) as [Dimension, string | readonly string[]][]) {
+    where[d] = typeof v === 'string' ? [v] : v;
+  }
+  if (filters.service !== null) where.service = [filters.service];
+  if (filters.environment !== null) where.environment = [filters.environment];
+  const modelFilter = spec.modelFilter ?? spec.types.every((t) => t === 'ai.call');
+  if (modelFilter && filters.model !== null) where.model = [filters.model];
+  return where;
+}
+
+/** Conditions on dimension values: on rollup columns, or on the expressions of raw rows. */
+function dimConditions(where: Where, raw: boolean): SQL[] {
+  return (Object.entries(where) as [Dimension, readonly string[]][]).map(([d, values]) => {
+    const column = sql.raw(raw ? DIMENSION_SQL[d] : d);
+    return values.length === 1
+      ? sql`${column} = ${values[0]}`
+      : sql`${column} in (${sql.join(
+          values.map((v) => sql`${v}`),
+          sql`, `,
+        )})`;
+  });
+}
+
+function typeCondition(types: readonly EventType[]): SQL {
+  return sql.raw(`type in (${types.map((t) => `'${t}'`).join(', ')})`);
+}
+
+/** Rollup rows of the plan's pieces. */
+function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where): SQL | null {
+  if (plan.pieces.length === 0) return null;
+  const pieces = plan.pieces.map(
+    (p) => sql`(grain = ${p.grain} and bucket >= ${literal(p.from)} and bucket < ${literal(p.to)})`,
+  );
+  return sql.join(
+    [
+      sql`project_id = ${scope.projectId}`,
+      typeCondition(spec.types),
+      sql`(${sql.join(pieces, sql` or `)})`,
+      ...dimConditions(where, false),
+    ],
+    sql` and `,
+  );
+}
+
+/** Raw rows of the plan's edges, and of the covered span received at or after the mark; null: none. */
+function rawWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where, tail: Tail): SQL | null {
+  const windows = plan.raw.map((w) => sql`(ts >= ${literal(w.from)} and ts < ${literal(w.to)})`);
+  const covered = plan.covered;
+  if (covered && tail.oldest !== null && tail.oldest < covered.to) {
+    const from = tail.oldest > covered.from ? tail.oldest : covered.from;
+    windows.push(
+      sql`(ts >= ${literal(from)} and ts < ${literal(covered.to)} and received_at >= ${literal(tail.mark)})`,
+    );
+  }
+  if (windows.length === 0) return null;
+  return sql.join(
+    [
+      sql`project_id = ${scope.projectId}`,
+      typeCondition(spec.types),
+      sql`(${sql.join(windows, sql` or `)})`,
+      ...dimConditions(where, true),
+    ],
+    sql` and `,
+  );
+}
+
+function groupColumns(groupBy: Dimension[], raw: boolean, bucketMs: number | null): SQL[] {
+  const cols = groupBy.map((d) => sql.raw(raw ? `${DIMENSION_SQL[d]} as ${d}` : d));
+  if (bucketMs !== null)
+    cols.push(
+      sql`(extract(epoch from ${binOfBucket(bucketMs, raw ? 'ts' : 'bucket')}) * 1000)::float8 as cb`,
+    );
+  return cols;
+}
+
+function outerGroup(groupBy: Dimension[], bucketMs: number | null, extra: string[] = []): SQL {
+  const cols = [...groupBy, ...(bucketMs === null ? [] : ['cb']), ...extra];
+  return cols.length === 0 ? sql`` : sql.raw(` group by ${cols.join(', ')}`);
+}
+
+function innerGroup(groupBy: Dimension[], bucketMs: number | null, extra: string[] = []): SQL {
+  const n = groupBy.length + (bucketMs === null ? 0 : 1);
+  const positions = Array.from({ length: n }, (_, i) => String(i + 1));
+  const cols = [...positions, ...extra];
+  return cols.length === 0 ? sql`` : sql.raw(` group by ${cols.join(', ')}`);
+}
+
+function selectList(cols: SQL[], rest: SQL[]): SQL {
+  return sql.join([...cols, ...rest], sql`, `);
+}
+
+function measuresSql(
+  scope: Scope,
+  spec: RollupSpec,
+  plan: ReadPlan,
+  groupBy: Dimension[],
+  where: Where,
+  bucketMs: number | null,
+  tail: Tail,
+): SQL | null {
+  const outerCols = [...groupBy, ...(bucketMs === null ? [] : ['cb'])].map((c) => sql.raw(c));
+  const parts: SQL[] = [];
+  const rw = rollupWhere(scope, spec, plan, where);
+  if (rw) {
+    parts.push(sql`select ${selectList(
+      groupColumns(groupBy, false, bucketMs),
+      spec.measures.map((m) => sql.raw(m)),
+    )}
+      from metric_rollups where ${rw}`);
+  }
+  const raw = rawWhere(scope, spec, plan, where, tail);
+  if (raw) {
+    parts.push(sql`select ${selectList(
+      groupColumns(groupBy, true, bucketMs),
+      spec.measures.map((m) => sql.raw(`${MEASURES[m].raw}::${MEASURES[m].sqlType} as ${m}`)),
+    )}
+    from events where ${raw}${innerGroup(groupBy, bucketMs)}`);
+  }
+  if (parts.length === 0) return null;
+  return sql`select ${selectList(
+    outerCols,
+    spec.measures.map((m) => sql.raw(`${rollupAggregateSql(m)} as ${m}`)),
+  )}
+    from (${sql.join(parts, sql` union all `)}) as s${outerGroup(groupBy, bucketMs)}`;
+}
+
+function binsSql(
+  scope: Scope,
+  spec: RollupSpec,
+  plan: ReadPlan,
+  groupBy: Dimension[],
+  where: Where,
+  bucketMs: number | null,
+  tail: Tail,
+  fields: readonly Field[],
+): SQL | null {
+  const outerCols = [...groupBy, ...(bucketMs === null ? [] : ['cb'])].map((c) => sql.raw(c));
+  const parts: SQL[] = [];
+  const rw = rollupWhere(scope, spec, plan, where);
+  if (rw) {
+    const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${histColumn(f)})`).join(', '));
+    parts.push(sql`select ${selectList(groupColumns(groupBy, false, bucketMs), [sql.raw('f.field, f.h[i] as bin, f.h[i + 1] as c')])}
+      from metric_rollups cross join lateral (values ${values}) as f(field, h)
+        cross join lateral generate_series(1, coalesce(cardinality(f.h), 0), 2) as i
+      where ${rw}`);
+  }
+  const raw = rawWhere(scope, spec, plan, where, tail);
+  if (raw) {
+    const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${binSql(FIELDS[f])})`).join(', '));
+    parts.push(sql`select ${selectList(groupColumns(groupBy, true, bucketMs), [
+      sql.raw('f.field, f.bin::bigint as bin, count(*)::bigint as c'),
+    ])}
+    from events cross join lateral (values ${values}) as f(field, bin)
+    where ${raw} and f.bin is not null${innerGroup(groupBy, bucketMs, ['field', 'bin'])}`);
+  }
+  if (parts.length === 0) return null;
+  return sql`select ${selectList(outerCols, [sql.raw('field, bin, sum(c) as c')])}
+    from (${sql.join(parts, sql` union all `)}) as s${outerGroup(groupBy, bucketMs, ['field', 'bin'])}`;
+}

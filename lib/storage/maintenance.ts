@@ -1,0 +1,37 @@
+import 'server-only';
+import { describeError } from '@/db/errors';
+import { log } from '@/lib/log';
+import { rollUp, type RollupReport } from '@/lib/metrics/rollups/job';
+import { runRetention, type RetentionReport } from '@/lib/retention/run';
+import { ensureUpcomingPartitions } from './partitions';
+
+/** Each part of a maintenance run gets at most this much of the cron's minute. */
+const ROLLUP_BUDGET_MS = 15_000;
+const RETENTION_BUDGET_MS = 10_000;
+
+export type MaintenanceReport = {
+  partitions: { created: string[] } | { failed: string };
+  rollup: RollupReport | { failed: string };
+  retention: RetentionReport | { failed: string };
+};
+
+/**
+ * The storage housekeeping the cron does before it evaluates the rules, each part in bounded work and on
+ * its own (one failing does not stop the others): tomorrow's event partitions, the rollups of what arrived
+ * since the last run, and retention.
+ */
+export async function runMaintenance(now: Date = new Date()): Promise<MaintenanceReport> {
+  const part = async <T>(name: string, work: () => Promise<T>): Promise<T | { failed: string }> => {
+    try {
+      return await work();
+    } catch (error) {
+      log.error(`maintenance_${name}_failed`, { error: describeError(error) });
+      return { failed: describeError(error) };
+    }
+  };
+  return {
+    partitions: await part('partitions', () => ensureUpcomingPartitions(now)),
+    rollup: await part('rollup', () => rollUp({ budgetMs: ROLLUP_BUDGET_MS })),
+    retention: await part('retention', () => runRetention(undefined, { now, budgetMs: RETENTION_BUDGET_MS })),
+  };
+}
