@@ -32,7 +32,7 @@ process.env.ALERT_WEBHOOK_URL = 'http://127.0.0.1:9/alerts-ui';
 // Imported after the env above is set: lib/env parses process.env once, at import.
 const { getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
-const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
+const { seedDefaultRules } = await import('@/lib/alerts/rules/seed');
 const { toStoredRule } = await import('@/lib/alerts/rules/stored');
 const queries = await import('@/lib/alerts/view/queries');
 const { loadMetricSeries } = await import('@/lib/alerts/inputs/metric-series');

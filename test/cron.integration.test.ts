@@ -42,7 +42,7 @@ process.env.PUBLIC_URL = 'http://chatwatch.test';
 const { getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
 const { ingestBatch } = await import('@/lib/ingest/ingest');
-const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
+const { seedDefaultRules } = await import('@/lib/alerts/rules/seed');
 const { runAlerts } = await import('@/lib/alerts/run/run-alerts');
 const { GET } = await import('@/app/api/cron/alerts/route');
 

@@ -22,7 +22,7 @@ process.env.ALERT_WEBHOOK_URL = `http://127.0.0.1:${(receiver.address() as Addre
 const { getDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
 const { ingestBatch } = await import('@/lib/ingest/ingest');
-const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
+const { seedDefaultRules } = await import('@/lib/alerts/rules/seed');
 const { runAlerts } = await import('@/lib/alerts/run/run-alerts');
 const { generateTraffic } = await import('@/lib/demo/traffic');
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const { getDb } = await import('@/db/client');
 const { ensurePartitions } = await import('@/db/partitions');
 const schema = await import('@/db/schema');
-const { seedDefaultRules } = await import('@/lib/alerts/rules/admin');
+const { seedDefaultRules } = await import('@/lib/alerts/rules/seed');
 const { appMetrics, getPublicStatus, listPublicStatusProjects, getStatusPageEnabled, clearStatusCache } =
   await import('@/lib/status/queries');
 const { setStatusPage, setStatusPageFramable } = await import('@/lib/settings/set-status-page');

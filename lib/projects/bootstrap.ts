@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { alertRules, apiKeys, projects } from '@/db/schema';
 import { displayPrefix, hashApiKey } from '@/lib/auth/api-key-format';
 import { env } from '@/lib/env';
-import { seedDefaultRules } from '@/lib/alerts/rules/admin';
+import { seedDefaultRules } from '@/lib/alerts/rules/seed';
 
 let pending: Promise<void> | undefined;
 

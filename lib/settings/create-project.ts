@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { projects, type Project } from '@/db/schema';
 import { AppError } from '@/lib/http/errors';
-import { seedDefaultRules } from '@/lib/alerts/rules/admin';
+import { seedDefaultRules } from '@/lib/alerts/rules/seed';
 import { forgetKnownOrganizations } from '@/lib/projects/queries';
 import type { CreateProjectInput } from './schema';
 

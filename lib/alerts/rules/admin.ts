@@ -29,20 +29,6 @@ export type RuleAuditAction =
   | 'alert_rule.deleted'
   | 'alert_rule.reset';
 
-/**
- * Creates the ten default rules for a project. Idempotent: a rule whose key the project already has
- * (edited, disabled or not) is left alone. Answers how many rules were created.
- */
-export async function seedDefaultRules(projectId: string): Promise<number> {
-  const db = await getDb();
-  const created = await db
-    .insert(alertRules)
-    .values(DEFAULT_RULES.map((rule) => ruleRow(projectId, rule)))
-    .onConflictDoNothing({ target: [alertRules.projectId, alertRules.key] })
-    .returning({ id: alertRules.id });
-  return created.length;
-}
-
 const withRow = (row: AlertRuleRow, rule: Rule): StoredRule => ({
   ...rule,
   id: row.id,

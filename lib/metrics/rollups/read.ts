@@ -96,7 +96,11 @@ async function tailOf(tx: Executor, scope: Scope): Promise<Tail> {
   // minutes (and of a late event's day), not every partition of the range.
   const [tail] = await rawRows<{ oldest: Date | string | null }>(
     tx,
-    sql`select min(ts) as oldest from events where project_id = ${scope.projectId} and received_at >= ${literal(mark)}`,
+    // min(ts + 0 s), not min(ts): the planner would walk the (project_id, ts) index of every partition in ts
+    // order looking for a row past the mark (8 s at 10 M events when there is none); this reads the
+    // received_at BRIN indexes and only the few blocks written since the mark.
+    sql`select min(ts + interval '0 seconds') as oldest from events
+      where project_id = ${scope.projectId} and received_at >= ${literal(mark)}`,
   );
   return { mark, oldest: tail?.oldest ? new Date(tail.oldest) : null };
 }
