@@ -20,7 +20,17 @@ export type MaintenanceReport = {
  * its own (one failing does not stop the others): tomorrow's event partitions, the rollups of what arrived
  * since the last run, and retention.
  */
-export async function runMaintenance(now: Date = new Date()): Promise<MaintenanceReport> {
+export function runMaintenance(now: Date = new Date()): Promise<MaintenanceReport> {
+  // One run at a time per process: a cron call that comes while the last one still works joins it.
+  running ??= maintain(now).finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+let running: Promise<MaintenanceReport> | null = null;
+
+async function maintain(now: Date): Promise<MaintenanceReport> {
   const part = async <T>(name: string, work: () => Promise<T>): Promise<T | { failed: string }> => {
     try {
       return await work();
@@ -33,5 +43,16 @@ export async function runMaintenance(now: Date = new Date()): Promise<Maintenanc
     partitions: await part('partitions', () => ensureUpcomingPartitions(now)),
     rollup: await part('rollup', () => rollUp({ budgetMs: ROLLUP_BUDGET_MS })),
     retention: await part('retention', () => runRetention(undefined, { now, budgetMs: RETENTION_BUDGET_MS })),
+  };
+}
+
+/** What a log line keeps of a maintenance report. */
+export function summarizeMaintenance(report: MaintenanceReport): Record<string, unknown> {
+  const failed = (part: object) => ('failed' in part ? (part as { failed: string }).failed : undefined);
+  return {
+    partitionsCreated: 'created' in report.partitions ? report.partitions.created.length : undefined,
+    rolledUp: 'events' in report.rollup ? report.rollup.events : undefined,
+    retentionDone: 'done' in report.retention ? report.retention.done : undefined,
+    failed: [failed(report.partitions), failed(report.rollup), failed(report.retention)].filter(Boolean),
   };
 }
