@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// The route runs the storage upkeep in `after()`, which needs a request scope outside `next start`: run it now.
+vi.mock('next/server', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('next/server')>()),
+  after: (task: Promise<unknown> | (() => unknown)) => {
+    void Promise.resolve(typeof task === 'function' ? task() : task).catch(() => {});
+  },
+}));
 
 // A real webhook receiver on loopback that records every body it is sent and can be told to fail
 // the next error-rate notifications.
