@@ -50,8 +50,16 @@ export type RollupRow = {
 
 export type Executor = Pick<Db, 'execute'>;
 
-/** The events not rolled up yet: received at or after `mark`, none older than `oldest` (null: none). */
-type Tail = { mark: Date; oldest: Date | null };
+/**
+ * The events not rolled up yet: received at or after `mark` ('current': the job's mark as the statement
+ * reads it), none older than `oldest` (null: none).
+ */
+type Tail = { mark: Date | 'current'; oldest: Date | null };
+
+const markOf = (tail: Tail) =>
+  tail.mark === 'current'
+    ? sql`coalesce((select rolled_through from metric_rollup_state where id = 1), '-infinity'::timestamptz)`
+    : literal(tail.mark);
 
 const literal = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const binOfBucket = (bucketMs: number, column: string) =>
@@ -75,14 +83,27 @@ export async function readRollupsIn(
 ): Promise<RollupRow[][]> {
   const db = options.db ?? (await getDb());
   return Promise.all(
-    reads.map(({ window, spec }) =>
-      db.transaction(async (tx) => readSpec(tx, scope, window, filters, spec, await tailOf(tx, scope)), {
-        isolationLevel: 'repeatable read',
-        accessMode: 'read only',
-      }),
-    ),
+    reads.map(({ window, spec }) => {
+      const covered = planRead(window, grainsFor(spec.bucketMs ?? null)).covered;
+      // A recent window (alert rules, the last days): one statement per read, the mark read inside it, and
+      // the tail looked for in the window's own few partitions. Older windows first find the tail's oldest
+      // event in a snapshot, so they read the partitions of the range only where events arrived late.
+      if (covered === null || covered.from.getTime() >= Date.now() - RECENT_MS) {
+        return readSpec(db, scope, window, filters, spec, { mark: 'current', oldest: covered?.from ?? null });
+      }
+      return db.transaction(
+        async (tx) => readSpec(tx, scope, window, filters, spec, await tailOf(tx, scope)),
+        {
+          isolationLevel: 'repeatable read',
+          accessMode: 'read only',
+        },
+      );
+    }),
   );
 }
+
+/** Windows that start at most this long ago read their tail without looking for its oldest event first. */
+const RECENT_MS = 8 * 86_400_000;
 
 /** The job's mark and the project's oldest event received since (read in the caller's snapshot). */
 async function tailOf(tx: Executor, scope: Scope): Promise<Tail> {
@@ -208,7 +229,7 @@ function rawWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where, 
   if (covered && tail.oldest !== null && tail.oldest < covered.to) {
     const from = tail.oldest > covered.from ? tail.oldest : covered.from;
     windows.push(
-      sql`(ts >= ${literal(from)} and ts < ${literal(covered.to)} and received_at >= ${literal(tail.mark)})`,
+      sql`(ts >= ${literal(from)} and ts < ${literal(covered.to)} and received_at >= ${markOf(tail)})`,
     );
   }
   if (windows.length === 0) return null;
