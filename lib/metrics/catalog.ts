@@ -476,7 +476,10 @@ export function specFor(
           ? ['n', 'max_value']
           : a.kind === 'min'
             ? ['n', 'min_value']
-            : ['n'];
+            : // A percentile needs its histogram only (its samples are the histogram's count): one statement.
+              a.kind === 'percentile'
+              ? []
+              : ['n'];
   return {
     types: [def.type],
     where,
