@@ -35,6 +35,7 @@ describe('migrations', () => {
       'notification_channels',
       'notification_deliveries',
       'projects',
+      'shared_alerts',
       'silences',
     ]);
     // ...and made at startup, so today's events have somewhere to go.

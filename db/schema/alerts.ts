@@ -191,9 +191,30 @@ export const notificationChannels = pgTable(
   (t) => [primaryKey({ columns: [t.projectId, t.id] })],
 );
 
+/**
+ * Installation alerts: a health rule watches a dependency every project shares (the database, KV, Claude,
+ * Clerk), so its firing reaches the installation's channels (the environment's) once, from the project that
+ * claimed it first, not once per project. One row per alert (rule key, dependency) and installation channel
+ * while it fires; the owner's resolve deletes it, and an owner that stopped firing or being evaluated is taken
+ * over. Installation-wide, so no project_id in the key (a reference table under Citus).
+ */
+export const sharedAlerts = pgTable(
+  'shared_alerts',
+  {
+    ruleKey: text('rule_key').notNull(),
+    groupKey: text('group_key').notNull().default(''),
+    channel: text('channel').notNull(),
+    projectId: uuid('project_id').notNull(),
+    ruleId: uuid('rule_id').notNull(),
+    since: timestamp('since', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleKey, t.groupKey, t.channel] })],
+);
+
 export type AlertRuleRow = typeof alertRules.$inferSelect;
 export type AlertInstanceRow = typeof alertInstances.$inferSelect;
 export type AlertTransitionRow = typeof alertTransitions.$inferSelect;
 export type NotificationDeliveryRow = typeof notificationDeliveries.$inferSelect;
 export type SilenceRow = typeof silences.$inferSelect;
 export type NotificationChannelRow = typeof notificationChannels.$inferSelect;
+export type SharedAlertRow = typeof sharedAlerts.$inferSelect;

@@ -32,7 +32,7 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
   const out: ConfiguredChannel[] = [];
   if (source.ALERT_WEBHOOK_URL)
     out.push({
-      id: 'env:webhook',
+      id: `${ENV_CHANNEL_PREFIX}webhook`,
       name: 'Webhook (ALERT_WEBHOOK_URL)',
       kind: 'webhook',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.webhook],
@@ -40,7 +40,7 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
     });
   if (source.SLACK_WEBHOOK_URL)
     out.push({
-      id: 'env:slack',
+      id: `${ENV_CHANNEL_PREFIX}slack`,
       name: 'Slack (SLACK_WEBHOOK_URL)',
       kind: 'slack',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.slack],
@@ -48,7 +48,7 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
     });
   if (source.PAGERDUTY_ROUTING_KEY)
     out.push({
-      id: 'env:pagerduty',
+      id: `${ENV_CHANNEL_PREFIX}pagerduty`,
       name: 'PagerDuty (PAGERDUTY_ROUTING_KEY)',
       kind: 'pagerduty',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.pagerduty],
@@ -60,7 +60,7 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
     });
   if (source.SMTP_URL && source.ALERT_EMAIL_TO.length > 0)
     out.push({
-      id: 'env:email',
+      id: `${ENV_CHANNEL_PREFIX}email`,
       name: 'Email (SMTP_URL)',
       kind: 'email',
       severities: [...DEFAULT_CHANNEL_SEVERITIES.email],
@@ -73,6 +73,12 @@ export function channelsFromEnv(source: ChannelEnv = env): ConfiguredChannel[] {
     });
   return out;
 }
+
+/** Prefix of the channel id of a channel configured in the environment: the installation's, every project's. */
+export const ENV_CHANNEL_PREFIX = 'env:';
+
+/** Whether a channel id names one of the installation's channels (from the environment), not a project's own. */
+export const isInstallationChannel = (channelId: string): boolean => channelId.startsWith(ENV_CHANNEL_PREFIX);
 
 /** Prefix of the channel id stored on deliveries for a channel configured in the settings UI. */
 export const DB_CHANNEL_PREFIX = 'db:';

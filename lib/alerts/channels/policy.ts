@@ -16,6 +16,7 @@ import {
   type ReachPolicy,
 } from './reach';
 import { systemLookup } from './transport';
+import { isInstallationChannel } from './configured';
 
 const SAVE_LOOKUP_TIMEOUT_MS = 3_000;
 
@@ -32,7 +33,7 @@ export function allowedChannelHosts(): AllowedHost[] {
 
 /** The policy a delivery through channel `channelId` (`env:<type>` or `db:<uuid>`) runs under. */
 export function reachPolicyFor(channelId: string): ReachPolicy {
-  return channelId.startsWith('env:') ? UNRESTRICTED_REACH : { allowedHosts: allowedChannelHosts() };
+  return isInstallationChannel(channelId) ? UNRESTRICTED_REACH : { allowedHosts: allowedChannelHosts() };
 }
 
 /**

@@ -15,6 +15,7 @@ import { inRun, projectChannels, type RunContext } from './context';
 import { getRulesByIds } from '../rules/queries';
 import type { StoredRule } from '../rules/stored';
 import { channelsToldOfFiring, listProjectInstances } from './queries';
+import { claimShared, isSharedRule, releaseShared } from './shared';
 
 /** Rule inputs loaded at once across the run (each is one SQL statement). */
 const INPUT_CONCURRENCY = 4;
@@ -247,9 +248,13 @@ async function storeProject(
       if (c.transition.to === 'firing') {
         // A silence holds back firing notifications; queueRepeats sends it if the alert outlives the silence.
         if (isSilenced(silenced, c.rule.id, c.groupKey, now)) continue;
-        for (const channel of channelsFor(c.rule.severity, channels))
+        let targets = channelsFor(c.rule.severity, channels);
+        // A shared dependency's alert reaches the installation's channels once, from the project that owns it.
+        if (isSharedRule(c.rule)) targets = await claimShared(tx, sharedAlert(projectId, c), targets, now);
+        for (const channel of targets)
           deliveries.push({ projectId, transitionId: id, kind: 'firing', channel: channel.id });
       } else {
+        if (isSharedRule(c.rule)) await releaseShared(tx, sharedAlert(projectId, c));
         // Resolved goes to whoever was told it fired, silence or not: a page someone got must be closed.
         for (const channel of await resolvedTargets(tx, projectId, c, channels))
           deliveries.push({ projectId, transitionId: id, kind: 'resolved', channel: channel.id });
@@ -259,6 +264,13 @@ async function storeProject(
     return recorded.length;
   });
 }
+
+const sharedAlert = (projectId: string, c: Change) => ({
+  projectId,
+  ruleId: c.rule.id,
+  ruleKey: c.rule.key,
+  groupKey: c.groupKey,
+});
 
 /**
  * A resolved notification goes to the channels that were to be told the alert was firing (a silenced or

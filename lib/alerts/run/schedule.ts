@@ -8,6 +8,8 @@ import { isSilenced } from '../engine/silence';
 import { queueDeliveries, type DeliveryToQueue } from './queue';
 import { inRun, projectChannels, type RunContext } from './context';
 import { digestItems, listFiringToRepeat, projectsWithDigestQueued } from './queries';
+import { claimShared, isSharedRule, listSharedOwners, ownedByOther, type SharedOwners } from './shared';
+import { isInstallationChannel } from '../channels/configured';
 
 /**
  * Queues the notifications of alerts that keep firing: the first one of an alert that fired while silenced
@@ -18,6 +20,7 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
   const db = await getDb();
   const rows = await listFiringToRepeat(ctx.now);
   const deliveries: DeliveryToQueue[] = [];
+  let owners: SharedOwners | undefined;
   for (const row of rows) {
     if (!inRun(ctx, row.project_id)) continue;
     const rule = ctx.rulesById.get(row.rule_id);
@@ -32,7 +35,22 @@ export async function queueRepeats(ctx: RunContext): Promise<number> {
       now: ctx.now,
     });
     if (!due) continue;
-    for (const channel of channelsFor(rule.severity, projectChannels(ctx, row.project_id)))
+    let targets = channelsFor(rule.severity, projectChannels(ctx, row.project_id));
+    // Installation channels hear a shared dependency's alert from its owner only (claimed now if free).
+    if (isSharedRule(rule)) {
+      owners ??= await listSharedOwners(db);
+      const alert = {
+        projectId: row.project_id,
+        ruleId: row.rule_id,
+        ruleKey: rule.key,
+        groupKey: row.group_key,
+      };
+      const free = targets.some((c) => isInstallationChannel(c.id) && !ownedByOther(owners!, alert, c.id));
+      targets = free
+        ? await claimShared(db, alert, targets, ctx.now)
+        : targets.filter((c) => !isInstallationChannel(c.id));
+    }
+    for (const channel of targets)
       deliveries.push({
         projectId: row.project_id,
         transitionId: Number(row.transition_id),
