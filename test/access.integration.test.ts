@@ -254,7 +254,7 @@ describe('server actions check who asks before what they sent', () => {
     });
 
     const db = await getDb();
-    expect(await ruleCount(a1.id)).toBe(10);
+    expect(await ruleCount(a1.id)).toBe(17);
     expect(await db.select().from(schema.apiKeys).where(eq(schema.apiKeys.projectId, a1.id))).toEqual([]);
   });
 

@@ -147,9 +147,9 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
     rules = await listRules(projectId, { enabledOnly: true });
   });
 
-  it('seeds the ten default rules once, however often it runs', async () => {
+  it('seeds the default rules (ten on, seven templates off) once, however often it runs', async () => {
     const project = await newProject();
-    expect(await seedDefaultRules(project.id)).toBe(10);
+    expect(await seedDefaultRules(project.id)).toBe(17);
     expect(await seedDefaultRules(project.id)).toBe(0);
     const rows = await rulesOf(project.id);
     expect(rows.map((r) => r.key).sort()).toEqual(DEFAULT_RULES.map((r) => r.key).sort());
@@ -162,12 +162,12 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
     await ensureBootstrap();
     const db = await getDb();
     const [init] = await db.select().from(schema.projects).where(eq(schema.projects.slug, initSlug));
-    expect(await rulesOf(init!.id)).toHaveLength(10);
+    expect(await rulesOf(init!.id)).toHaveLength(17);
     const created = await createProject({
       name: 'Alerts',
       slug: `alerts-${randomUUID().slice(0, 12)}`,
     } as Parameters<typeof createProject>[0]);
-    expect(await rulesOf(created.id)).toHaveLength(10);
+    expect(await rulesOf(created.id)).toHaveLength(17);
   });
 
   it('lists enabled rules as engine rules with ids, and leaves disabled ones out', async () => {

@@ -154,8 +154,8 @@ describe(`alerts page data against ${process.env.DATABASE_URL ? 'Postgres' : 'PG
     other = await newProject('alerts-ui-other');
     ADMIN = memberOf('admin', { userId: 'u_admin', email: 'ada@example.com', name: 'Ada' });
     MEMBER = memberOf('viewer', { userId: 'u_member', email: null, name: 'Max Member' });
-    expect(await seedDefaultRules(project.id)).toBe(10);
-    expect(await seedDefaultRules(other.id)).toBe(10);
+    expect(await seedDefaultRules(project.id)).toBe(17);
+    expect(await seedDefaultRules(other.id)).toBe(17);
     const rows = await db.select().from(schema.alertRules).where(eq(schema.alertRules.projectId, project.id));
     for (const row of rows) rules.set(row.key, toStoredRule(row));
 
@@ -635,7 +635,7 @@ describe(`alerts page data against ${process.env.DATABASE_URL ? 'Postgres' : 'PG
         ['error-rate', now.getTime() + HOUR],
         ['p95-response-time', null],
       ]);
-      expect(overview.rules).toHaveLength(10);
+      expect(overview.rules).toHaveLength(17);
       const created = await auditOf(project.id, 'silence.created');
       expect(created.map((a) => a.target)).toEqual([
         'Error rate above 1% · every group',

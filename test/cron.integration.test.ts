@@ -111,7 +111,7 @@ describe(
         .values({ slug: `cron-${randomUUID().slice(0, 12)}`, name: 'cron test' })
         .returning()) as [typeof schema.projects.$inferSelect];
       mySlug = project.slug;
-      expect(await seedDefaultRules(project.id)).toBe(10);
+      expect(await seedDefaultRules(project.id)).toBe(17);
     });
 
     it('fires once when the error rate breaks its rule, even with two concurrent runs', async () => {

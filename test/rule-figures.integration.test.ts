@@ -8,6 +8,7 @@ import { DEFAULT_RULES } from '@/lib/alerts/rules/defaults';
 import { ingestBatch } from '@/lib/ingest/ingest';
 import { rollUp } from '@/lib/metrics/rollups/job';
 import { getAi, getExperience, getOverview, getSystem } from '@/lib/metrics/queries';
+import { readTotals } from '@/lib/metrics/queries/figures';
 import { NO_FILTERS, parseRange } from '@/lib/metrics/range';
 
 /**
@@ -64,6 +65,45 @@ function events(): Record<string, unknown>[] {
         timestamp: at(ago + 300),
         outcome: i % 15 === 0 ? 'failure' : 'success',
       });
+    // The operations templates' inputs: resource metrics of two services (CPU with a label the rule
+    // ignores), database pool and query latency, rate-limit hits.
+    out.push({
+      type: 'metric',
+      timestamp: at(ago + 450),
+      service: i % 2 ? 'api' : 'worker',
+      name: i % 2 ? 'cpu.utilization' : 'memory.utilization',
+      unit: '%',
+      value: 40 + (i % 11) * 5,
+      labels: { host: `h${i % 3}` },
+    });
+    if (i % 3 === 0)
+      out.push({
+        type: 'metric',
+        timestamp: at(ago + 500),
+        service: 'api',
+        name: i % 2 ? 'db.pool.utilization' : 'db.query.duration',
+        unit: i % 2 ? '%' : 'ms',
+        value: i % 2 ? 50 + (i % 7) * 6 : 20 + (i % 19) * 35,
+        labels: { pool: 'main' },
+      });
+    if (i % 5 === 0)
+      out.push({
+        type: 'metric',
+        timestamp: at(ago + 520),
+        service: 'worker',
+        name: 'disk.utilization',
+        unit: '%',
+        value: 60 + (i % 13) * 3,
+        labels: { mount: '/data' },
+      });
+    if (i % 6 === 0)
+      out.push({
+        type: 'rate_limit',
+        timestamp: at(ago + 550),
+        route: '/api/chat',
+        scope: 'user',
+        limit: 60,
+      });
     if (i % 4 === 0)
       out.push({
         type: 'ai.call',
@@ -79,7 +119,7 @@ function events(): Record<string, unknown>[] {
   return out;
 }
 
-async function figureOf(r: ThresholdRule | ChangeRule): Promise<number | null> {
+async function figureOf(r: ThresholdRule | ChangeRule, group: string | null): Promise<number | null> {
   const range = windowOf(r.windowMs);
   switch (r.metric) {
     case 'error_rate':
@@ -96,6 +136,26 @@ async function figureOf(r: ThresholdRule | ChangeRule): Promise<number | null> {
       return (await getExperience({ projectId }, range, NO_FILTERS)).response.firstResponseP95Ms;
     case 'failed_logins':
       return (await getSystem({ projectId }, range, NO_FILTERS)).logins.failures;
+    case 'rate_limit_hits':
+      return (await getSystem({ projectId }, range, NO_FILTERS)).rateLimits.total;
+    case 'p95_streaming_duration_ms':
+      return (await getExperience({ projectId }, range, NO_FILTERS)).streaming.durationP95Ms;
+    case 'metric_average': {
+      // System Status: CPU and memory per service.
+      const resource = (r as ThresholdRule).series!.name.startsWith('cpu') ? 'cpu' : 'memory';
+      const row = (await getSystem({ projectId }, range, NO_FILTERS)).resources.find(
+        (x) => x.resource === resource && x.service === group,
+      );
+      return row?.avg ?? null;
+    }
+    case 'metric_max':
+    case 'metric_p95':
+      // Not on a dashboard: the read API's figure through the catalog, independently of the rule's input.
+      return (
+        await readTotals({ projectId }, range, NO_FILTERS, [r.metric], {
+          where: { name: (r as ThresholdRule).series!.name, service: group ?? '' },
+        })
+      )[r.metric].value;
     default:
       throw new Error(`no dashboard figure mapped for ${r.metric}`);
   }
@@ -130,6 +190,13 @@ describe(`default rules read the dashboards' figures (${process.env.DATABASE_URL
         'failed-logins',
         'latency-vs-baseline',
         'p95-response-time',
+        'cpu-high',
+        'memory-high',
+        'disk-high',
+        'db-pool-high',
+        'db-query-latency',
+        'streaming-duration',
+        'quota-hits',
       ].sort(),
     );
   });
@@ -142,15 +209,48 @@ describe(`default rules read the dashboards' figures (${process.env.DATABASE_URL
           await rollUp({ budgetMs: 30_000 });
         }
         const input = await loadRuleInput(projectId, r, now);
-        const value =
+        const groups =
           r.kind === 'threshold'
-            ? (input as { groups: { value: number | null }[] }).groups[0]!.value
-            : (input as { groups: { current: { value: number | null } }[] }).groups[0]!.current.value;
-        const figure = await figureOf(r);
-        expect(figure, 'the window holds events').not.toBeNull();
-        expect(value).toBeCloseTo(figure!, 9);
+            ? (input as { groups: { group: string | null; value: number | null }[] }).groups
+            : (input as { groups: { group: string | null; current: { value: number | null } }[] }).groups.map(
+                (g) => ({ group: g.group, value: g.current.value }),
+              );
+        // A rule per service answers for each service that sent its series.
+        if (r.groupBy === 'service') expect(groups.length).toBeGreaterThan(0);
+        else expect(groups).toHaveLength(1);
+        for (const g of groups) {
+          const figure = await figureOf(r, g.group);
+          expect(figure, 'the window holds events').not.toBeNull();
+          expect(g.value).toBeCloseTo(figure!, 9);
+        }
       });
     }
+    it(`a rule's label filter keeps the events that carry those labels, whatever else they carry (${stage})`, async () => {
+      const cpu = rule('cpu-high', 'threshold');
+      const valueWith = async (labels: Record<string, string>) => {
+        const input = await loadRuleInput(
+          projectId,
+          { ...cpu, series: { name: cpu.series!.name, labels } },
+          now,
+        );
+        return input.groups.map((g) => [g.group, g.value]);
+      };
+      // By hand: CPU events are the odd i (service api), host h(i % 3), value 40 + (i % 11) * 5.
+      const h1 = events().filter(
+        (e) =>
+          e.type === 'metric' &&
+          e.name === 'cpu.utilization' &&
+          (e.labels as Record<string, string>).host === 'h1' &&
+          Date.parse(e.timestamp as string) >= now.getTime() - cpu.windowMs,
+      );
+      expect(h1.length).toBeGreaterThan(0);
+      const mean = h1.reduce((sum, e) => sum + (e.value as number), 0) / h1.length;
+      const [[group, value]] = (await valueWith({ host: 'h1' })) as [[string, number]];
+      expect(group).toBe('api');
+      expect(value).toBeCloseTo(mean, 9);
+      expect(await valueWith({ host: 'h9' })).toEqual([]);
+      expect(await valueWith({ host: 'h1', pool: 'main' })).toEqual([]);
+    });
     it(`daily-spend: today's spend is the AI page's cost since midnight (${stage})`, async () => {
       const input = await loadRuleInput(projectId, rule('daily-spend', 'budget'), now);
       const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));

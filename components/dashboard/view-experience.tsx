@@ -56,6 +56,12 @@ export function ViewExperience({
           unit="ms"
           hint="p50 TTFT, streamed"
         />
+        <TileStat
+          label="Streaming duration"
+          value={d.streaming.durationP95Ms}
+          unit="ms"
+          hint="p95, whole stream"
+        />
         <TileStat label="Error rate" value={d.errors.errorRate} unit="percent" hint="5xx" />
         <TileStat label="DAU" value={d.users.dau} unit="count" />
         <TileStat label="WAU" value={d.users.wau} unit="count" />

@@ -458,6 +458,7 @@ export function specFor(
     groupBy?: readonly Dimension[];
     bucketMs?: number | null;
     where?: Partial<Record<Dimension, string>>;
+    labels?: Readonly<Record<string, string>>;
   } = {},
 ): RollupSpec {
   const def = metricDef(id);
@@ -487,19 +488,23 @@ export function specFor(
     bucketMs: options.bucketMs ?? null,
     measures,
     fields: a.kind === 'percentile' ? [a.field] : [],
+    ...(options.labels ? { labels: options.labels } : {}),
   };
 }
 
 export type MetricValue = { value: number | null; samples: number };
 
-/**
- * Metrics an alert rule can evaluate as they are: those that need no further filter (a metric event's
- * name, a web vital's name) to mean something.
- */
-export const RULE_METRIC_IDS = METRIC_IDS.filter((id) => {
-  const def = METRICS[id] as MetricDef;
-  return def.type !== 'metric' && def.type !== 'web.vital';
-}) as [MetricId, ...MetricId[]];
+/** Whether a metric means something only for one name (a `metric` event's name, a web vital's). */
+export function needsName(id: MetricId): boolean {
+  const type = (METRICS[id] as MetricDef).type;
+  return type === 'metric' || type === 'web.vital';
+}
+
+/** Every metric an alert rule can evaluate; those that `needsName` take the name (and labels) from the rule. */
+export const RULE_METRIC_IDS = METRIC_IDS as [MetricId, ...MetricId[]];
+
+/** Metrics that mean something as they are, with no name: what a change rule compares to its baseline. */
+export const UNNAMED_METRIC_IDS = METRIC_IDS.filter((id) => !needsName(id)) as [MetricId, ...MetricId[]];
 
 /**
  * A metric's value from the rollup rows of one group (one chart bucket, one model...): every class row
@@ -563,6 +568,7 @@ export function specForAll(
     groupBy?: readonly Dimension[];
     bucketMs?: number | null;
     where?: Partial<Record<Dimension, string>>;
+    labels?: Readonly<Record<string, string>>;
   } = {},
 ): RollupSpec {
   const specs = ids.map((id) => specFor(id, options));
@@ -581,6 +587,7 @@ export function specForAll(
     bucketMs: options.bucketMs ?? null,
     measures: [...new Set(specs.flatMap((s) => s.measures))],
     fields: [...new Set(specs.flatMap((s) => s.fields ?? []))],
+    ...(options.labels ? { labels: options.labels } : {}),
   };
 }
 

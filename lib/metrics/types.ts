@@ -74,7 +74,8 @@ export type Experience = Period & {
     }>[];
   };
   /** Time to first token of streamed responses (`streamed: true`). */
-  streaming: { count: number; ttftMs: Percentiles };
+  /** Streamed `response.sent`: time to first token, and the whole stream's duration (p95). */
+  streaming: { count: number; ttftMs: Percentiles; durationP95Ms: number | null };
   /** `responseLength` of `response.sent`, characters. */
   responseLength: { avg: number | null; p50: number | null };
   /** `http.request` with status >= 500 over all of them. */

@@ -129,3 +129,34 @@ export function DurationField({
     </fieldset>
   );
 }
+
+export function TextField({
+  label,
+  name,
+  defaultValue,
+  hint,
+  placeholder,
+  required = false,
+  maxLength,
+}: {
+  label: string;
+  name: string;
+  defaultValue?: string;
+  hint?: ReactNode;
+  placeholder?: string;
+  required?: boolean;
+  maxLength?: number;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      <input
+        name={name}
+        required={required}
+        maxLength={maxLength}
+        defaultValue={defaultValue}
+        placeholder={placeholder}
+        className={INPUT_CLASS}
+      />
+    </Field>
+  );
+}

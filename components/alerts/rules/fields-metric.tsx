@@ -3,8 +3,15 @@
 import { useState } from 'react';
 import type { Metric } from '@/lib/alerts/engine/types';
 import { METRIC_UNITS } from '@/lib/alerts/rules/constants';
-import { DurationField, NumberField, SelectField, type Values } from './field-parts';
-import { BASELINE_OPTIONS, GROUP_OPTIONS, METRIC_OPTIONS, OPERATOR_OPTIONS } from './options';
+import { needsName } from '@/lib/metrics/catalog';
+import { DurationField, NumberField, SelectField, TextField, type Values } from './field-parts';
+import {
+  BASELINE_OPTIONS,
+  CHANGE_METRIC_OPTIONS,
+  GROUP_OPTIONS,
+  METRIC_OPTIONS,
+  OPERATOR_OPTIONS,
+} from './options';
 
 const VALUE_LABELS = { percent: 'Threshold (%)', ms: 'Threshold (ms)', count: 'Threshold (count)' } as const;
 const VALUE_HINTS = {
@@ -38,6 +45,27 @@ export function FieldsThreshold({ values }: { values: Values }) {
         defaultValue={metric}
         onChange={(m) => setMetric(m as Metric)}
       />
+      {needsName(metric) ? (
+        <>
+          <TextField
+            label="Series name"
+            name="seriesName"
+            required
+            maxLength={200}
+            defaultValue={values.seriesName}
+            placeholder="cpu.utilization"
+            hint="The name of the metric events (or the web vital: LCP, INP, CLS) the rule watches."
+          />
+          <TextField
+            label="Labels (optional)"
+            name="seriesLabels"
+            maxLength={1000}
+            defaultValue={values.seriesLabels}
+            placeholder="pool=main, region=eu"
+            hint="Only events carrying these labels."
+          />
+        </>
+      ) : null}
       <SelectField
         label="Fires when the metric is"
         name="operator"
@@ -69,7 +97,12 @@ export function FieldsChange({ values }: { values: Values }) {
   const [direction, setDirection] = useState(values.direction === 'rise' ? 'rise' : 'drop');
   return (
     <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-      <SelectField label="Metric" name="metric" options={METRIC_OPTIONS} defaultValue={values.metric} />
+      <SelectField
+        label="Metric"
+        name="metric"
+        options={CHANGE_METRIC_OPTIONS}
+        defaultValue={values.metric}
+      />
       <SelectField
         label="Compared with"
         name="baseline"

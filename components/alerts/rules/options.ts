@@ -1,5 +1,6 @@
 import {
   BASELINES,
+  CHANGE_METRICS,
   CONSECUTIVE_EVENTS,
   DEPENDENCIES,
   GROUP_BYS,
@@ -21,6 +22,7 @@ const SEVERITY_HINTS = { P1: 'critical', P2: 'high', P3: 'medium', P4: 'low' } a
 export const SEVERITY_OPTIONS: Option[] = SEVERITIES.map((s) => [s, `${s} · ${SEVERITY_HINTS[s]}`]);
 export const CATEGORY_OPTIONS: Option[] = RULE_CATEGORIES.map((c) => [c, c]);
 export const METRIC_OPTIONS: Option[] = METRICS.map((m) => [m, METRIC_LABELS[m]]);
+export const CHANGE_METRIC_OPTIONS: Option[] = CHANGE_METRICS.map((m) => [m, METRIC_LABELS[m]]);
 export const OPERATOR_OPTIONS: Option[] = OPERATORS.map((o) => [
   o,
   { '>': 'above (>)', '>=': 'at or above (≥)', '<': 'below (<)', '<=': 'at or below (≤)' }[o],

@@ -30,4 +30,3 @@ export function Notice({ tone, children }: { tone: 'warning' | 'success'; childr
     </p>
   );
 }
-

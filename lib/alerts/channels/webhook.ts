@@ -63,6 +63,11 @@ export async function sendWebhook(
     if (config.secret) headers[WEBHOOK_SIGNATURE_HEADER] = signWebhookBody(body, config.secret);
     return await postJson({ url: config.url, body, headers, secrets: [config.secret] }, opts);
   } catch {
-    return { ok: false, retryable: true, error: 'webhook delivery failed unexpectedly', durationMs: Math.round(performance.now() - started) };
+    return {
+      ok: false,
+      retryable: true,
+      error: 'webhook delivery failed unexpectedly',
+      durationMs: Math.round(performance.now() - started),
+    };
   }
 }

@@ -6,7 +6,7 @@
  * [0, 1] (1% = 0.01); durations are milliseconds; money is USD; counts are plain numbers.
  */
 
-import { RULE_METRIC_IDS, type MetricId } from '@/lib/metrics/catalog';
+import { RULE_METRIC_IDS, UNNAMED_METRIC_IDS, type MetricId } from '@/lib/metrics/catalog';
 
 export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -14,12 +14,27 @@ export type Severity = (typeof SEVERITIES)[number];
 export const RULE_KINDS = ['threshold', 'consecutive', 'change', 'budget', 'health'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
-export const RULE_CATEGORIES = ['reliability', 'performance', 'usage', 'cost', 'security', 'dependency'] as const;
+export const RULE_CATEGORIES = [
+  'reliability',
+  'performance',
+  'usage',
+  'cost',
+  'security',
+  'dependency',
+] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
-/** Any metric of the catalog (lib/metrics/catalog.ts) that needs no further filter: the figure the dashboards show. */
+/**
+ * Any metric of the catalog (lib/metrics/catalog.ts): the figure the dashboards show. Those of `metric`
+ * events and web vitals (`needsName`) read one series: the rule's `series` names it.
+ */
 export const METRICS = RULE_METRIC_IDS;
+/** What a change rule can compare to its baseline: the metrics that need no name. */
+export const CHANGE_METRICS = UNNAMED_METRIC_IDS;
 export type Metric = MetricId;
+
+/** One series of a named metric: a `metric` event's (or web vital's) name, and labels it must carry. */
+export type Series = { name: string; labels?: Record<string, string> };
 
 export const OPERATORS = ['>', '>=', '<', '<='] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -34,7 +49,11 @@ export const BASELINES = ['previous_day', 'same_hour_last_week', '7d_average'] a
 export type Baseline = (typeof BASELINES)[number];
 
 /** How many baseline buckets each baseline kind expects (one per day for the 7-day average). */
-export const BASELINE_BUCKETS: Record<Baseline, number> = { previous_day: 1, same_hour_last_week: 1, '7d_average': 7 };
+export const BASELINE_BUCKETS: Record<Baseline, number> = {
+  previous_day: 1,
+  same_hour_last_week: 1,
+  '7d_average': 7,
+};
 
 export const DEPENDENCIES = ['database', 'cache', 'ai', 'auth'] as const;
 export type Dependency = (typeof DEPENDENCIES)[number];
@@ -64,6 +83,8 @@ export type RuleBase = {
 export type ThresholdRule = RuleBase & {
   kind: 'threshold';
   metric: Metric;
+  /** Required for a metric that `needsName` (CPU: `{ name: 'cpu.utilization' }`); absent otherwise. */
+  series?: Series;
   operator: Operator;
   value: number;
   windowMs: number;

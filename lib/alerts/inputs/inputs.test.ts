@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASELINE_BUCKETS, BASELINES, METRICS } from '../engine/types';
+import { BASELINE_BUCKETS, BASELINES, CHANGE_METRICS, METRICS } from '../engine/types';
 import { METRIC_IDS } from '@/lib/metrics/catalog';
 import { baselineOffsetsMs } from './inputs';
 
@@ -32,6 +32,8 @@ describe('rule metrics', () => {
       expect(METRICS).toContain(m);
     }
     expect(METRICS).toContain('p95_first_response_ms');
-    expect(METRICS).not.toContain('metric_average');
+    // Named metrics too: a rule names the series (cpu.utilization) they read.
+    expect(METRICS).toContain('metric_average');
+    expect(CHANGE_METRICS).not.toContain('metric_average');
   });
 });

@@ -20,6 +20,7 @@ import type {
   HealthInput,
   HealthRule,
   Metric,
+  Series,
   MetricSample,
   Rule,
   RuleInput,
@@ -81,15 +82,19 @@ export const GROUP_COLUMNS: Record<GroupBy, SQL> = {
  */
 export async function metricWindows(
   projectId: string,
-  metric: Metric,
-  groupBy: GroupBy | undefined,
+  rule: { metric: Metric; groupBy?: GroupBy | undefined; series?: Series | undefined },
   windows: readonly { from: Date; to: Date }[],
   where: { group?: string } = {},
 ): Promise<{ group: string | null; value: MetricSample }[][]> {
+  const { metric, groupBy, series } = rule;
   const dim = groupBy ? GROUP_DIMENSIONS[groupBy] : null;
   const rows = await readFiguresAt({ projectId }, windows, NO_FILTERS, [metric], {
     groupBy: dim ? [dim] : [],
-    where: dim && where.group !== undefined ? { [dim]: where.group } : {},
+    where: {
+      ...(dim && where.group !== undefined ? { [dim]: where.group } : {}),
+      ...(series ? { name: series.name } : {}),
+    },
+    ...(series?.labels ? { labels: series.labels } : {}),
   });
   return rows.map((window) => {
     // Ungrouped, a window without an event of the metric's type still has its figure, as the dashboards'
@@ -113,7 +118,7 @@ async function loadThreshold(
   rule: ThresholdRule,
   now: Date,
 ): Promise<ThresholdInput> {
-  const [rows] = await metricWindows(projectId, rule.metric, rule.groupBy, [
+  const [rows] = await metricWindows(projectId, rule, [
     { from: new Date(now.getTime() - rule.windowMs), to: now },
   ]);
   return { groups: rows!.map((r) => ({ group: r.group, ...r.value })) };
@@ -135,7 +140,7 @@ async function loadChange(_db: Db, projectId: string, rule: ChangeRule, now: Dat
   const to = now.getTime();
   const offsets = [0, ...baselineOffsetsMs(rule.baseline)];
   const windows = offsets.map((o) => ({ from: new Date(to - o - rule.windowMs), to: new Date(to - o) }));
-  const [current, ...baselines] = await metricWindows(projectId, rule.metric, rule.groupBy, windows);
+  const [current, ...baselines] = await metricWindows(projectId, rule, windows);
   const groups = new Map<string | null, ChangeInput['groups'][number]>();
   if (!rule.groupBy) groups.set(null, { group: null, current: { value: null, samples: 0 }, baseline: null });
   const groupOf = (key: string | null) => {

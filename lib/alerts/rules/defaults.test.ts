@@ -12,23 +12,55 @@ const find = <K extends Rule['kind']>(key: string, kind: K) => {
 };
 
 describe('default rules', () => {
-  it('are the ten of DESIGN.md with unique stable keys and severities', () => {
-    expect(DEFAULT_RULES).toHaveLength(10);
-    expect(new Set(DEFAULT_RULES.map((r) => r.key)).size).toBe(10);
-    expect(Object.fromEntries(DEFAULT_RULES.map((r) => [r.key, r.severity]))).toEqual({
-      'error-rate': 'P1',
-      'p95-response-time': 'P2',
-      'ai-consecutive-failures': 'P1',
-      'cache-hit-rate': 'P3',
-      'active-users-drop': 'P3',
-      'api-availability': 'P1',
-      'latency-vs-baseline': 'P2',
-      'daily-spend': 'P2',
-      'failed-logins': 'P1',
-      'dependency-down': 'P1',
+  it('are the ten of DESIGN.md, on, then the operations templates, off, with unique stable keys', () => {
+    expect(DEFAULT_RULES).toHaveLength(17);
+    expect(new Set(DEFAULT_RULES.map((r) => r.key)).size).toBe(17);
+    expect(Object.fromEntries(DEFAULT_RULES.map((r) => [r.key, [r.severity, r.enabled]]))).toEqual({
+      'error-rate': ['P1', true],
+      'p95-response-time': ['P2', true],
+      'ai-consecutive-failures': ['P1', true],
+      'cache-hit-rate': ['P3', true],
+      'active-users-drop': ['P3', true],
+      'api-availability': ['P1', true],
+      'latency-vs-baseline': ['P2', true],
+      'daily-spend': ['P2', true],
+      'failed-logins': ['P1', true],
+      'dependency-down': ['P1', true],
+      'cpu-high': ['P2', false],
+      'memory-high': ['P2', false],
+      'disk-high': ['P1', false],
+      'db-pool-high': ['P2', false],
+      'db-query-latency': ['P2', false],
+      'streaming-duration': ['P3', false],
+      'quota-hits': ['P3', false],
     });
-    for (const r of DEFAULT_RULES) expect(r.name.length && r.description.length && r.enabled).toBeTruthy();
+    for (const r of DEFAULT_RULES) expect(r.name.length && r.description.length).toBeTruthy();
     expect(DEFAULT_RULES.find((r) => r.key === 'failed-logins')?.category).toBe('security');
+  });
+  it("ship the operations documents' thresholds on metric events by name, per service", () => {
+    expect(find('cpu-high', 'threshold')).toMatchObject({
+      metric: 'metric_average',
+      series: { name: 'cpu.utilization' },
+      operator: '>',
+      value: 90,
+      windowMs: 300_000,
+      groupBy: 'service',
+    });
+    expect(find('disk-high', 'threshold')).toMatchObject({ metric: 'metric_max', value: 95 });
+    expect(find('db-query-latency', 'threshold')).toMatchObject({
+      metric: 'metric_p95',
+      series: { name: 'db.query.duration' },
+      value: 500,
+    });
+    expect(find('streaming-duration', 'threshold')).toMatchObject({
+      metric: 'p95_streaming_duration_ms',
+      value: 30_000,
+    });
+    expect(find('quota-hits', 'threshold')).toMatchObject({
+      metric: 'rate_limit_hits',
+      value: 100,
+      windowMs: 3_600_000,
+    });
   });
   it('fire on the first breach except the one that names a duration', () => {
     expect(DEFAULT_RULES.filter((r) => r.forMs > 0).map((r) => [r.key, r.forMs])).toEqual([

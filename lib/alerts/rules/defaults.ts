@@ -1,6 +1,6 @@
 /**
- * The ten default rules every new project gets (DESIGN.md "Alerts"). Plain data; editable, can be
- * disabled and added to. Keys are stable identifiers: never rename one (stored instances refer to it).
+ * The default rules every new project gets (DESIGN.md "Alerts"): ten on, and the operations templates
+ * (below) off. Plain data; editable, can be disabled and added to. Keys are stable identifiers: never rename one (stored instances refer to it).
  * A default rule fires on the first breaching evaluation (forMs 0) unless it names a duration.
  * Rates are fractions (1% = 0.01).
  */
@@ -9,7 +9,7 @@ import type { Rule } from '../engine/types';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-export const DEFAULT_RULES: readonly Rule[] = [
+const SHIPPED_ON: readonly Rule[] = [
   {
     key: 'error-rate',
     kind: 'threshold',
@@ -160,6 +160,92 @@ export const DEFAULT_RULES: readonly Rule[] = [
     failures: 3,
   },
 ];
+
+/**
+ * The operations documents' own thresholds, shipped disabled: an admin turns them on once the chat app sends
+ * the `metric` events they watch (names in the README, "Alerts"). One alert per service.
+ */
+export const OPERATIONS_TEMPLATES: readonly Rule[] = [
+  metricTemplate('cpu-high', 'CPU above 90% for 5 minutes', 'metric_average', 'cpu.utilization', 90, 'P2'),
+  metricTemplate(
+    'memory-high',
+    'Memory above 90% for 5 minutes',
+    'metric_average',
+    'memory.utilization',
+    90,
+    'P2',
+  ),
+  metricTemplate('disk-high', 'Disk above 95%', 'metric_max', 'disk.utilization', 95, 'P1'),
+  metricTemplate('db-pool-high', 'Database pool above 90%', 'metric_max', 'db.pool.utilization', 90, 'P2'),
+  metricTemplate(
+    'db-query-latency',
+    'p95 database query latency above 500 ms',
+    'metric_p95',
+    'db.query.duration',
+    500,
+    'P2',
+  ),
+  {
+    key: 'streaming-duration',
+    kind: 'threshold',
+    name: 'p95 streaming duration above 30 s',
+    description: 'Streamed answers took more than 30 seconds end to end (p95 over the last 5 minutes).',
+    severity: 'P3',
+    category: 'performance',
+    enabled: false,
+    forMs: 0,
+    metric: 'p95_streaming_duration_ms',
+    operator: '>',
+    value: 30_000,
+    windowMs: 5 * MINUTE,
+    minSamples: 5,
+  },
+  {
+    key: 'quota-hits',
+    kind: 'threshold',
+    name: 'More than 100 quota hits an hour',
+    description: 'Rate limits and quotas turned requests away more than 100 times in the last hour.',
+    severity: 'P3',
+    category: 'usage',
+    enabled: false,
+    forMs: 0,
+    metric: 'rate_limit_hits',
+    operator: '>',
+    value: 100,
+    windowMs: HOUR,
+    minSamples: 0,
+  },
+];
+
+export const DEFAULT_RULES: readonly Rule[] = [...SHIPPED_ON, ...OPERATIONS_TEMPLATES];
+
+function metricTemplate(
+  key: string,
+  name: string,
+  metric: 'metric_average' | 'metric_max' | 'metric_p95',
+  series: string,
+  value: number,
+  severity: Rule['severity'],
+): Rule {
+  const how = { metric_average: 'average', metric_max: 'maximum', metric_p95: 'p95' }[metric];
+  return {
+    key,
+    kind: 'threshold',
+    name,
+    description: `The ${how} of the \`${series}\` metric events over the last 5 minutes is above ${value}, per service.`,
+    severity,
+    category: 'reliability',
+    enabled: false,
+    forMs: 0,
+    metric,
+    series: { name: series },
+    operator: '>',
+    value,
+    windowMs: 5 * MINUTE,
+    minSamples: 1,
+    groupBy: 'service',
+  };
+}
 
 /** Fresh, mutable copies of the default rules for a new project. */
 export function defaultRules(): Rule[] {

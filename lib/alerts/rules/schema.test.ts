@@ -51,6 +51,59 @@ describe('ruleFormSchema', () => {
     expect(ruleFormSchema.parse({ ...threshold, value: '7' })).toMatchObject({ value: 0.07 });
   });
 
+  it('takes the series a named metric watches: a name, and labels as key=value pairs', () => {
+    const cpu = { ...threshold, metric: 'metric_average', value: '90' };
+    expect(firstMessage(cpu)).toBe(
+      'metric average needs the name of the series it watches (cpu.utilization, LCP).',
+    );
+    expect(ruleFormSchema.parse({ ...cpu, seriesName: ' cpu.utilization ' })).toMatchObject({
+      metric: 'metric_average',
+      series: { name: 'cpu.utilization' },
+      value: 90,
+    });
+    expect(
+      ruleFormSchema.parse({
+        ...cpu,
+        seriesName: 'db.pool.utilization',
+        seriesLabels: 'pool = main, region=eu',
+      }),
+    ).toMatchObject({ series: { name: 'db.pool.utilization', labels: { pool: 'main', region: 'eu' } } });
+    expect(firstMessage({ ...cpu, seriesName: 'cpu', seriesLabels: 'pool' })).toBe(
+      'Labels are key=value pairs separated by commas (pool=main, region=eu).',
+    );
+    expect(firstMessage({ ...cpu, seriesName: 'cpu utilization' })).toBe(
+      'The metric name has no spaces (cpu.utilization).',
+    );
+    // A metric that needs no name ignores one.
+    expect(ruleFormSchema.parse({ ...threshold, seriesName: 'cpu' })).not.toHaveProperty('series');
+    // A change rule compares metrics that need no name.
+    expect(
+      firstMessage({
+        kind: 'change',
+        name: 'CPU',
+        severity: 'P3',
+        metric: 'metric_average',
+        baseline: 'previous_day',
+        direction: 'rise',
+        riseFactor: '2',
+        windowAmount: '1',
+        windowUnit: 'h',
+        minSamples: '0',
+      }),
+    ).toMatch(/^A change rule compares a metric that needs no name/);
+    // The editor shows a stored series back as it was typed.
+    expect(ruleFormValues(defaultRule('cpu-high'))).toMatchObject({
+      seriesName: 'cpu.utilization',
+      seriesLabels: '',
+    });
+    const labelled = toRule(
+      ruleFormSchema.parse({ ...cpu, seriesName: 'db.pool', seriesLabels: 'pool=main' }),
+      'custom-pool',
+      true,
+    );
+    expect(ruleFormValues(labelled)).toMatchObject({ seriesName: 'db.pool', seriesLabels: 'pool=main' });
+  });
+
   it('keeps latency in milliseconds and counts as they are', () => {
     expect(ruleFormSchema.parse({ ...threshold, metric: 'p95_response_ms', value: '2000' })).toMatchObject({
       value: 2000,

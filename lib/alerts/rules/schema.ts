@@ -8,6 +8,7 @@ import { DEFAULT_RULES } from './defaults';
 import { DEFAULT_REPEAT_INTERVAL_MS } from '../engine/routing';
 import {
   BASELINES,
+  CHANGE_METRICS,
   CONSECUTIVE_EVENTS,
   DEPENDENCIES,
   GROUP_BYS,
@@ -19,11 +20,14 @@ import {
   type Metric,
   type Rule,
   type RuleKind,
+  type Series,
 } from '../engine/types';
+import { needsName } from '@/lib/metrics/catalog';
 import {
   DEFAULT_CATEGORY,
   DURATION_UNITS,
   FOR_MAX_MS,
+  METRIC_LABELS,
   METRIC_UNITS,
   REPEAT_MAX_MS,
   REPEAT_MIN_MS,
@@ -138,6 +142,19 @@ const thresholdForm = z
     kind: z.literal('threshold'),
     ...baseFields,
     metric: choice(METRICS, `Metric must be one of ${list(METRICS)}.`),
+    seriesName: z.preprocess(
+      blankAsUndefined,
+      z
+        .string()
+        .trim()
+        .max(200, 'Keep the metric name to 200 characters.')
+        .regex(/^[^\s]+$/, 'The metric name has no spaces (cpu.utilization).')
+        .optional(),
+    ),
+    seriesLabels: z.preprocess(
+      (v) => (typeof v === 'string' ? v : ''),
+      z.string().max(1000, 'Keep the labels to 1000 characters.'),
+    ),
     operator: choice(OPERATORS, `Operator must be one of ${list(OPERATORS)}.`),
     value: number('Threshold'),
     ...windowFields,
@@ -145,6 +162,18 @@ const thresholdForm = z
     groupBy,
   })
   .superRefine((v, ctx) => {
+    if (needsName(v.metric) && v.seriesName === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['seriesName'],
+        message: `${METRIC_LABELS[v.metric]} needs the name of the series it watches (cpu.utilization, LCP).`,
+      });
+    if (parseLabels(v.seriesLabels) === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['seriesLabels'],
+        message: 'Labels are key=value pairs separated by commas (pool=main, region=eu).',
+      });
     checkThresholdValue(ctx, v.metric, v.value);
     checkWindow(ctx, v);
     checkFor(ctx, v);
@@ -191,7 +220,10 @@ const changeForm = z
   .object({
     kind: z.literal('change'),
     ...baseFields,
-    metric: choice(METRICS, `Metric must be one of ${list(METRICS)}.`),
+    metric: choice(
+      CHANGE_METRICS,
+      `A change rule compares a metric that needs no name: one of ${list(CHANGE_METRICS)}.`,
+    ),
     baseline: choice(BASELINES, `Baseline must be one of ${list(BASELINES)}.`),
     direction: choice(['drop', 'rise'] as const, 'Direction must be drop or rise.'),
     dropPercent: optionalNumber('Drop', '%'),
@@ -253,6 +285,30 @@ const healthForm = z
   })
   .superRefine((v, ctx) => checkFor(ctx, v));
 
+/** `pool=main, region=eu` as labels; '' is none; null when a pair is not key=value. */
+export function parseLabels(text: string): Record<string, string> | null {
+  const labels: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? '' : part.slice(0, eq).trim();
+    if (key === '') return null;
+    labels[key] = part.slice(eq + 1).trim();
+  }
+  return labels;
+}
+
+export function formatLabels(labels: Record<string, string> | undefined): string {
+  return Object.entries(labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+function seriesOf(name: string, labelsText: string): Series {
+  const labels = parseLabels(labelsText) ?? {};
+  return Object.keys(labels).length > 0 ? { name, labels } : { name };
+}
+
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** Everything the editor sets; `toRule` adds the key, the enabled flag and fields the form does not show. */
 export type RuleFields = Without<Rule, 'key' | 'enabled' | 'minBaselineCoverage' | 'minElapsedFraction'>;
@@ -288,6 +344,7 @@ function toFields(v: FormOutput): RuleFields {
         ...base,
         kind: 'threshold',
         metric: v.metric,
+        ...(needsName(v.metric) ? { series: seriesOf(v.seriesName!, v.seriesLabels) } : {}),
         operator: v.operator,
         value: METRIC_UNITS[v.metric] === 'percent' ? toFraction(v.value) : v.value,
         windowMs: msOf(v.windowAmount, v.windowUnit),
@@ -400,6 +457,8 @@ export function ruleFormValues(rule: Rule): RuleFormValues {
       return {
         ...base,
         metric: rule.metric,
+        seriesName: rule.series?.name ?? '',
+        seriesLabels: formatLabels(rule.series?.labels),
         operator: rule.operator,
         value: String(METRIC_UNITS[rule.metric] === 'percent' ? toPercent(rule.value) : rule.value),
         ...window(rule.windowMs, 'window'),

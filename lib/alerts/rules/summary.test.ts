@@ -18,6 +18,13 @@ describe('summarizeRule', () => {
       'daily-spend': 'spend ≥ 150% of daily budget',
       'failed-logins': 'failed logins ≥ 5 over 5 min',
       'dependency-down': 'any dependency fails 3 checks in a row',
+      'cpu-high': 'metric average of cpu.utilization > 90 over 5 min, per service',
+      'memory-high': 'metric average of memory.utilization > 90 over 5 min, per service',
+      'disk-high': 'metric maximum of disk.utilization > 95 over 5 min, per service',
+      'db-pool-high': 'metric maximum of db.pool.utilization > 90 over 5 min, per service',
+      'db-query-latency': 'metric p95 of db.query.duration > 500 over 5 min, per service',
+      'streaming-duration': 'p95 streaming duration > 30 s over 5 min',
+      'quota-hits': 'rate-limit hits > 100 over 1 h',
     });
   });
 
@@ -28,6 +35,13 @@ describe('summarizeRule', () => {
     expect(summarizeRule(health)).toBe('database fails 1 check');
     const grouped = { ...byKey('error-rate'), value: 0.055, groupBy: 'route' } as Rule;
     expect(summarizeRule(grouped)).toBe('error rate > 5.5% over 5 min, per route');
+    const labelled = {
+      ...byKey('db-pool-high'),
+      series: { name: 'db.pool.utilization', labels: { pool: 'main' } },
+    } as Rule;
+    expect(summarizeRule(labelled)).toBe(
+      'metric maximum of db.pool.utilization {pool=main} > 90 over 5 min, per service',
+    );
   });
 });
 

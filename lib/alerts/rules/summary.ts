@@ -1,6 +1,6 @@
 /** One-line, human descriptions of alert rules for lists and audit views. Pure. */
 import { formatDuration } from '@/lib/format';
-import type { Metric, Rule } from '../engine/types';
+import type { Metric, Rule, Series } from '../engine/types';
 import {
   BASELINE_LABELS,
   DEPENDENCY_LABELS,
@@ -34,6 +34,13 @@ function usd(amount: number): string {
 
 const per = (groupBy: string | undefined) => (groupBy ? `, per ${groupBy}` : '');
 
+/** " of cpu.utilization {host=a}" for a named metric's series. */
+function ofSeries(series: Series | undefined): string {
+  if (!series) return '';
+  const labels = Object.entries(series.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  return ` of ${series.name}${labels.length > 0 ? ` {${labels.join(', ')}}` : ''}`;
+}
+
 /**
  * "error rate > 1% over 5 min", "3 consecutive failed AI calls within 1 min, per model",
  * "active users −20% vs previous day over 1 d", "spend ≥ 150% of daily budget",
@@ -43,7 +50,7 @@ export function summarizeRule(rule: Rule): string {
   switch (rule.kind) {
     case 'threshold':
       return (
-        `${METRIC_LABELS[rule.metric]} ${OPERATOR_SYMBOLS[rule.operator]} ` +
+        `${METRIC_LABELS[rule.metric]}${ofSeries(rule.series)} ${OPERATOR_SYMBOLS[rule.operator]} ` +
         `${formatMetricValue(rule.metric, rule.value)} over ${formatDuration(rule.windowMs)}${per(rule.groupBy)}`
       );
     case 'consecutive':

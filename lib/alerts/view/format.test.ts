@@ -30,6 +30,13 @@ describe('alert formatting', () => {
       'daily-spend': 'usd',
       'failed-logins': 'count',
       'dependency-down': 'count',
+      'cpu-high': 'count',
+      'memory-high': 'count',
+      'disk-high': 'count',
+      'db-pool-high': 'count',
+      'db-query-latency': 'count',
+      'streaming-duration': 'ms',
+      'quota-hits': 'count',
     });
   });
 

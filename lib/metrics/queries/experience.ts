@@ -114,6 +114,7 @@ async function responseTotals(scope: Scope, range: TimeRange, filters: Filters) 
     'streamed_p50_ttft_ms',
     'streamed_p95_ttft_ms',
     'streamed_p99_ttft_ms',
+    'p95_streaming_duration_ms',
     'avg_response_length',
     'p50_response_length',
     'p95_first_response_ms',
@@ -136,6 +137,7 @@ async function responseTotals(scope: Scope, range: TimeRange, filters: Filters) 
         p95: f.streamed_p95_ttft_ms.value,
         p99: f.streamed_p99_ttft_ms.value,
       },
+      durationP95Ms: f.p95_streaming_duration_ms.value,
     },
     responseLength: { avg: f.avg_response_length.value, p50: f.p50_response_length.value },
   };

@@ -21,6 +21,8 @@ export type FigureOptions = {
   groupBy?: readonly Dimension[];
   bucketMs?: number | null;
   where?: Partial<Record<Dimension, string>>;
+  /** A metric event's labels must include these. */
+  labels?: Readonly<Record<string, string>>;
   db?: Db;
 };
 

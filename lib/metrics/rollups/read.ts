@@ -36,6 +36,8 @@ export type RollupSpec = {
   bucketMs?: number | null;
   measures: readonly Measure[];
   fields?: readonly Field[];
+  /** A metric event's labels must include these (a `metric` rule's label filter). */
+  labels?: Readonly<Record<string, string>>;
   /** Apply the model filter (AI figures only). Default: when every type is `ai.call`. */
   modelFilter?: boolean;
 };
@@ -188,8 +190,23 @@ function whereOf(spec: RollupSpec, filters: Filters): Where {
   return where;
 }
 
-/** Conditions on dimension values: on rollup columns, or on the expressions of raw rows. */
-function dimConditions(where: Where, raw: boolean): SQL[] {
+/**
+ * Conditions on dimension values: on rollup columns, or on the expressions of raw rows. Labels are matched
+ * by containment (the labels a filter names, whatever others the event has).
+ */
+function dimConditions(where: Where, raw: boolean, labels?: Readonly<Record<string, string>>): SQL[] {
+  const contain =
+    labels && Object.keys(labels).length > 0
+      ? [
+          raw
+            ? sql`coalesce(attributes -> 'labels' @> ${JSON.stringify(labels)}::jsonb, false)`
+            : sql`case when labels <> '' then labels::jsonb @> ${JSON.stringify(labels)}::jsonb else false end`,
+        ]
+      : [];
+  return [...contain, ...dimEquals(where, raw)];
+}
+
+function dimEquals(where: Where, raw: boolean): SQL[] {
   return (Object.entries(where) as [Dimension, readonly string[]][]).map(([d, values]) => {
     const column = sql.raw(raw ? DIMENSION_SQL[d] : d);
     return values.length === 1
@@ -216,7 +233,7 @@ function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Wher
       sql`project_id = ${scope.projectId}`,
       typeCondition(spec.types),
       sql`(${sql.join(pieces, sql` or `)})`,
-      ...dimConditions(where, false),
+      ...dimConditions(where, false, spec.labels),
     ],
     sql` and `,
   );
@@ -238,7 +255,7 @@ function rawWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where, 
       sql`project_id = ${scope.projectId}`,
       typeCondition(spec.types),
       sql`(${sql.join(windows, sql` or `)})`,
-      ...dimConditions(where, true),
+      ...dimConditions(where, true, spec.labels),
     ],
     sql` and `,
   );
