@@ -8,7 +8,6 @@ import * as schema from '@/db/schema';
 import { displayPrefix, generateApiKey, hashApiKey } from '@/lib/auth/api-key-format';
 import { ingestBatch } from '@/lib/ingest/ingest';
 import { getExperience, getFilterOptions, getOverview } from '@/lib/metrics/queries';
-import { rollUp } from '@/lib/metrics/rollups/job';
 import { NO_FILTERS, parseRange } from '@/lib/metrics/range';
 import { activeUsers, summarizeSessions } from '@/lib/metrics/activity';
 import { costPerUser } from '@/lib/metrics/cost';
@@ -739,16 +738,11 @@ describe(`stats read API against ${process.env.DATABASE_URL ? 'Postgres' : 'PGli
     });
     const ai = (await get<Ai>(`/api/v1/stats/ai?${RANGE}&model=claude-sonnet-4-5`, key)).body;
     expect(ai.models.map((m) => m.model)).toEqual(['claude-sonnet-4-5']);
-    const options = {
+    expect(await getFilterOptions({ projectId: project.id })).toEqual({
       services: ['api', 'worker'],
       environments: ['production', 'staging'],
       models: ['claude-haiku-4-5', 'claude-sonnet-4-5'],
-    };
-    expect(await getFilterOptions({ projectId: project.id })).toEqual(options);
-    // The same from the day rollups once the job has taken these events in.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    await rollUp({ budgetMs: 30_000 });
-    expect(await getFilterOptions({ projectId: project.id })).toEqual(options);
+    });
   });
 
   it('counts users and sessions exactly across rollup hours and raw edges, as the pure definitions do', async () => {

@@ -16,13 +16,14 @@ const QUALITY_LOOKBACK_MS = DAY;
 const CONTEXT_BIN_EDGES = sql.raw(`array[${Array.from({ length: 21 }, (_, i) => 2 ** (i + 10)).join(', ')}]`);
 
 export async function getAi(scope: Scope, range: TimeRange, filters: Filters): Promise<Ai> {
-  const [models, errorTypes, series, costPerDay, { users, ...distributions }, cache, retrieval, quality] =
+  const [models, errorTypes, series, costPerDay, users, distributions, cache, retrieval, quality] =
     await Promise.all([
       modelStats(scope, range, filters),
       errorTypeCounts(scope, range, filters),
       modelSeries(scope, range, filters),
       dailyCost(scope, range, filters),
-      callScan(scope, range, filters),
+      userCosts(scope, range, filters),
+      distributionsOf(scope, range, filters),
       cacheStats(scope, range, filters),
       retrievalStats(scope, range, filters),
       qualityByModel(scope, range, filters),
@@ -176,65 +177,48 @@ async function dailyCost(scope: Scope, range: TimeRange, filters: Filters) {
   );
 }
 
-/**
- * What only raw `ai.call` rows answer, in one scan: cost and calls per user (the top users and the cost per
- * user), temperature (rounded to 0.1) and context length (power-of-two bins). `g` says which grouping a row
- * belongs to.
- */
-async function callScan(scope: Scope, range: TimeRange, filters: Filters) {
+async function userCosts(scope: Scope, range: TimeRange, filters: Filters) {
   const rows = await query<{
-    g: unknown;
-    user_id: string | null;
-    t: unknown;
-    ctx: unknown;
-    n: unknown;
+    user_id: string;
     cost: unknown;
+    requests: unknown;
+    users: unknown;
+    total: unknown;
   }>(sql`
-    select grouping(user_id, round(temperature::float8 * 10), width_bucket(context_length, ${CONTEXT_BIN_EDGES})) as g,
-      user_id, round(temperature::float8 * 10) / 10 as t,
-      width_bucket(context_length, ${CONTEXT_BIN_EDGES}) as ctx, count(*) as n, sum(cost_usd) as cost
+    select user_id, sum(cost_usd) as cost, count(*) as requests,
+      count(*) over () as users, sum(sum(cost_usd)) over () as total
     from events
-    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')}
-    group by grouping sets ((user_id), (round(temperature::float8 * 10)), (width_bucket(context_length, ${CONTEXT_BIN_EDGES})))`);
-  // grouping() sets a bit per column left out: 0b011 = by user, 0b101 = by temperature, 0b110 = by context.
-  const of = (g: number) => rows.filter((r) => int(r.g) === g);
+    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')} and user_id is not null
+    group by user_id
+    order by 2 desc nulls last, 1
+    limit ${TOP_USERS}`);
+  const first = rows[0];
   return {
-    users: userCosts(of(0b011).filter((r) => r.user_id !== null)),
-    ...distributionsOf(
-      of(0b101).filter((r) => r.t !== null),
-      of(0b110).filter((r) => r.ctx !== null),
-    ),
-  };
-}
-
-function userCosts(rows: { user_id: string | null; n: unknown; cost: unknown }[]) {
-  const all = rows
-    .map((r) => ({ userId: r.user_id!, costUsd: num(r.cost), requests: int(r.n) }))
-    .sort((a, b) => (b.costUsd ?? -Infinity) - (a.costUsd ?? -Infinity) || a.userId.localeCompare(b.userId));
-  const priced = all.filter((u) => u.costUsd !== null);
-  return {
-    users: all.length,
-    costOfUsers: priced.length === 0 ? null : priced.reduce((sum, u) => sum + u.costUsd!, 0),
-    top: all.slice(0, TOP_USERS).map((u) => {
-      const costUsd = u.costUsd ?? 0;
-      return {
-        userId: u.userId,
-        costUsd,
-        requests: u.requests,
-        costPerRequest: costPerRequest(costUsd, u.requests),
-      };
+    users: int(first?.users),
+    costOfUsers: num(first?.total),
+    top: rows.map((r) => {
+      const costUsd = num(r.cost) ?? 0;
+      const requests = int(r.requests);
+      return { userId: r.user_id, costUsd, requests, costPerRequest: costPerRequest(costUsd, requests) };
     }),
   };
 }
 
-function distributionsOf(
-  temperatures: { t: unknown; n: unknown }[],
-  contexts: { ctx: unknown; n: unknown }[],
-) {
-  const temperature = temperatures
-    .map((r) => ({ temperature: num(r.t)!, count: int(r.n) }))
+/** Temperature (rounded to 0.1) and context length (power-of-two bins) in one scan. */
+async function distributionsOf(scope: Scope, range: TimeRange, filters: Filters) {
+  const rows = await query<{ temperature: unknown; ctx_bin: unknown; n: unknown }>(sql`
+    select round(temperature::float8 * 10) / 10 as temperature,
+      width_bucket(context_length, ${CONTEXT_BIN_EDGES}) as ctx_bin,
+      count(*) as n
+    from events
+    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')}
+      and (temperature is not null or context_length is not null)
+    group by grouping sets ((1), (2))`);
+  const temperature = rows
+    .filter((r) => r.temperature !== null)
+    .map((r) => ({ temperature: num(r.temperature)!, count: int(r.n) }))
     .sort((a, b) => a.temperature - b.temperature);
-  const bins = new Map(contexts.map((r) => [int(r.ctx), int(r.n)]));
+  const bins = new Map(rows.filter((r) => r.ctx_bin !== null).map((r) => [int(r.ctx_bin), int(r.n)]));
   const last = Math.max(-1, ...bins.keys());
   const contextLength = Array.from({ length: last + 1 }, (_, bin) => ({
     lo: bin === 0 ? 0 : 2 ** (bin + 9),

@@ -8,29 +8,26 @@ import type { FilterOptions, Scope } from '../types';
 const LOOKBACK_MS = 30 * 86_400_000;
 const MAX_OPTIONS = 50;
 
-/**
- * Services, environments and models seen in the last 30 days, for the filter pickers: the day rollups (a few
- * rows per day whatever the traffic) plus the raw events received from the rollup job's mark on (what the job
- * has not reached yet), and the models' call counts through the catalog.
- */
+/** Services, environments and models seen in the last 30 days, for the filter pickers. */
 export async function getFilterOptions(scope: Scope, now: Date = new Date()): Promise<FilterOptions> {
   const since = new Date(now.getTime() - LOOKBACK_MS);
-  // Whole days are read: an option seen up to a day before `since` is still offered.
-  const daySince = new Date(Math.floor(since.getTime() / 86_400_000) * 86_400_000);
+  // Hours are read whole from the rollup: an option seen up to an hour before `since` is still offered.
+  const hourSince = new Date(Math.floor(since.getTime() / 3_600_000) * 3_600_000);
   const [dims, models] = await Promise.all([
-    query<{ service: string; environment: string }>(sql`
-      select distinct service, environment from metric_rollups
-      where project_id = ${scope.projectId} and grain = 'day' and bucket >= ${at(daySince)}
+    query<{ kind: 'service' | 'environment'; value: string }>(sql`
+      select distinct 'service' as kind, service as value from event_activity_hourly
+      where project_id = ${scope.projectId} and hour >= ${at(hourSince)}
       union
-      select distinct service, coalesce(environment, '') from events
-      where project_id = ${scope.projectId} and ts >= ${at(since)} and received_at >=
-        coalesce((select rolled_through from metric_rollup_state where id = 1), '-infinity'::timestamptz)`),
+      select distinct 'environment', environment from event_activity_hourly
+      where project_id = ${scope.projectId} and hour >= ${at(hourSince)} and environment <> ''`),
     readFigures(scope, { from: since, to: now }, NO_FILTERS, ['ai_calls'], { groupBy: ['model'] }),
   ]);
-  const values = (kind: 'service' | 'environment') => [
-    ...new Set(dims.map((d) => d[kind]).filter((v) => v !== '')),
-  ];
-  const of = (kind: 'service' | 'environment') => values(kind).sort().slice(0, MAX_OPTIONS);
+  const of = (kind: 'service' | 'environment') =>
+    dims
+      .filter((d) => d.kind === kind)
+      .map((d) => d.value)
+      .sort()
+      .slice(0, MAX_OPTIONS);
   const modelNames = models
     .filter((m) => m.key.model && (m.values.ai_calls.value ?? 0) > 0)
     .map((m) => m.key.model!)
