@@ -74,6 +74,16 @@ describe('ruleFormSchema', () => {
     expect(firstMessage({ ...cpu, seriesName: 'cpu utilization' })).toBe(
       'The metric name has no spaces (cpu.utilization).',
     );
+    // Postgres text cannot hold NUL: refused in the form, never a failed save.
+    expect(firstMessage({ ...cpu, seriesName: 'cpu\u0000x' })).toBe(
+      'The metric name cannot contain a NUL character (\\u0000); remove it.',
+    );
+    expect(firstMessage({ ...cpu, seriesName: 'cpu', seriesLabels: 'a=\u0000' })).toBe(
+      'The labels cannot contain a NUL character (\\u0000); remove it.',
+    );
+    expect(firstMessage({ ...threshold, name: 'Err\u0000ors' })).toBe(
+      'The name cannot contain a NUL character (\\u0000); remove it.',
+    );
     // A metric that needs no name ignores one.
     expect(ruleFormSchema.parse({ ...threshold, seriesName: 'cpu' })).not.toHaveProperty('series');
     // A change rule compares metrics that need no name.

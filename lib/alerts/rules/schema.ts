@@ -68,16 +68,24 @@ const choice = <T extends readonly [string, ...string[]]>(values: T, message: st
 const optionalChoice = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
   z.preprocess(blankAsUndefined, z.enum(values, { error: message }).optional());
 const list = (values: readonly string[]) => values.join(', ');
+/** Postgres text cannot hold a NUL character: refused with the field named, never a failed save. */
+const NUL = /\u0000/;
+const nulMessage = (label: string) => `${label} cannot contain a NUL character (\\u0000); remove it.`;
 
 const baseFields = {
   name: z
     .string({ error: 'Name the rule.' })
     .trim()
     .min(1, 'Name the rule.')
-    .max(100, 'Keep the rule name to 100 characters.'),
+    .max(100, 'Keep the rule name to 100 characters.')
+    .refine((v) => !NUL.test(v), nulMessage('The name')),
   description: z.preprocess(
     (v) => v ?? '',
-    z.string().trim().max(500, 'Keep the description to 500 characters.'),
+    z
+      .string()
+      .trim()
+      .max(500, 'Keep the description to 500 characters.')
+      .refine((v) => !NUL.test(v), nulMessage('The description')),
   ),
   severity: choice(SEVERITIES, `Severity must be one of ${list(SEVERITIES)}.`),
   category: optionalChoice(RULE_CATEGORIES, `Category must be one of ${list(RULE_CATEGORIES)}.`),
@@ -149,11 +157,15 @@ const thresholdForm = z
         .trim()
         .max(200, 'Keep the metric name to 200 characters.')
         .regex(/^[^\s]+$/, 'The metric name has no spaces (cpu.utilization).')
+        .refine((v) => !NUL.test(v), nulMessage('The metric name'))
         .optional(),
     ),
     seriesLabels: z.preprocess(
       (v) => (typeof v === 'string' ? v : ''),
-      z.string().max(1000, 'Keep the labels to 1000 characters.'),
+      z
+        .string()
+        .max(1000, 'Keep the labels to 1000 characters.')
+        .refine((v) => !NUL.test(v), nulMessage('The labels')),
     ),
     operator: choice(OPERATORS, `Operator must be one of ${list(OPERATORS)}.`),
     value: number('Threshold'),
