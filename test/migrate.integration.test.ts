@@ -26,6 +26,7 @@ describe('migrations', () => {
       'alert_transitions',
       'api_keys',
       'audit_log',
+      'dimension_values',
       'event_activity_hourly',
       'events',
       'health_checks',
@@ -37,6 +38,7 @@ describe('migrations', () => {
       'projects',
       'shared_alerts',
       'silences',
+      'user_rollups',
     ]);
     // ...and made at startup, so today's events have somewhere to go.
     const partitions = await listEventPartitions(db);

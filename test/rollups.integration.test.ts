@@ -6,8 +6,10 @@ import { ensurePartitions } from '@/db/partitions';
 import * as schema from '@/db/schema';
 import { METRIC_IDS, type MetricId } from '@/lib/metrics/catalog';
 import { readFigures, readTotals } from '@/lib/metrics/queries/figures';
+import { getFilterOptions } from '@/lib/metrics/queries/options';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import { rollStep, rollUp } from '@/lib/metrics/rollups/job';
+import { readRollupsIn } from '@/lib/metrics/rollups/read';
 
 /**
  * The rollups against real Postgres and embedded PGlite: every figure is the same whether its events are
@@ -66,6 +68,7 @@ function makeEvents(projectId: string, now: number, count: number) {
       ts,
       service: next() < 0.7 ? 'api' : 'worker',
       environment: next() < 0.8 ? 'production' : null,
+      userId: next() < 0.9 ? `user-${Math.floor(next() * 40)}` : null,
     };
     const kind = i % 6;
     const ms = Math.exp(3 + next() * 7);
@@ -90,6 +93,9 @@ function makeEvents(projectId: string, now: number, count: number) {
         inputTokens: Math.floor(next() * 5000),
         outputTokens: Math.floor(next() * 900),
         costUsd: next() / 100,
+        conversationId: `conv-${Math.floor(next() * 30)}`,
+        temperature: [0, 0.3, 0.7, 1][Math.floor(next() * 4)],
+        contextLength: next() < 0.2 ? null : Math.floor(next() * 200_000),
       });
     else if (kind === 3)
       rows.push({
@@ -98,7 +104,13 @@ function makeEvents(projectId: string, now: number, count: number) {
         operation: next() < 0.8 ? 'get' : 'set',
         hit: next() < 0.3 ? null : next() < 0.6,
       });
-    else if (kind === 4) rows.push({ ...base, type: 'feedback', score: 1 + Math.floor(next() * 5) });
+    else if (kind === 4)
+      rows.push({
+        ...base,
+        type: 'feedback',
+        score: 1 + Math.floor(next() * 5),
+        conversationId: `conv-${Math.floor(next() * 30)}`,
+      });
     else
       rows.push({
         ...base,
@@ -156,9 +168,106 @@ describe.each(backends)('rollups against $name', (backend) => {
 
   const scope = () => ({ projectId });
   const totals = () => readTotals(scope(), window, NO_FILTERS, ALL, { db });
+  /** The AI calls' temperature and context-length histograms, merged over the window. */
+  const distributions = async () => {
+    const [read] = await readRollupsIn(
+      scope(),
+      NO_FILTERS,
+      [{ window, spec: { types: ['ai.call'], measures: [], fields: ['temperature', 'context'] } }],
+      { db },
+    );
+    const merged = { temperature: {} as Record<number, number>, context: {} as Record<number, number> };
+    for (const row of read!)
+      for (const field of ['temperature', 'context'] as const)
+        for (const [bin, n] of row.bins[field] ?? []) merged[field][bin] = (merged[field][bin] ?? 0) + n;
+    return merged;
+  };
+  /** Per user: AI calls and their cost, from the per-user rollups and raw rows. */
+  const userCosts = async () => {
+    const [read] = await readRollupsIn(
+      scope(),
+      NO_FILTERS,
+      [
+        {
+          window,
+          spec: { table: 'users', types: ['ai.call'], groupBy: ['user_id'], measures: ['n', 'sum_cost'] },
+        },
+      ],
+      { db },
+    );
+    return Object.fromEntries(
+      read!.map((r) => [r.key.user_id, { calls: r.values.n, cost: r.values.sum_cost?.toFixed(9) }]),
+    );
+  };
+  const expectedUserCosts = () => {
+    const out: Record<string, { calls: number; cost: number }> = {};
+    for (const r of rows)
+      if (r.type === 'ai.call' && r.userId && r.ts >= window.from && r.ts < window.to) {
+        const u = (out[r.userId] ??= { calls: 0, cost: 0 });
+        u.calls += 1;
+        u.cost += r.costUsd!;
+      }
+    return Object.fromEntries(
+      Object.entries(out).map(([id, u]) => [id, { calls: u.calls, cost: u.cost.toFixed(9) }]),
+    );
+  };
+  /** Ratings per model of the call they rate, as the AI page reads them. */
+  const ratingsByModel = async () => {
+    const read = await readFigures(scope(), window, NO_FILTERS, ['feedback_count'], {
+      groupBy: ['model'],
+      db,
+    });
+    return Object.fromEntries(read.map((r) => [r.key.model, r.values.feedback_count.value]));
+  };
+  /** The latest successful call of the rating's conversation at or before it, within a day. */
+  const expectedRatingsByModel = () => {
+    const out: Record<string, number> = {};
+    for (const f of rows) {
+      if (f.type !== 'feedback' || f.ts < window.from || f.ts >= window.to) continue;
+      const call = rows
+        .filter(
+          (c) =>
+            c.type === 'ai.call' &&
+            c.status === 'ok' &&
+            c.conversationId === f.conversationId &&
+            c.ts <= f.ts &&
+            c.ts.getTime() > f.ts.getTime() - DAY,
+        )
+        .sort((a, b) => b.ts.getTime() - a.ts.getTime())[0];
+      const model = call?.model ?? '';
+      out[model] = (out[model] ?? 0) + 1;
+    }
+    return out;
+  };
+  const expectedDistributions = () => {
+    const calls = rows.filter((r) => r.type === 'ai.call' && r.ts >= window.from && r.ts < window.to);
+    const count = (bins: number[]) =>
+      bins.reduce<Record<number, number>>((acc, b) => ({ ...acc, [b]: (acc[b] ?? 0) + 1 }), {});
+    // width_bucket over 1024, 2048, ... 2^30.
+    const contextBin = (n: number) => (n < 1024 ? 0 : Math.min(21, Math.floor(Math.log2(n)) - 9));
+    return {
+      temperature: count(calls.map((r) => Math.round(r.temperature! * 10))),
+      context: count(calls.filter((r) => r.contextLength != null).map((r) => contextBin(r.contextLength!))),
+    };
+  };
 
   it('answers the same figures before and after the rollup, counts exact, percentiles within 1%', async () => {
     const raw = await totals();
+    expect(raw.active_users.value).toBe(
+      new Set(rows.filter((r) => r.userId && r.ts >= window.from && r.ts < window.to).map((r) => r.userId))
+        .size,
+    );
+    expect(await distributions()).toEqual(expectedDistributions());
+    expect(await userCosts()).toEqual(expectedUserCosts());
+    const ratings = expectedRatingsByModel();
+    expect(Object.keys(ratings).length).toBeGreaterThan(1);
+    expect(await ratingsByModel()).toEqual(ratings);
+    const pickers = {
+      services: ['api', 'worker'],
+      environments: ['production'],
+      models: ['claude-haiku-4', 'claude-sonnet-4'],
+    };
+    expect(await getFilterOptions(scope(), { db })).toEqual(pickers);
     expect(raw.request_count.value).toBe(
       rows.filter((r) => r.type === 'http.request' && r.ts >= window.from && r.ts < window.to).length,
     );
@@ -170,6 +279,26 @@ describe.each(backends)('rollups against $name', (backend) => {
     );
     expect(Number(rolled!.n)).toBeGreaterThan(0);
     expectSameFigures(raw, await totals());
+    expect(await distributions()).toEqual(expectedDistributions());
+    expect(await getFilterOptions(scope(), { db })).toEqual(pickers);
+    expect(await userCosts()).toEqual(expectedUserCosts());
+    expect(await ratingsByModel()).toEqual(ratings);
+    const [users] = await rawRows<{ n: unknown }>(
+      db,
+      sql`select count(*) as n from user_rollups where project_id = ${projectId} and grain = 'day'`,
+    );
+    expect(Number(users!.n)).toBeGreaterThan(0);
+    const [kept] = await rawRows<{ n: unknown }>(
+      db,
+      sql`select count(*) as n from dimension_values where project_id = ${projectId}`,
+    );
+    expect(Number(kept!.n)).toBe(5);
+    // Thirty days on, nothing is offered any more.
+    expect(await getFilterOptions(scope(), { db, now: new Date(now + 31 * DAY) })).toEqual({
+      services: [],
+      environments: [],
+      models: [],
+    });
 
     // Exact percentile_cont over the same raw rows, for comparison with the histogram.
     const [exact] = await rawRows<{ p95: number; ai: number }>(

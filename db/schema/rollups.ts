@@ -16,23 +16,29 @@ import { projects } from './projects';
 const count = (name: string) => bigint(name, { mode: 'number' });
 const hist = (name: string) => bigint(name, { mode: 'number' }).array();
 
+/** The key columns every rollup table starts with. */
+const rollupKey = () => ({
+  projectId: uuid('project_id')
+    .notNull()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  grain: text('grain').notNull(),
+  type: text('type').notNull(),
+  bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+  service: text('service').notNull(),
+  environment: text('environment').notNull(),
+  model: text('model').notNull(),
+});
+
 /**
  * Rollups of raw events per project, grain (minute, hour, day), event type, bucket and dimension set
  * (lib/metrics/rollups/shape.ts defines every column once). Histograms are flat [bin, count, ...] arrays
- * sorted by bin, merged by the SQL function cw_hist_merge (migration 0009_metric_rollups).
+ * sorted by bin, merged by the SQL function cw_hist_merge and read pair by pair with cw_hist_pairs (migrations
+ * 0008_metric_rollups and 0012_rollups_for_pickers_and_ai).
  */
 export const metricRollups = pgTable(
   'metric_rollups',
   {
-    projectId: uuid('project_id')
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
-    grain: text('grain').notNull(),
-    type: text('type').notNull(),
-    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
-    service: text('service').notNull(),
-    environment: text('environment').notNull(),
-    model: text('model').notNull(),
+    ...rollupKey(),
     path: text('path').notNull(),
     name: text('name').notNull(),
     class: text('class').notNull(),
@@ -62,6 +68,8 @@ export const metricRollups = pgTable(
     hTtfr: hist('h_ttfr'),
     hValue: hist('h_value'),
     hLength: hist('h_length'),
+    hTemperature: hist('h_temperature'),
+    hContext: hist('h_context'),
   },
   (t) => [
     primaryKey({
@@ -93,4 +101,48 @@ export const metricRollupState = pgTable(
     rolledThrough: timestamp('rolled_through', { withTimezone: true }).notNull(),
   },
   (t) => [check('metric_rollup_state_id_check', sql`${t.id} = 1`)],
+);
+
+/**
+ * The services, environments and models each project has sent, with when each was last seen (the latest
+ * event timestamp): what the filter pickers offer. Kept by the rollup job with the rollups; reads add the
+ * events received since its mark (lib/metrics/queries/options.ts).
+ */
+export const dimensionValues = pgTable(
+  'dimension_values',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'dimension_values_pk', columns: [t.projectId, t.dimension, t.value] }),
+    check('dimension_values_dimension_check', sql`${t.dimension} in ('service', 'environment', 'model')`),
+  ],
+);
+
+/**
+ * Per-user rollups per project, grain (hour, day), bucket and dimension set, of the events with a user: the AI
+ * calls per model (the AI page's users, cost per user, top users by cost) and every event as type '*' (exact
+ * active users). Reads take whole buckets from here and the edges and the tail from raw rows
+ * (lib/metrics/rollups/read.ts). Kept by the rollup job in the same step as metric_rollups.
+ */
+export const userRollups = pgTable(
+  'user_rollups',
+  {
+    ...rollupKey(),
+    userId: text('user_id').notNull(),
+    n: count('n').notNull(),
+    sumCost: doublePrecision('sum_cost'),
+  },
+  (t) => [
+    primaryKey({
+      name: 'user_rollups_pk',
+      columns: [t.projectId, t.grain, t.type, t.bucket, t.service, t.environment, t.model, t.userId],
+    }),
+    check('user_rollups_grain_check', sql`${t.grain} in ('hour', 'day')`),
+  ],
 );

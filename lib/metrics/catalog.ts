@@ -347,7 +347,8 @@ export const METRICS = {
     type: 'feedback',
     aggregation: { kind: 'count' },
     unit: 'count',
-    dimensions: ['class'],
+    /** class: the score; model: that of the call rated (lib/metrics/rollups/shape.ts). */
+    dimensions: ['class', 'model'],
   },
   rate_limit_hits: {
     label: 'rate-limit hits',

@@ -82,6 +82,8 @@ describe('planRetention', () => {
       event_activity_hourly: '2025-02-24T12:00:00.000Z',
       'metric_rollups.minute': '2026-03-01T12:00:00.000Z',
       'metric_rollups.hour_day': '2025-02-24T12:00:00.000Z',
+      user_rollups: '2025-02-24T12:00:00.000Z',
+      dimension_values: '2025-02-24T12:00:00.000Z',
       health_checks: '2025-12-31T12:00:00.000Z',
       alert_transitions: '2025-10-02T12:00:00.000Z',
       notification_deliveries: '2025-10-02T12:00:00.000Z',
@@ -92,7 +94,6 @@ describe('planRetention', () => {
       values: ['hour', 'day'],
     });
   });
-
 });
 
 describe('executeRetention', () => {
@@ -179,6 +180,6 @@ describe('executeRetention', () => {
       clock,
     );
     expect(report.done).toBe(true);
-    expect(report.targets.map((t) => t.deleted)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(report.targets.map((t) => t.deleted)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -50,6 +50,13 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     setting: 'rollupRetentionDays',
   },
   ...rollupTargets('metric_rollups'),
+  { key: 'user_rollups', table: 'user_rollups', timeColumn: 'bucket', setting: 'rollupRetentionDays' },
+  {
+    key: 'dimension_values',
+    table: 'dimension_values',
+    timeColumn: 'last_seen',
+    setting: 'rollupRetentionDays',
+  },
   { key: 'health_checks', table: 'health_checks', timeColumn: 'checked_at', setting: 'healthRetentionDays' },
   {
     key: 'alert_transitions',

@@ -5,7 +5,12 @@ import { listEventPartitions } from '@/db/partitions';
 import { EVENTS_TABLE } from '@/lib/storage/partition-plan';
 
 /** Tables of rolled-up data; those not created yet count as empty. */
-const ROLLUP_TABLES = ['event_activity_hourly', 'metric_rollups', 'metric_rollup_bins'] as const;
+const ROLLUP_TABLES = [
+  'event_activity_hourly',
+  'metric_rollups',
+  'user_rollups',
+  'dimension_values',
+] as const;
 // Below this many rows (planner estimate) a project's share is counted exactly; above, from a sample of pages.
 const EXACT_BELOW_ROWS = 50_000;
 

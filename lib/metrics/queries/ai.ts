@@ -1,19 +1,15 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
 import { fillBuckets, fillSeries } from '../buckets';
 import { costPerRequest } from '../cost';
 import type { Filters, TimeRange } from '../range';
-import { query, scoped, scopedAs, typeIs } from '../sql';
-import { int, num, ratio } from '../stats';
+import { ratio } from '../stats';
 import type { Ai, CacheStat, ModelStat, Scope } from '../types';
+import { readRollups } from '../rollups/read';
+import { contextBinRange, TEMPERATURE_BINS_PER_UNIT } from '../rollups/shape';
 import { readFigures, readTotals } from './figures';
 
 const DAY = 86_400_000;
 const TOP_USERS = 10;
-/** A rating is attributed to a call at most this long before it. */
-const QUALITY_LOOKBACK_MS = DAY;
-/** 1024, 2048, ... 2^30: width_bucket gives 0 below 1024, k for [2^(k+9), 2^(k+10)). */
-const CONTEXT_BIN_EDGES = sql.raw(`array[${Array.from({ length: 21 }, (_, i) => 2 ** (i + 10)).join(', ')}]`);
 
 export async function getAi(scope: Scope, range: TimeRange, filters: Filters): Promise<Ai> {
   const [models, errorTypes, series, costPerDay, users, distributions, cache, retrieval, quality] =
@@ -177,52 +173,56 @@ async function dailyCost(scope: Scope, range: TimeRange, filters: Filters) {
   );
 }
 
+/** AI users, the cost of their calls and the top users by cost, from the per-user rollups. */
 async function userCosts(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<{
-    user_id: string;
-    cost: unknown;
-    requests: unknown;
-    users: unknown;
-    total: unknown;
-  }>(sql`
-    select user_id, sum(cost_usd) as cost, count(*) as requests,
-      count(*) over () as users, sum(sum(cost_usd)) over () as total
-    from events
-    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')} and user_id is not null
-    group by user_id
-    order by 2 desc nulls last, 1
-    limit ${TOP_USERS}`);
-  const first = rows[0];
+  const rows = await readRollups(scope, range, filters, {
+    table: 'users',
+    types: ['ai.call'],
+    groupBy: ['user_id'],
+    measures: ['n', 'sum_cost'],
+  });
+  const users = rows
+    .map((r) => ({ userId: r.key.user_id!, requests: r.values.n ?? 0, cost: r.values.sum_cost }))
+    .filter((u) => u.requests > 0);
+  const costs = users.map((u) => u.cost).filter((c): c is number => c !== null);
+  const top = users
+    .sort((a, b) => (b.cost ?? -Infinity) - (a.cost ?? -Infinity) || (a.userId < b.userId ? -1 : 1))
+    .slice(0, TOP_USERS);
   return {
-    users: int(first?.users),
-    costOfUsers: num(first?.total),
-    top: rows.map((r) => {
-      const costUsd = num(r.cost) ?? 0;
-      const requests = int(r.requests);
-      return { userId: r.user_id, costUsd, requests, costPerRequest: costPerRequest(costUsd, requests) };
+    users: users.length,
+    costOfUsers: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : null,
+    top: top.map((u) => {
+      const costUsd = u.cost ?? 0;
+      return {
+        userId: u.userId,
+        costUsd,
+        requests: u.requests,
+        costPerRequest: costPerRequest(costUsd, u.requests),
+      };
     }),
   };
 }
 
-/** Temperature (rounded to 0.1) and context length (power-of-two bins) in one scan. */
+/** Temperature (per tenth) and context length (power-of-two bins), from the rollups' category histograms. */
 async function distributionsOf(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<{ temperature: unknown; ctx_bin: unknown; n: unknown }>(sql`
-    select round(temperature::float8 * 10) / 10 as temperature,
-      width_bucket(context_length, ${CONTEXT_BIN_EDGES}) as ctx_bin,
-      count(*) as n
-    from events
-    where ${scoped(scope, range, filters, { model: true })} and ${typeIs('ai.call')}
-      and (temperature is not null or context_length is not null)
-    group by grouping sets ((1), (2))`);
-  const temperature = rows
-    .filter((r) => r.temperature !== null)
-    .map((r) => ({ temperature: num(r.temperature)!, count: int(r.n) }))
+  const rows = await readRollups(scope, range, filters, {
+    types: ['ai.call'],
+    measures: [],
+    fields: ['temperature', 'context'],
+  });
+  const merged = (field: 'temperature' | 'context') => {
+    const out = new Map<number, number>();
+    for (const row of rows)
+      for (const [bin, n] of row.bins[field] ?? []) out.set(bin, (out.get(bin) ?? 0) + n);
+    return out;
+  };
+  const temperature = [...merged('temperature')]
+    .map(([bin, count]) => ({ temperature: bin / TEMPERATURE_BINS_PER_UNIT, count }))
     .sort((a, b) => a.temperature - b.temperature);
-  const bins = new Map(rows.filter((r) => r.ctx_bin !== null).map((r) => [int(r.ctx_bin), int(r.n)]));
+  const bins = merged('context');
   const last = Math.max(-1, ...bins.keys());
   const contextLength = Array.from({ length: last + 1 }, (_, bin) => ({
-    lo: bin === 0 ? 0 : 2 ** (bin + 9),
-    hi: 2 ** (bin + 10),
+    ...contextBinRange(bin),
     count: bins.get(bin) ?? 0,
   }));
   return { temperature, contextLength };
@@ -258,37 +258,33 @@ async function retrievalStats(scope: Scope, range: TimeRange, filters: Filters) 
 }
 
 /**
- * Each rating goes to the latest successful call of its conversation at or before it (within
- * QUALITY_LOOKBACK_MS), preferring a call of the rating's own trace: one probe of
- * events_ai_conversation_idx per rating. Ratings without a conversation stay unattributed.
+ * Ratings per model of the call they rate (the rollups' model of a rating, lib/metrics/rollups/shape.ts);
+ * those without one are unattributed.
  */
 async function qualityByModel(scope: Scope, range: TimeRange, filters: Filters) {
-  const lookback = sql.raw(`interval '${QUALITY_LOOKBACK_MS / 1000} seconds'`);
-  const rows = await query<{ model: string | null; ratings: unknown; avg_score: unknown; good: unknown }>(sql`
-    select a.model, count(*) as ratings, avg(f.score) as avg_score, count(*) filter (where f.score >= 4) as good
-    from events as f
-    left join lateral (
-      select c.model from events as c
-      where c.project_id = f.project_id and c.conversation_id = f.conversation_id
-        and c.type = 'ai.call' and c.conversation_id is not null and c.status = 'ok'
-        and c.ts <= f.ts and c.ts > f.ts - ${lookback}
-      order by c.trace_id is not distinct from f.trace_id desc, c.ts desc
-      limit 1
-    ) as a on true
-    where ${scopedAs('f', scope, range, filters)} and f.type = 'feedback'
-    group by a.model`);
-  const attributed = rows.filter(
-    (r) => r.model !== null && (filters.model === null || r.model === filters.model),
+  const rows = await readFigures(scope, range, filters, ['feedback_count'], { groupBy: ['model', 'class'] });
+  const byModel = new Map<string, { ratings: number; total: number; good: number }>();
+  for (const r of rows) {
+    const count = r.values.feedback_count.value ?? 0;
+    const score = Number(r.key.class);
+    const m = byModel.get(r.key.model!) ?? { ratings: 0, total: 0, good: 0 };
+    m.ratings += count;
+    m.total += score * count;
+    if (score >= 4) m.good += count;
+    byModel.set(r.key.model!, m);
+  }
+  const attributed = [...byModel].filter(
+    ([model, m]) => model !== '' && m.ratings > 0 && (filters.model === null || model === filters.model),
   );
   return {
     byModel: attributed
-      .map((r) => ({
-        model: r.model!,
-        ratings: int(r.ratings),
-        averageScore: num(r.avg_score),
-        satisfaction: ratio(int(r.good), int(r.ratings)),
+      .map(([model, m]) => ({
+        model,
+        ratings: m.ratings,
+        averageScore: ratio(m.total, m.ratings),
+        satisfaction: ratio(m.good, m.ratings),
       }))
       .sort((a, b) => b.ratings - a.ratings || a.model.localeCompare(b.model)),
-    unattributed: int(rows.find((r) => r.model === null)?.ratings),
+    unattributed: byModel.get('')?.ratings ?? 0,
   };
 }

@@ -2,11 +2,11 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { fillBuckets } from '../buckets';
 import type { Filters, TimeRange } from '../range';
-import { at, epochMs, pct, query } from '../sql';
+import { epochMs, pct, query } from '../sql';
 import { int, num, ratio } from '../stats';
 import type { Experience, RouteStat, Scope, WebVitalsP75 } from '../types';
 import { activityRows } from './activity';
-import { readFigures, readTotals } from './figures';
+import { readFigures, readTotals, readUsers } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
 
 const DAY = 86_400_000;
@@ -143,22 +143,13 @@ async function responseTotals(scope: Scope, range: TimeRange, filters: Filters) 
   };
 }
 
-/** DAU, WAU and MAU as rolling windows ending at `to`, from each user's last event. */
+/** DAU, WAU and MAU as rolling windows ending at `to`, exact, from the per-user rollups. */
 async function activeUsers(scope: Scope, range: TimeRange, filters: Filters) {
   const to = range.to;
-  const month = { from: new Date(to.getTime() - 30 * DAY), to };
-  const [row] = await query<{ dau: unknown; wau: unknown; mau: unknown }>(sql`
-    select count(*) filter (where last_seen >= ${at(new Date(to.getTime() - DAY))}) as dau,
-      count(*) filter (where last_seen >= ${at(new Date(to.getTime() - 7 * DAY))}) as wau,
-      count(*) as mau
-    from (
-      select user_id, max(last_ts) as last_seen from (${activityRows(scope, month, filters)}) as a
-      where user_id is not null
-      group by user_id
-    ) as u`);
-  const dau = int(row?.dau);
-  const mau = int(row?.mau);
-  return { dau, wau: int(row?.wau), mau, stickiness: ratio(dau, mau) };
+  const within = async (days: number) =>
+    (await readUsers(scope, { from: new Date(to.getTime() - days * DAY), to }, filters)).length;
+  const [dau, wau, mau] = await Promise.all([within(1), within(7), within(30)]);
+  return { dau, wau, mau, stickiness: ratio(dau, mau) };
 }
 
 async function sessionStats(scope: Scope, range: TimeRange, filters: Filters) {

@@ -1,14 +1,11 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { groupRows, metricDef, specForAll, valueOf, type MetricId, type MetricValue } from '../catalog';
 import type { Filters } from '../range';
 import { readRollupsIn } from '../rollups/read';
 import type { Window } from '../rollups/plan';
-import type { Dimension } from '../rollups/shape';
-import { query } from '../sql';
+import { ANY_TYPE, type Dimension } from '../rollups/shape';
 import type { Scope } from '../types';
-import { activityRows } from './activity';
 
 export type FigureRow<I extends MetricId> = {
   key: Partial<Record<Dimension, string>>;
@@ -89,7 +86,7 @@ export async function readFiguresAt<I extends MetricId>(
         }
       });
       if (distinct.length > 0) {
-        for (const r of await distinctUsers(scope, window, filters, groupBy)) {
+        for (const r of await distinctUsers(scope, window, filters, groupBy, options.db)) {
           const row = rowFor(JSON.stringify([null, ...groupBy.map((d) => r.key[d] ?? '')]), r.key, null);
           for (const metric of distinct) row.values[metric] = { value: r.users, samples: r.users };
         }
@@ -117,22 +114,39 @@ export async function readTotals<I extends MetricId>(
   );
 }
 
-/** Distinct users with an event in the window, per service when grouped so; exact, from activity rows. */
+/** Distinct users with an event in the window, per service when grouped so; exact, from the per-user rollups. */
 async function distinctUsers(
   scope: Scope,
   window: Window,
   filters: Filters,
   groupBy: readonly Dimension[],
+  db?: Db,
 ): Promise<{ key: Partial<Record<Dimension, string>>; users: number }[]> {
   if (groupBy.some((d) => d !== 'service')) throw new Error('active users group by service only');
   const byService = groupBy.includes('service');
-  const rows = await query<{ service: string | null; users: unknown }>(sql`
-    select ${byService ? sql`service` : sql`null::text`} as service, count(distinct user_id) as users
-    from (${activityRows(scope, window, filters)}) as a where user_id is not null
-    ${byService ? sql`group by service` : sql``}`);
-  if (!byService && rows.length === 0) return [{ key: {}, users: 0 }];
-  return rows.map((r) => ({
-    key: byService ? { service: r.service ?? '' } : {},
-    users: Number(r.users ?? 0),
-  }));
+  const rows = await readUsers(scope, window, filters, byService ? ['service'] : [], db);
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const service = r.key.service ?? '';
+    counts.set(service, (counts.get(service) ?? 0) + 1);
+  }
+  if (!byService) return [{ key: {}, users: rows.length }];
+  return [...counts].map(([service, users]) => ({ key: { service }, users }));
+}
+
+/** One row per user with an event in the window (per value of `by`), from the per-user rollups. */
+export async function readUsers(
+  scope: Scope,
+  window: Window,
+  filters: Filters,
+  by: readonly Dimension[] = [],
+  db?: Db,
+) {
+  const [rows] = await readRollupsIn(
+    scope,
+    filters,
+    [{ window, spec: { table: 'users', types: [ANY_TYPE], groupBy: [...by, 'user_id'], measures: ['n'] } }],
+    { db },
+  );
+  return rows!.filter((r) => (r.values.n ?? 0) > 0);
 }

@@ -1,10 +1,8 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
 import type { Filters, TimeRange } from '../range';
-import { query, type Window } from '../sql';
-import { int, trend } from '../stats';
+import type { Window } from '../sql';
+import { trend } from '../stats';
 import { OVERVIEW_FIGURES, type Overview, type OverviewFigures, type Scope } from '../types';
-import { activityRows } from './activity';
 import { readTotals } from './figures';
 
 export async function getOverview(scope: Scope, range: TimeRange, filters: Filters): Promise<Overview> {
@@ -31,23 +29,20 @@ export async function overviewFigures(
   window: Window,
   filters: Filters,
 ): Promise<OverviewFigures> {
-  const [f, [users]] = await Promise.all([
-    readTotals(scope, window, filters, [
-      'request_count',
-      'error_rate',
-      'p50_response_ms',
-      'p95_response_ms',
-      'p99_response_ms',
-      'ai_calls',
-      'ai_error_rate',
-      'ai_tokens_in',
-      'ai_tokens_out',
-      'ai_cost_usd',
-      'cache_hit_rate',
-      'satisfaction',
-    ]),
-    query<{ users: unknown }>(sql`
-      select count(distinct user_id) as users from (${activityRows(scope, window, filters)}) as a`),
+  const f = await readTotals(scope, window, filters, [
+    'request_count',
+    'error_rate',
+    'p50_response_ms',
+    'p95_response_ms',
+    'p99_response_ms',
+    'ai_calls',
+    'ai_error_rate',
+    'ai_tokens_in',
+    'ai_tokens_out',
+    'ai_cost_usd',
+    'cache_hit_rate',
+    'satisfaction',
+    'active_users',
   ]);
   return {
     requests: f.request_count.value || null,
@@ -55,7 +50,7 @@ export async function overviewFigures(
     p50ResponseMs: f.p50_response_ms.value,
     p95ResponseMs: f.p95_response_ms.value,
     p99ResponseMs: f.p99_response_ms.value,
-    activeUsers: int(users?.users) || null,
+    activeUsers: f.active_users.value || null,
     aiCalls: f.ai_calls.value || null,
     aiErrorRate: f.ai_error_rate.value,
     tokensIn: f.ai_tokens_in.value,

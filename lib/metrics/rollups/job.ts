@@ -12,12 +12,18 @@ import {
   MEASURE_NAMES,
   MEASURES,
   mergeSql,
+  ANY_TYPE,
+  PICKER_VALUES_SQL,
+  ROLLUP_TABLES,
+  USER_KEY,
+  USER_MEASURES,
 } from './shape';
 
 /**
  * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
  * own timestamp, so late and backfilled events land in their old buckets like any other. Each step reads
- * the events received in [rolled_through, end), adds them to the minute, hour and day rollups and moves
+ * the events received in [rolled_through, end), adds them to the minute, hour and day rollups (those with a
+ * user also to the per-user rollups, their services, environments and models to dimension_values) and moves
  * `rolled_through` to `end`, all in one transaction: a crash mid-step rolls back as a whole and the rerun
  * counts each event once. `end` never passes the start of a transaction still writing (its rows carry
  * received_at >= its start), so no event can commit behind the mark. Reads add the events received at or
@@ -94,6 +100,38 @@ const ROLL_SQL = Object.fromEntries(GRAINS.map((g) => [g, rollGrainSql(g).split(
   string[]
 >;
 
+/**
+ * Adds the events with a user received in [from, to) to the per-user rollups of one grain: the AI calls per
+ * type and model, and every event as ANY_TYPE (model '').
+ */
+function rollUsers(grain: Grain, from: Date, to: Date, type: (typeof ROLLUP_TABLES.users.types)[number]) {
+  const any = type === ANY_TYPE;
+  const key = USER_KEY.filter((d) => d !== 'type');
+  const keySql = key.map((d) => (any && d === 'model' ? `''` : DIMENSION_SQL[d]));
+  const updates = USER_MEASURES.map((m) => `${m} = ${mergeSql(m)}`).join(', ');
+  return sql`
+    insert into user_rollups as r (project_id, grain, type, bucket, ${sql.raw(key.join(', '))}, ${sql.raw(USER_MEASURES.join(', '))})
+    select project_id, ${grain}, ${any ? sql`${ANY_TYPE}` : sql`type`}, ${sql.raw(bucketExpr(grain))}, ${sql.raw(keySql.join(', '))},
+      ${sql.raw(USER_MEASURES.map((m) => MEASURES[m].raw).join(', '))}
+    from events
+    where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
+      and user_id is not null${any ? sql`` : sql` and type = ${type}`}
+    group by ${sql.raw(Array.from({ length: 4 + key.length }, (_, i) => String(i + 1)).join(', '))}
+    on conflict on constraint user_rollups_pk do update set ${sql.raw(updates)}`;
+}
+
+/** Adds the services, environments and models of the events received in [from, to) to dimension_values. */
+function rollDimensions(from: Date, to: Date) {
+  return sql`
+    insert into dimension_values as d (project_id, dimension, value, last_seen)
+    select project_id, v.dimension, v.value, max(ts)
+    from events cross join lateral ${sql.raw(PICKER_VALUES_SQL)} as v(dimension, value)
+    where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
+      and v.value <> ''
+    group by 1, 2, 3
+    on conflict on constraint dimension_values_pk do update set last_seen = greatest(d.last_seen, excluded.last_seen)`;
+}
+
 function rollGrain(grain: Grain, from: Date, to: Date) {
   const [head, middle, tail] = ROLL_SQL[grain];
   return sql`${sql.raw(head!)}${from.toISOString()}::timestamptz${sql.raw(middle!)}${to.toISOString()}::timestamptz${sql.raw(tail!)}`;
@@ -153,6 +191,9 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
   }
   if (rows > 0) {
     for (const grain of GRAINS) await tx.execute(rollGrain(grain, from, to));
+    for (const grain of ROLLUP_TABLES.users.grains)
+      for (const type of ROLLUP_TABLES.users.types) await tx.execute(rollUsers(grain, from, to, type));
+    await tx.execute(rollDimensions(from, to));
   }
   await tx.execute(
     sql`update metric_rollup_state set rolled_through = ${to.toISOString()}::timestamptz where id = 1`,

@@ -4,7 +4,7 @@ import { getDb, rawRows, type Db } from '@/db/client';
 import type { EventType } from '@/lib/ingest/schema';
 import type { Filters } from '../range';
 import type { Scope } from '../types';
-import { grainsFor, planRead, type ReadPlan, type Window } from './plan';
+import { grainsFor, planRead, type Grain, type ReadPlan, type Window } from './plan';
 import {
   DIMENSION_SQL,
   FIELD_ID,
@@ -12,12 +12,15 @@ import {
   FIELDS,
   histColumn,
   MEASURES,
+  ANY_TYPE,
+  ROLLUP_TABLES,
   rollupAggregateSql,
+  type AnyType,
   type Dimension,
   type Field,
   type Measure,
+  type RollupTable,
 } from './shape';
-import { binSql } from '../histogram';
 
 /**
  * Every figure of the dashboards, the read API and the alert rules is read here: whole buckets from the
@@ -28,7 +31,10 @@ import { binSql } from '../histogram';
  */
 
 export type RollupSpec = {
-  types: readonly EventType[];
+  /** The rollup table of the whole buckets (default: metrics). */
+  table?: RollupTable;
+  /** ANY_TYPE: every event (user_rollups only). */
+  types: readonly (EventType | AnyType)[];
   /** Exact dimension values to keep (one value or any of several). */
   where?: Partial<Record<Dimension, string | readonly string[]>>;
   groupBy?: readonly Dimension[];
@@ -86,7 +92,7 @@ export async function readRollupsIn(
   const db = options.db ?? (await getDb());
   return Promise.all(
     reads.map(({ window, spec }) => {
-      const covered = planRead(window, grainsFor(spec.bucketMs ?? null)).covered;
+      const covered = planRead(window, grainsOf(spec)).covered;
       // A recent window (alert rules, the last days): one statement per read, the mark read inside it, and
       // the tail looked for in the window's own few partitions. Older windows first find the tail's oldest
       // event in a snapshot, so they read the partitions of the range only where events arrived late.
@@ -137,7 +143,7 @@ async function readSpec(
   tail: Tail,
 ): Promise<RollupRow[]> {
   const bucketMs = spec.bucketMs ?? null;
-  const plan = planRead(window, grainsFor(bucketMs));
+  const plan = planRead(window, grainsOf(spec));
   const groupBy = [...(spec.groupBy ?? [])];
   const where = whereOf(spec, filters);
   const byKey = new Map<string, RollupRow>();
@@ -163,6 +169,8 @@ async function readSpec(
     }
   }
   const fields = spec.fields ?? [];
+  if (fields.length > 0 && (spec.table ?? 'metrics') !== 'metrics')
+    throw new Error('histograms are kept in metric_rollups only');
   const histograms =
     fields.length > 0 ? binsSql(scope, spec, plan, groupBy, where, bucketMs, tail, fields) : null;
   if (histograms) {
@@ -174,6 +182,12 @@ async function readSpec(
     }
   }
   return [...byKey.values()];
+}
+
+/** The grains a spec may read: those of its table that tile its chart buckets. */
+function grainsOf(spec: RollupSpec): Grain[] {
+  const { grains } = ROLLUP_TABLES[spec.table ?? 'metrics'];
+  return grainsFor(spec.bucketMs ?? null).filter((g) => (grains as readonly Grain[]).includes(g));
 }
 
 type Where = Partial<Record<Dimension, readonly string[]>>;
@@ -218,7 +232,9 @@ function dimEquals(where: Where, raw: boolean): SQL[] {
   });
 }
 
-function typeCondition(types: readonly EventType[]): SQL {
+/** The rollup rows of `types`, or the raw rows of those types (of any type for ANY_TYPE). */
+function typeCondition(types: readonly (EventType | AnyType)[], raw: boolean): SQL {
+  if (raw && types.includes(ANY_TYPE)) return sql.raw('true');
   return sql.raw(`type in (${types.map((t) => `'${t}'`).join(', ')})`);
 }
 
@@ -231,7 +247,7 @@ function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Wher
   return sql.join(
     [
       sql`project_id = ${scope.projectId}`,
-      typeCondition(spec.types),
+      typeCondition(spec.types, false),
       sql`(${sql.join(pieces, sql` or `)})`,
       ...dimConditions(where, false, spec.labels),
     ],
@@ -250,10 +266,12 @@ function rawWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where, 
     );
   }
   if (windows.length === 0) return null;
+  const userOnly = ROLLUP_TABLES[spec.table ?? 'metrics'].userOnly;
   return sql.join(
     [
       sql`project_id = ${scope.projectId}`,
-      typeCondition(spec.types),
+      typeCondition(spec.types, true),
+      ...(userOnly ? [sql`user_id is not null`] : []),
       sql`(${sql.join(windows, sql` or `)})`,
       ...dimConditions(where, true, spec.labels),
     ],
@@ -303,7 +321,7 @@ function measuresSql(
       groupColumns(groupBy, false, bucketMs),
       spec.measures.map((m) => sql.raw(m)),
     )}
-      from metric_rollups where ${rw}`);
+      from ${sql.raw(ROLLUP_TABLES[spec.table ?? 'metrics'].table)} where ${rw}`);
   }
   const raw = rawWhere(scope, spec, plan, where, tail);
   if (raw) {
@@ -336,14 +354,14 @@ function binsSql(
   const rw = rollupWhere(scope, spec, plan, where);
   if (rw) {
     const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${histColumn(f)})`).join(', '));
-    parts.push(sql`select ${selectList(groupColumns(groupBy, false, bucketMs), [sql.raw('f.field, f.h[i] as bin, f.h[i + 1] as c')])}
+    parts.push(sql`select ${selectList(groupColumns(groupBy, false, bucketMs), [sql.raw('f.field, p.bin, p.c')])}
       from metric_rollups cross join lateral (values ${values}) as f(field, h)
-        cross join lateral generate_series(1, coalesce(cardinality(f.h), 0), 2) as i
+        cross join lateral cw_hist_pairs(f.h) as p
       where ${rw}`);
   }
   const raw = rawWhere(scope, spec, plan, where, tail);
   if (raw) {
-    const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${binSql(FIELDS[f])})`).join(', '));
+    const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${FIELDS[f]})`).join(', '));
     parts.push(sql`select ${selectList(groupColumns(groupBy, true, bucketMs), [
       sql.raw('f.field, f.bin::bigint as bin, count(*)::bigint as c'),
     ])}

@@ -1,4 +1,5 @@
 import { binSql } from '../histogram';
+import { GRAINS, type Grain } from './plan';
 
 /**
  * The shape of a rollup row, defined once for the rollup job (raw rows -> rollups) and for reads (raw
@@ -6,7 +7,13 @@ import { binSql } from '../histogram';
  * and its histograms. Each is SQL text over the columns of `events`; all of it is our own constant text.
  */
 
-/** What a figure can be grouped or filtered by. '' stands for "absent" (the key columns are not null). */
+/** A rating is attributed to a call at most this long before it. */
+export const QUALITY_LOOKBACK_MS = 86_400_000;
+
+/**
+ * What a figure can be grouped or filtered by: the key columns of metric_rollups, and the user of the
+ * per-user rollups. '' stands for "absent" (the key columns are not null).
+ */
 export const DIMENSIONS = [
   'type',
   'service',
@@ -17,13 +24,25 @@ export const DIMENSIONS = [
   'class',
   'labels',
 ] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+export type Dimension = (typeof DIMENSIONS)[number] | 'user_id';
 
 export const DIMENSION_SQL: Record<Dimension, string> = {
   type: 'type',
   service: 'service',
   environment: `coalesce(environment, '')`,
-  model: `coalesce(model, '')`,
+  /**
+   * An AI call's model. A rating's is the model of the call it rates: the latest successful call of its
+   * conversation at or before it (within QUALITY_LOOKBACK), preferring its own trace's, among the calls stored
+   * when the rating is rolled up (or read raw). One probe of events_ai_conversation_idx per rating.
+   */
+  model: `coalesce(model, case when type = 'feedback' and conversation_id is not null then (
+    select c.model from events as c
+    where c.project_id = events.project_id and c.conversation_id = events.conversation_id
+      and c.type = 'ai.call' and c.conversation_id is not null and c.status = 'ok'
+      and c.ts <= events.ts and c.ts > events.ts - interval '${QUALITY_LOOKBACK_MS / 1000} seconds'
+    order by c.trace_id is not distinct from events.trace_id desc, c.ts desc
+    limit 1) end, '')`,
+  user_id: `coalesce(user_id, '')`,
   /** The route of a request or an error, the page of a view or a web vital. */
   path: `coalesce(case when type in ('http.request', 'error', 'rate_limit') then route when type in ('page.view', 'web.vital') then path end, '')`,
   /** The web vital, the metric, the cache, the error source, the log level, an AI call's error type. */
@@ -42,6 +61,39 @@ export const DIMENSION_SQL: Record<Dimension, string> = {
   /** A metric event's labels as canonical jsonb text, so label filters can match them. */
   labels: `case when type = 'metric' then coalesce((attributes -> 'labels')::text, '') else '' end`,
 };
+
+/**
+ * The dimensions the filter pickers offer, as `(dimension, value)` rows of a raw event (a value '' or null is
+ * absent): kept in dimension_values by the rollup job, read from raw rows for the events past its mark.
+ */
+export const PICKER_VALUES_SQL = `(values ('service', service), ('environment', environment),
+  ('model', case when type = 'ai.call' then model end))`;
+
+/** The type of the user_rollups rows that count every event of a user, whatever its type (active users). */
+export const ANY_TYPE = '*';
+export type AnyType = typeof ANY_TYPE;
+
+/**
+ * The rollup tables a read can take whole buckets from: their grains and the types they hold.
+ * metric_rollups holds every figure; user_rollups one row per user and bucket for the AI calls (per model,
+ * for cost per user) and for any event (ANY_TYPE, for exact active users): only events with a user.
+ */
+export const ROLLUP_TABLES = {
+  metrics: { table: 'metric_rollups', grains: GRAINS, types: null, userOnly: false },
+  users: {
+    table: 'user_rollups',
+    grains: ['day', 'hour'],
+    types: ['ai.call', ANY_TYPE],
+    userOnly: true,
+  },
+} as const satisfies Record<
+  string,
+  { table: string; grains: readonly Grain[]; types: readonly string[] | null; userOnly: boolean }
+>;
+export type RollupTable = keyof typeof ROLLUP_TABLES;
+/** The key of user_rollups and the measures it keeps. */
+export const USER_KEY = ['type', 'service', 'environment', 'model', 'user_id'] as const satisfies Dimension[];
+export const USER_MEASURES = ['n', 'sum_cost'] as const;
 
 type MeasureDef = { raw: string; merge: 'sum' | 'min' | 'max'; sqlType: 'int8' | 'float8' };
 
@@ -71,19 +123,43 @@ export const MEASURES = {
 export type Measure = keyof typeof MEASURES;
 export const MEASURE_NAMES = Object.keys(MEASURES) as Measure[];
 
-/** Duration-like fields kept as mergeable histograms (lib/metrics/histogram.ts). */
+/** 1024, 2048, ... 2^30: width_bucket gives 0 below 1024, k for [2^(k+9), 2^(k+10)). */
+const CONTEXT_BIN_COUNT = 21;
+const CONTEXT_BIN_EDGES = `array[${Array.from({ length: CONTEXT_BIN_COUNT }, (_, i) => 2 ** (i + 10)).join(', ')}]`;
+/** The context-length bin's range of tokens: [lo, hi). */
+export const contextBinRange = (bin: number) => ({ lo: bin === 0 ? 0 : 2 ** (bin + 9), hi: 2 ** (bin + 10) });
+/** Temperatures are counted per tenth: bin 7 holds those that round to 0.7. */
+export const TEMPERATURE_BINS_PER_UNIT = 10;
+
+/**
+ * Fields kept as mergeable histograms, each as the SQL of its bin over a raw row: log-spaced bins
+ * (lib/metrics/histogram.ts) for the duration-like fields, whose percentiles are read within 1%; fixed
+ * categories for an AI call's temperature and context length, whose distributions the AI page draws.
+ */
 export const FIELDS = {
-  duration: 'duration_ms',
-  ttft: 'ttft_ms',
+  duration: binSql('duration_ms'),
+  ttft: binSql('ttft_ms'),
   /** Time to first response: a streamed answer's first token, any other answer's duration. */
-  ttfr: `case when type = 'response.sent' then case when streamed and ttft_ms is not null then ttft_ms else duration_ms end end`,
-  value: 'value',
-  length: 'length::float8',
+  ttfr: binSql(
+    `case when type = 'response.sent' then case when streamed and ttft_ms is not null then ttft_ms else duration_ms end end`,
+  ),
+  value: binSql('value'),
+  length: binSql('length::float8'),
+  temperature: `round(temperature::float8 * ${TEMPERATURE_BINS_PER_UNIT})::int`,
+  context: `width_bucket(context_length, ${CONTEXT_BIN_EDGES})`,
 } as const;
 export type Field = keyof typeof FIELDS;
 export const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 /** The field's number in SQL, and its histogram column in metric_rollups. */
-export const FIELD_ID: Record<Field, number> = { duration: 1, ttft: 2, ttfr: 3, value: 4, length: 5 };
+export const FIELD_ID: Record<Field, number> = {
+  duration: 1,
+  ttft: 2,
+  ttfr: 3,
+  value: 4,
+  length: 5,
+  temperature: 6,
+  context: 7,
+};
 export const histColumn = (field: Field) => `h_${field}`;
 
 /** SQL merging two rollup values of a measure on conflict, `r` the stored row, `excluded` the new one. */
@@ -102,5 +178,5 @@ export function rollupAggregateSql(measure: Measure): string {
 
 /** The bin of each field of a raw row, as `b_<field>` select items. */
 export function binSelects(): string {
-  return FIELD_NAMES.map((f) => `${binSql(FIELDS[f])} as b_${f}`).join(', ');
+  return FIELD_NAMES.map((f) => `${FIELDS[f]} as b_${f}`).join(', ');
 }
