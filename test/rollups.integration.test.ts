@@ -5,7 +5,7 @@ import { openDb, rawRows, type Db } from '@/db/client';
 import { ensurePartitions } from '@/db/partitions';
 import * as schema from '@/db/schema';
 import { METRIC_IDS, type MetricId } from '@/lib/metrics/catalog';
-import { readFigures, readTotals } from '@/lib/metrics/queries/figures';
+import { readFigures, readTotals, readUsers } from '@/lib/metrics/queries/figures';
 import { getFilterOptions } from '@/lib/metrics/queries/options';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import { rollStep, rollUp } from '@/lib/metrics/rollups/job';
@@ -211,6 +211,18 @@ describe.each(backends)('rollups against $name', (backend) => {
       Object.entries(out).map(([id, u]) => [id, { calls: u.calls, cost: u.cost.toFixed(9) }]),
     );
   };
+  /** Each user's last event in the window (epoch ms), as DAU and WAU read it. */
+  const lastSeen = async () =>
+    Object.fromEntries(
+      (await readUsers(scope(), window, NO_FILTERS, [], db)).map((u) => [u.key.user_id, u.values.last_ms]),
+    );
+  const expectedLastSeen = () => {
+    const out: Record<string, number> = {};
+    for (const r of rows)
+      if (r.userId && r.ts >= window.from && r.ts < window.to)
+        out[r.userId] = Math.max(out[r.userId] ?? 0, r.ts.getTime());
+    return out;
+  };
   /** Ratings per model of the call they rate, as the AI page reads them. */
   const ratingsByModel = async () => {
     const read = await readFigures(scope(), window, NO_FILTERS, ['feedback_count'], {
@@ -259,6 +271,7 @@ describe.each(backends)('rollups against $name', (backend) => {
     );
     expect(await distributions()).toEqual(expectedDistributions());
     expect(await userCosts()).toEqual(expectedUserCosts());
+    expect(await lastSeen()).toEqual(expectedLastSeen());
     const ratings = expectedRatingsByModel();
     expect(Object.keys(ratings).length).toBeGreaterThan(1);
     expect(await ratingsByModel()).toEqual(ratings);
@@ -283,6 +296,7 @@ describe.each(backends)('rollups against $name', (backend) => {
     expect(await getFilterOptions(scope(), { db })).toEqual(pickers);
     expect(await userCosts()).toEqual(expectedUserCosts());
     expect(await ratingsByModel()).toEqual(ratings);
+    expect(await lastSeen()).toEqual(expectedLastSeen());
     const [users] = await rawRows<{ n: unknown }>(
       db,
       sql`select count(*) as n from user_rollups where project_id = ${projectId} and grain = 'day'`,

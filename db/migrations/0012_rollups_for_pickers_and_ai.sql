@@ -18,6 +18,7 @@ CREATE TABLE "user_rollups" (
 	"user_id" text NOT NULL,
 	"n" bigint NOT NULL,
 	"sum_cost" double precision,
+	"last_ms" double precision,
 	CONSTRAINT "user_rollups_pk" PRIMARY KEY("project_id","grain","type","bucket","service","environment","model","user_id"),
 	CONSTRAINT "user_rollups_grain_check" CHECK ("user_rollups"."grain" in ('hour', 'day'))
 );

@@ -137,6 +137,7 @@ export const userRollups = pgTable(
     userId: text('user_id').notNull(),
     n: count('n').notNull(),
     sumCost: doublePrecision('sum_cost'),
+    lastMs: doublePrecision('last_ms'),
   },
   (t) => [
     primaryKey({

@@ -143,13 +143,18 @@ async function responseTotals(scope: Scope, range: TimeRange, filters: Filters) 
   };
 }
 
-/** DAU, WAU and MAU as rolling windows ending at `to`, exact, from the per-user rollups. */
+/**
+ * DAU, WAU and MAU as rolling windows ending at `to`, exact, in one read of the month's users from the
+ * per-user rollups: a user active in the last day (week) is one whose last event of the month is in it.
+ */
 async function activeUsers(scope: Scope, range: TimeRange, filters: Filters) {
-  const to = range.to;
-  const within = async (days: number) =>
-    (await readUsers(scope, { from: new Date(to.getTime() - days * DAY), to }, filters)).length;
-  const [dau, wau, mau] = await Promise.all([within(1), within(7), within(30)]);
-  return { dau, wau, mau, stickiness: ratio(dau, mau) };
+  const to = range.to.getTime();
+  const users = await readUsers(scope, { from: new Date(to - 30 * DAY), to: range.to }, filters);
+  const since = (days: number) =>
+    users.filter((u) => (u.values.last_ms ?? -Infinity) >= to - days * DAY).length;
+  const dau = since(1);
+  const mau = users.length;
+  return { dau, wau: since(7), mau, stickiness: ratio(dau, mau) };
 }
 
 async function sessionStats(scope: Scope, range: TimeRange, filters: Filters) {

@@ -134,7 +134,10 @@ async function distinctUsers(
   return [...counts].map(([service, users]) => ({ key: { service }, users }));
 }
 
-/** One row per user with an event in the window (per value of `by`), from the per-user rollups. */
+/**
+ * One row per user with an event in the window (per value of `by`), with their events and their last one's
+ * time (epoch ms), from the per-user rollups.
+ */
 export async function readUsers(
   scope: Scope,
   window: Window,
@@ -145,7 +148,12 @@ export async function readUsers(
   const [rows] = await readRollupsIn(
     scope,
     filters,
-    [{ window, spec: { table: 'users', types: [ANY_TYPE], groupBy: [...by, 'user_id'], measures: ['n'] } }],
+    [
+      {
+        window,
+        spec: { table: 'users', types: [ANY_TYPE], groupBy: [...by, 'user_id'], measures: ['n', 'last_ms'] },
+      },
+    ],
     { db },
   );
   return rows!.filter((r) => (r.values.n ?? 0) > 0);

@@ -93,9 +93,15 @@ export const ROLLUP_TABLES = {
 export type RollupTable = keyof typeof ROLLUP_TABLES;
 /** The key of user_rollups and the measures it keeps. */
 export const USER_KEY = ['type', 'service', 'environment', 'model', 'user_id'] as const satisfies Dimension[];
-export const USER_MEASURES = ['n', 'sum_cost'] as const;
+export const USER_MEASURES = ['n', 'sum_cost', 'last_ms'] as const;
 
-type MeasureDef = { raw: string; merge: 'sum' | 'min' | 'max'; sqlType: 'int8' | 'float8' };
+type MeasureDef = {
+  raw: string;
+  merge: 'sum' | 'min' | 'max';
+  sqlType: 'int8' | 'float8';
+  /** Kept in user_rollups only. */
+  usersOnly?: true;
+};
 
 /** Additive measures: how one raw group computes them and how rollup rows merge. */
 export const MEASURES = {
@@ -119,9 +125,14 @@ export const MEASURES = {
   n_results: { raw: 'count(result_count)', merge: 'sum', sqlType: 'int8' },
   sum_length: { raw: 'sum(length)', merge: 'sum', sqlType: 'int8' },
   n_length: { raw: 'count(length)', merge: 'sum', sqlType: 'int8' },
+  /** A user's last event (epoch ms): DAU and WAU are the month's users last seen in the last day or week. */
+  last_ms: { raw: 'max(extract(epoch from ts) * 1000)', merge: 'max', sqlType: 'float8', usersOnly: true },
 } as const satisfies Record<string, MeasureDef>;
 export type Measure = keyof typeof MEASURES;
-export const MEASURE_NAMES = Object.keys(MEASURES) as Measure[];
+/** The measures of metric_rollups. */
+export const MEASURE_NAMES = (Object.keys(MEASURES) as Measure[]).filter(
+  (m) => !(MEASURES[m] as MeasureDef).usersOnly,
+);
 
 /** 1024, 2048, ... 2^30: width_bucket gives 0 below 1024, k for [2^(k+9), 2^(k+10)). */
 const CONTEXT_BIN_COUNT = 21;
