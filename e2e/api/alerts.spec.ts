@@ -327,7 +327,12 @@ test.describe(`alert incidents through real receivers (${backends})`, () => {
       ALERT_EMAIL_FROM: 'ChatWatch <alerts@chatwatch.test>',
       ...fakes.env,
     });
-    if (onPostgres) sql = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    if (onPostgres) {
+      sql = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      // Postgres holds the integration tests' projects, whose dependencies they may have left down: one run
+      // settles those shared alerts (here every dependency is up) before this suite starts listening.
+      await cron();
+    }
   });
 
   test.afterAll(async () => {
