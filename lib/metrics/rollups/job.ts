@@ -101,22 +101,28 @@ const ROLL_SQL = Object.fromEntries(GRAINS.map((g) => [g, rollGrainSql(g).split(
 >;
 
 /**
- * Adds the events with a user received in [from, to) to the per-user rollups of one grain: the AI calls per
- * type and model, and every event as ANY_TYPE (model '').
+ * Adds the events with a user received in [from, to) to the per-user rollups, every grain and type in one scan
+ * of the step's events: the AI calls per type and model, and every event as ANY_TYPE (model '').
  */
-function rollUsers(grain: Grain, from: Date, to: Date, type: (typeof ROLLUP_TABLES.users.types)[number]) {
-  const any = type === ANY_TYPE;
-  const key = USER_KEY.filter((d) => d !== 'type');
-  const keySql = key.map((d) => (any && d === 'model' ? `''` : DIMENSION_SQL[d]));
+function rollUsers(from: Date, to: Date) {
+  const { grains, types } = ROLLUP_TABLES.users;
+  const grainRows = grains.map((g) => `('${g}', interval '${GRAIN_MS[g] / 1000} seconds')`).join(', ');
+  const typeRows = types.map((t) => `('${t}')`).join(', ');
+  const keySql = USER_KEY.filter((d) => d !== 'type').map((d) =>
+    d === 'model'
+      ? `case when k.kind = '${ANY_TYPE}' then '' else ${DIMENSION_SQL.model} end`
+      : DIMENSION_SQL[d],
+  );
   const updates = USER_MEASURES.map((m) => `${m} = ${mergeSql(m)}`).join(', ');
   return sql`
-    insert into user_rollups as r (project_id, grain, type, bucket, ${sql.raw(key.join(', '))}, ${sql.raw(USER_MEASURES.join(', '))})
-    select project_id, ${grain}, ${any ? sql`${ANY_TYPE}` : sql`type`}, ${sql.raw(bucketExpr(grain))}, ${sql.raw(keySql.join(', '))},
-      ${sql.raw(USER_MEASURES.map((m) => MEASURES[m].raw).join(', '))}
-    from events
+    insert into user_rollups as r (project_id, grain, bucket, ${sql.raw(USER_KEY.join(', '))}, ${sql.raw(USER_MEASURES.join(', '))})
+    select project_id, g.grain, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00'), k.kind,
+      ${sql.raw(keySql.join(', '))}, ${sql.raw(USER_MEASURES.map((m) => MEASURES[m].raw).join(', '))}
+    from events cross join (values ${sql.raw(grainRows)}) as g(grain, step)
+      cross join (values ${sql.raw(typeRows)}) as k(kind)
     where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
-      and user_id is not null${any ? sql`` : sql` and type = ${type}`}
-    group by ${sql.raw(Array.from({ length: 4 + key.length }, (_, i) => String(i + 1)).join(', '))}
+      and user_id is not null and (k.kind = '${sql.raw(ANY_TYPE)}' or type = k.kind)
+    group by ${sql.raw(Array.from({ length: 3 + USER_KEY.length }, (_, i) => String(i + 1)).join(', '))}
     on conflict on constraint user_rollups_pk do update set ${sql.raw(updates)}`;
 }
 
@@ -191,8 +197,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
   }
   if (rows > 0) {
     for (const grain of GRAINS) await tx.execute(rollGrain(grain, from, to));
-    for (const grain of ROLLUP_TABLES.users.grains)
-      for (const type of ROLLUP_TABLES.users.types) await tx.execute(rollUsers(grain, from, to, type));
+    await tx.execute(rollUsers(from, to));
     await tx.execute(rollDimensions(from, to));
   }
   await tx.execute(

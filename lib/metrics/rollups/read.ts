@@ -169,7 +169,7 @@ async function readSpec(
     }
   }
   const fields = spec.fields ?? [];
-  if (fields.length > 0 && (spec.table ?? 'metrics') !== 'metrics')
+  if (fields.length > 0 && tableOf(spec) !== ROLLUP_TABLES.metrics)
     throw new Error('histograms are kept in metric_rollups only');
   const histograms =
     fields.length > 0 ? binsSql(scope, spec, plan, groupBy, where, bucketMs, tail, fields) : null;
@@ -184,9 +184,11 @@ async function readSpec(
   return [...byKey.values()];
 }
 
+const tableOf = (spec: RollupSpec) => ROLLUP_TABLES[spec.table ?? 'metrics'];
+
 /** The grains a spec may read: those of its table that tile its chart buckets. */
 function grainsOf(spec: RollupSpec): Grain[] {
-  const { grains } = ROLLUP_TABLES[spec.table ?? 'metrics'];
+  const { grains } = tableOf(spec);
   return grainsFor(spec.bucketMs ?? null).filter((g) => (grains as readonly Grain[]).includes(g));
 }
 
@@ -266,7 +268,7 @@ function rawWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where, 
     );
   }
   if (windows.length === 0) return null;
-  const userOnly = ROLLUP_TABLES[spec.table ?? 'metrics'].userOnly;
+  const { userOnly } = tableOf(spec);
   return sql.join(
     [
       sql`project_id = ${scope.projectId}`,
@@ -321,7 +323,7 @@ function measuresSql(
       groupColumns(groupBy, false, bucketMs),
       spec.measures.map((m) => sql.raw(m)),
     )}
-      from ${sql.raw(ROLLUP_TABLES[spec.table ?? 'metrics'].table)} where ${rw}`);
+      from ${sql.raw(tableOf(spec).table)} where ${rw}`);
   }
   const raw = rawWhere(scope, spec, plan, where, tail);
   if (raw) {
