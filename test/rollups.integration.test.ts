@@ -8,8 +8,12 @@ import { METRIC_IDS, type MetricId } from '@/lib/metrics/catalog';
 import { readFigures, readTotals, readUsers } from '@/lib/metrics/queries/figures';
 import { getFilterOptions } from '@/lib/metrics/queries/options';
 import { NO_FILTERS } from '@/lib/metrics/range';
+import { sessionStats } from '@/lib/metrics/queries/sessions';
 import { rollStep, rollUp } from '@/lib/metrics/rollups/job';
 import { readRollupsIn } from '@/lib/metrics/rollups/read';
+import { summarizeSessions } from '@/lib/metrics/activity';
+import { percentile } from '@/lib/metrics/stats';
+import type { Filters } from '@/lib/metrics/range';
 
 /**
  * The rollups against real Postgres and embedded PGlite: every figure is the same whether its events are
@@ -144,6 +148,64 @@ function expectSameFigures(a: Record<string, { value: number | null; samples: nu
     if (x.value === null) expect(y.value, id).toBeNull();
     else expect(y.value, id).toBeCloseTo(x.value, 6);
   }
+}
+
+/** Sessions of 0 to 5 hours starting over three days, so some span midnight (UTC), with and without messages. */
+function makeSessions(projectId: string, now: number, count: number) {
+  const next = random(7);
+  const rows: schema.NewEventRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = now - 3 * DAY + Math.floor(next() * (3 * DAY - 6 * HOUR));
+    const length = Math.floor(next() * next() * 5 * HOUR);
+    const events = 1 + Math.floor(next() * 5);
+    for (let j = 0; j < events; j++) {
+      rows.push({
+        projectId,
+        eventId: `s${i}-${j}`,
+        type: next() < 0.5 ? 'message.received' : 'page.view',
+        ts: new Date(start + (events === 1 ? 0 : Math.floor((length * j) / (events - 1)))),
+        service: next() < 0.6 ? 'api' : 'web',
+        environment: next() < 0.7 ? 'production' : null,
+        userId: `u${i % 17}`,
+        sessionId: `sess-${i}`,
+        path: '/chat',
+      });
+    }
+  }
+  // Events without a session do not count.
+  rows.push({
+    projectId,
+    eventId: 'nosession',
+    type: 'message.received',
+    ts: new Date(now - DAY),
+    service: 'api',
+  });
+  return rows;
+}
+
+/** The session figures the pure definitions give over the stored rows in a window and the filters. */
+function expectedSessions(rows: schema.NewEventRow[], window: { from: Date; to: Date }, filters: Filters) {
+  const sessions = summarizeSessions(
+    rows
+      .filter(
+        (r) =>
+          r.ts >= window.from &&
+          r.ts < window.to &&
+          (filters.service === null || r.service === filters.service) &&
+          (filters.environment === null || (r.environment ?? null) === filters.environment),
+      )
+      .map((r) => ({ sessionId: r.sessionId ?? null, type: r.type, ts: r.ts })),
+  );
+  const count = sessions.length;
+  return {
+    count,
+    messages: sessions.reduce((sum, s) => sum + s.messages, 0),
+    avg: count === 0 ? null : sessions.reduce((sum, s) => sum + s.durationMs, 0) / count,
+    p50: percentile(
+      sessions.map((s) => s.durationMs),
+      0.5,
+    ),
+  };
 }
 
 describe.each(backends)('rollups against $name', (backend) => {
@@ -393,5 +455,97 @@ describe.each(backends)('rollups against $name', (backend) => {
     await settle();
     await rollUp({ db, budgetMs: 60_000 });
     expectSameFigures(expected, await totals());
+  });
+
+  it('reads session figures the same from rollups, parts, dirty days and the tail: counts exact, median within 1%', async () => {
+    const [project] = await db
+      .insert(schema.projects)
+      .values({ slug: `rs-${randomUUID().slice(0, 10)}`, name: 'sessions' })
+      .returning();
+    const sessionScope = { projectId: project!.id };
+    const stored = makeSessions(project!.id, now - 10_000, 400);
+    await insert(db, stored);
+    const today = Math.floor(now / DAY) * DAY;
+    const windows = [
+      window,
+      { from: new Date(today - 2 * DAY), to: new Date(today) },
+      { from: new Date(now - DAY), to: new Date(now) },
+    ];
+    const filterSets: Filters[] = [
+      NO_FILTERS,
+      { ...NO_FILTERS, service: 'api' },
+      { ...NO_FILTERS, environment: 'production' },
+      { ...NO_FILTERS, service: 'web', environment: 'production' },
+    ];
+    const check = async () => {
+      for (const w of windows)
+        for (const filters of filterSets) {
+          const want = expectedSessions(stored, w, filters);
+          const got = await sessionStats(sessionScope, w, filters, { db });
+          const at = `${w.from.toISOString()} ${JSON.stringify(filters)}`;
+          expect(got.count, at).toBe(want.count);
+          expect(got.messagesPerSession, at).toBeCloseTo(want.messages / want.count, 9);
+          expect(got.avgDurationMs, at).toBeCloseTo(want.avg!, 3);
+          if (want.p50 === 0) expect(got.p50DurationMs, at).toBe(0);
+          else expect(Math.abs(got.p50DurationMs! / want.p50! - 1), at).toBeLessThanOrEqual(0.01);
+        }
+    };
+    await check();
+    await settle();
+    expect((await rollUp({ db, budgetMs: 60_000 })).caughtUp).toBe(true);
+    const [built] = await rawRows<{ days: unknown; parts: unknown; dirty: unknown }>(
+      db,
+      sql`select (select count(*) from session_rollups where project_id = ${project!.id}) as days,
+        (select count(*) from session_parts where project_id = ${project!.id}) as parts,
+        (select count(*) from session_dirty_days where project_id = ${project!.id}) as dirty`,
+    );
+    expect(Number(built!.days)).toBeGreaterThan(0);
+    expect(Number(built!.parts)).toBeGreaterThan(0);
+    expect(Number(built!.dirty)).toBe(0);
+    await check();
+
+    // A late event makes a single-day session span two days: read from the tail at once, then rolled up.
+    const [single] = await rawRows<{ session_id: string; first_ts: Date | string }>(
+      db,
+      sql`select session_id, first_ts from session_spans where project_id = ${project!.id}
+        and first_ts >= ${new Date(today - 2 * DAY).toISOString()}::timestamptz
+        and last_ts < ${new Date(today - DAY).toISOString()}::timestamptz order by session_id limit 1`,
+    );
+    const late: schema.NewEventRow = {
+      projectId: project!.id,
+      eventId: 'late-session',
+      type: 'message.received',
+      ts: new Date(today - DAY + 2 * HOUR),
+      service: 'api',
+      environment: 'production',
+      sessionId: single!.session_id,
+    };
+    stored.push(late);
+    await insert(db, [late]);
+    await check();
+    await settle();
+    await rollUp({ db, budgetMs: 60_000 });
+    await check();
+
+    // A day marked dirty (as the migration marks every day) is read from the hourly activity until rebuilt.
+    await db.execute(
+      sql`insert into session_dirty_days (project_id, day) values (${project!.id}, ${new Date(today - 2 * DAY).toISOString()}::timestamptz)`,
+    );
+    await check();
+    // An interrupted step that rebuilt it changes nothing; the rerun rebuilds it once.
+    await expect(
+      db.transaction(async (tx) => {
+        await rollStep(tx as unknown as Db);
+        throw new Error('crash after the rebuild, before commit');
+      }),
+    ).rejects.toThrow('crash');
+    await check();
+    await rollUp({ db, budgetMs: 60_000 });
+    await check();
+    // A re-sent batch is stored once and counts once.
+    await insert(db, stored.slice(0, 50));
+    await settle();
+    await rollUp({ db, budgetMs: 60_000 });
+    await check();
   });
 });

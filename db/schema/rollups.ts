@@ -16,11 +16,15 @@ import { projects } from './projects';
 const count = (name: string) => bigint(name, { mode: 'number' });
 const hist = (name: string) => bigint(name, { mode: 'number' }).array();
 
+/** The project a rollup row belongs to (every rollup table's first key column). */
+const projectId = () =>
+  uuid('project_id')
+    .notNull()
+    .references(() => projects.id, { onDelete: 'cascade' });
+
 /** The key columns every rollup table starts with. */
 const rollupKey = () => ({
-  projectId: uuid('project_id')
-    .notNull()
-    .references(() => projects.id, { onDelete: 'cascade' }),
+  projectId: projectId(),
   grain: text('grain').notNull(),
   type: text('type').notNull(),
   bucket: timestamp('bucket', { withTimezone: true }).notNull(),
@@ -111,9 +115,7 @@ export const metricRollupState = pgTable(
 export const dimensionValues = pgTable(
   'dimension_values',
   {
-    projectId: uuid('project_id')
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectId(),
     dimension: text('dimension').notNull(),
     value: text('value').notNull(),
     lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
@@ -146,4 +148,79 @@ export const userRollups = pgTable(
     }),
     check('user_rollups_grain_check', sql`${t.grain} in ('hour', 'day')`),
   ],
+);
+
+/**
+ * Sessions per UTC day, for the session figures of long ranges (lib/metrics/queries/sessions.ts): the sessions
+ * whose every event lies in that day ("single-day" sessions: most of them), counted once per filter
+ * combination (service and environment, '*' for any) with their messages, summed durations and a histogram of
+ * durations. Sessions that span days keep one row per day in session_parts instead. Rebuilt a day at a time by
+ * the rollup job from event_activity_hourly and session_spans (lib/metrics/rollups/sessions.ts).
+ */
+export const sessionRollups = pgTable(
+  'session_rollups',
+  {
+    projectId: projectId(),
+    day: timestamp('day', { withTimezone: true }).notNull(),
+    service: text('service').notNull(),
+    environment: text('environment').notNull(),
+    sessions: count('sessions').notNull(),
+    messages: count('messages').notNull(),
+    sumDuration: doublePrecision('sum_duration').notNull(),
+    hDuration: hist('h_duration'),
+  },
+  (t) => [
+    primaryKey({ name: 'session_rollups_pk', columns: [t.projectId, t.day, t.service, t.environment] }),
+  ],
+);
+
+/** A session's part in one UTC day, for the sessions that span more than one day (see session_rollups). */
+export const sessionParts = pgTable(
+  'session_parts',
+  {
+    projectId: projectId(),
+    day: timestamp('day', { withTimezone: true }).notNull(),
+    sessionId: text('session_id').notNull(),
+    service: text('service').notNull(),
+    environment: text('environment').notNull(),
+    firstTs: timestamp('first_ts', { withTimezone: true }).notNull(),
+    lastTs: timestamp('last_ts', { withTimezone: true }).notNull(),
+    messages: count('messages').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'session_parts_pk',
+      columns: [t.projectId, t.day, t.sessionId, t.service, t.environment],
+    }),
+    index('session_parts_day_idx').on(t.day),
+  ],
+);
+
+/** Each session's first and last event among those rolled up: which days it spans. */
+export const sessionSpans = pgTable(
+  'session_spans',
+  {
+    projectId: projectId(),
+    sessionId: text('session_id').notNull(),
+    firstTs: timestamp('first_ts', { withTimezone: true }).notNull(),
+    lastTs: timestamp('last_ts', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'session_spans_pk', columns: [t.projectId, t.sessionId] }),
+    index('session_spans_last_ts_idx').on(t.lastTs),
+  ],
+);
+
+/**
+ * Days whose session_rollups and session_parts are out of date: marked by the rollup step that rolls up one of
+ * their sessions' events (and by the migration that made these tables), rebuilt and unmarked by the job. Reads
+ * take such days from event_activity_hourly.
+ */
+export const sessionDirtyDays = pgTable(
+  'session_dirty_days',
+  {
+    projectId: projectId(),
+    day: timestamp('day', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'session_dirty_days_pk', columns: [t.projectId, t.day] })],
 );

@@ -84,6 +84,10 @@ describe('planRetention', () => {
       'metric_rollups.hour_day': '2025-02-24T12:00:00.000Z',
       user_rollups: '2025-02-24T12:00:00.000Z',
       dimension_values: '2025-02-24T12:00:00.000Z',
+      session_rollups: '2025-02-24T12:00:00.000Z',
+      session_parts: '2025-02-24T12:00:00.000Z',
+      session_spans: '2025-02-24T12:00:00.000Z',
+      session_dirty_days: '2025-02-24T12:00:00.000Z',
       health_checks: '2025-12-31T12:00:00.000Z',
       alert_transitions: '2025-10-02T12:00:00.000Z',
       notification_deliveries: '2025-10-02T12:00:00.000Z',
@@ -180,6 +184,6 @@ describe('executeRetention', () => {
       clock,
     );
     expect(report.done).toBe(true);
-    expect(report.targets.map((t) => t.deleted)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(report.targets.map((t) => t.deleted)).toEqual(RETENTION_TARGETS.map(() => 0));
   });
 });

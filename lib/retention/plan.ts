@@ -57,6 +57,15 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     timeColumn: 'last_seen',
     setting: 'rollupRetentionDays',
   },
+  { key: 'session_rollups', table: 'session_rollups', timeColumn: 'day', setting: 'rollupRetentionDays' },
+  { key: 'session_parts', table: 'session_parts', timeColumn: 'day', setting: 'rollupRetentionDays' },
+  { key: 'session_spans', table: 'session_spans', timeColumn: 'last_ts', setting: 'rollupRetentionDays' },
+  {
+    key: 'session_dirty_days',
+    table: 'session_dirty_days',
+    timeColumn: 'day',
+    setting: 'rollupRetentionDays',
+  },
   { key: 'health_checks', table: 'health_checks', timeColumn: 'checked_at', setting: 'healthRetentionDays' },
   {
     key: 'alert_transitions',

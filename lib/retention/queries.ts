@@ -10,6 +10,10 @@ const ROLLUP_TABLES = [
   'metric_rollups',
   'user_rollups',
   'dimension_values',
+  'session_rollups',
+  'session_parts',
+  'session_spans',
+  'session_dirty_days',
 ] as const;
 // Below this many rows (planner estimate) a project's share is counted exactly; above, from a sample of pages.
 const EXACT_BELOW_ROWS = 50_000;

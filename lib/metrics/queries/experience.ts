@@ -1,13 +1,11 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
 import { fillBuckets } from '../buckets';
 import type { Filters, TimeRange } from '../range';
-import { epochMs, pct, query } from '../sql';
-import { int, num, ratio } from '../stats';
+import { ratio } from '../stats';
 import type { Experience, RouteStat, Scope, WebVitalsP75 } from '../types';
-import { activityRows } from './activity';
 import { readFigures, readTotals, readUsers } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
+import { sessionStats } from './sessions';
 
 const DAY = 86_400_000;
 const TOP_ROUTES = 10;
@@ -155,25 +153,6 @@ async function activeUsers(scope: Scope, range: TimeRange, filters: Filters) {
   const dau = since(1);
   const mau = users.length;
   return { dau, wau: since(7), mau, stickiness: ratio(dau, mau) };
-}
-
-async function sessionStats(scope: Scope, range: TimeRange, filters: Filters) {
-  const [row] = await query<{ sessions: unknown; messages: unknown; avg_ms: unknown; p50_ms: unknown }>(sql`
-    select count(*) as sessions, sum(messages) as messages, avg(duration_ms) as avg_ms,
-      ${pct(0.5, 'duration_ms')} as p50_ms
-    from (
-      select session_id, ${epochMs('max(last_ts) - min(first_ts)')} as duration_ms, sum(messages) as messages
-      from (${activityRows(scope, range, filters)}) as a
-      where session_id is not null
-      group by session_id
-    ) as s`);
-  const count = int(row?.sessions);
-  return {
-    count,
-    messagesPerSession: ratio(int(row?.messages), count),
-    avgDurationMs: num(row?.avg_ms),
-    p50DurationMs: num(row?.p50_ms),
-  };
 }
 
 async function satisfactionStats(scope: Scope, range: TimeRange, filters: Filters) {

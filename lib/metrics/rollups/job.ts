@@ -18,12 +18,14 @@ import {
   USER_KEY,
   USER_MEASURES,
 } from './shape';
+import { rebuildDirtyDays, rollSessionSpans } from './sessions';
 
 /**
  * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
  * own timestamp, so late and backfilled events land in their old buckets like any other. Each step reads
  * the events received in [rolled_through, end), adds them to the minute, hour and day rollups (those with a
- * user also to the per-user rollups, their services, environments and models to dimension_values) and moves
+ * user also to the per-user rollups, their services, environments and models to dimension_values, their
+ * sessions to session_spans, rebuilding the session rollups of the days they touch) and moves
  * `rolled_through` to `end`, all in one transaction: a crash mid-step rolls back as a whole and the rerun
  * counts each event once. `end` never passes the start of a transaction still writing (its rows carry
  * received_at >= its start), so no event can commit behind the mark. Reads add the events received at or
@@ -188,7 +190,10 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
   }
   const from = new Date(state.from);
   const safe = new Date(state.safe);
-  if (safe <= from) return { done: true, rows: 0, to: from };
+  if (safe <= from) {
+    const sessions = await rebuildDirtyDays(tx);
+    return { done: !sessions.more, rows: 0, to: from };
+  }
   let to = new Date(Math.min(safe.getTime(), from.getTime() + MAX_STEP_MS));
   let rows = await countReceived(tx, from, to);
   while (rows > MAX_STEP_ROWS && to.getTime() - from.getTime() > 1) {
@@ -199,11 +204,13 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
     for (const grain of GRAINS) await tx.execute(rollGrain(grain, from, to));
     await tx.execute(rollUsers(from, to));
     await tx.execute(rollDimensions(from, to));
+    await tx.execute(rollSessionSpans(from, to));
   }
+  const sessions = await rebuildDirtyDays(tx);
   await tx.execute(
     sql`update metric_rollup_state set rolled_through = ${to.toISOString()}::timestamptz where id = 1`,
   );
-  return { done: to.getTime() === safe.getTime(), rows, to };
+  return { done: to.getTime() === safe.getTime() && !sessions.more, rows, to };
 }
 
 /**
