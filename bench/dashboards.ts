@@ -95,17 +95,19 @@ async function printStorage() {
   const sql = postgres(benchDatabaseUrl(DATABASE), { max: 1, onnotice: () => {} });
   try {
     const [row] = await sql<
-      { events: string; raw: string; rollups: string; users: string; activity: string }[]
+      { events: string; raw: string; rollups: string; users: string; sessions: string; activity: string }[]
     >`
       select (select count(*) from events)::text as events,
         (select sum(pg_total_relation_size(relid)) from pg_partition_tree('events'))::text as raw,
         pg_total_relation_size('metric_rollups')::text as rollups,
         (pg_total_relation_size('user_rollups') + pg_total_relation_size('dimension_values'))::text as users,
+        (pg_total_relation_size('session_rollups') + pg_total_relation_size('session_parts')
+          + pg_total_relation_size('session_spans') + pg_total_relation_size('session_dirty_days'))::text as sessions,
         pg_total_relation_size('event_activity_hourly')::text as activity`;
     const n = Number(row!.events);
     const per = (bytes: string) => (Number(bytes) / n).toFixed(0);
     console.log(
-      `storage at ${n.toLocaleString('en-US')} raw events: raw ${per(row!.raw)} B/event, metric rollups ${per(row!.rollups)} B/event, per-user rollups and picker values ${per(row!.users)} B/event, activity rollup ${per(row!.activity)} B/event`,
+      `storage at ${n.toLocaleString('en-US')} raw events: raw ${per(row!.raw)} B/event, metric rollups ${per(row!.rollups)} B/event, per-user rollups and picker values ${per(row!.users)} B/event, session rollups ${per(row!.sessions)} B/event, activity rollup ${per(row!.activity)} B/event`,
     );
   } finally {
     await sql.end();
