@@ -67,7 +67,9 @@ function openPostgres(url: string): DbHandle {
     onnotice: () => {},
     // JIT compiles a plan whose estimated cost is high, and a join over the daily partitions estimates high:
     // it spent 8-10 s compiling the AI page's rating query at 1 M events, which runs in 0.3 s without it.
-    connection: { statement_timeout: STATEMENT_TIMEOUT_MS, jit: 'off' },
+    // A page runs a dozen small reads at once, so parallel workers only add their start-up and gather cost:
+    // without them the 30-day pages at 10 M events answered in half the time (bench/RESULTS.md, session 10).
+    connection: { statement_timeout: STATEMENT_TIMEOUT_MS, jit: 'off', max_parallel_workers_per_gather: 0 },
   });
   const db = drizzlePg(client, { schema, casing: 'snake_case', logger: queryCounter });
   return {

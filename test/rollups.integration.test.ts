@@ -5,12 +5,13 @@ import { openDb, rawRows, type Db } from '@/db/client';
 import { ensurePartitions } from '@/db/partitions';
 import * as schema from '@/db/schema';
 import { METRIC_IDS, type MetricId } from '@/lib/metrics/catalog';
-import { readFigures, readTotals, readUsers } from '@/lib/metrics/queries/figures';
+import { readFigures, readTotals } from '@/lib/metrics/queries/figures';
 import { getFilterOptions } from '@/lib/metrics/queries/options';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import { sessionStats } from '@/lib/metrics/queries/sessions';
 import { rollStep, rollUp } from '@/lib/metrics/rollups/job';
-import { readRollupsIn } from '@/lib/metrics/rollups/read';
+import { readRollupsIn, readUserSummary } from '@/lib/metrics/rollups/read';
+import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
 import { summarizeSessions } from '@/lib/metrics/activity';
 import { percentile } from '@/lib/metrics/stats';
 import type { Filters } from '@/lib/metrics/range';
@@ -273,17 +274,59 @@ describe.each(backends)('rollups against $name', (backend) => {
       Object.entries(out).map(([id, u]) => [id, { calls: u.calls, cost: u.cost.toFixed(9) }]),
     );
   };
-  /** Each user's last event in the window (epoch ms), as DAU and WAU read it. */
-  const lastSeen = async () =>
-    Object.fromEntries(
-      (await readUsers(scope(), window, NO_FILTERS, [], db)).map((u) => [u.key.user_id, u.values.last_ms]),
+  /** AI users, their summed cost and the top 3 by cost, counted in SQL as the AI page reads them. */
+  const userSummary = async () => {
+    const { groups, top } = await readUserSummary(
+      scope(),
+      window,
+      NO_FILTERS,
+      { types: ['ai.call'], top: 3 },
+      { db },
     );
+    return {
+      users: groups[0]?.users ?? 0,
+      // The total sums many floats in another order than the test: equal to a millionth of a dollar.
+      cost: groups[0]?.cost?.toFixed(6),
+      top: top.map((u) => [u.userId, u.events, u.cost?.toFixed(9)]),
+    };
+  };
+  const expectedUserSummary = () => {
+    const users = Object.entries(expectedUserCosts());
+    const cost = users.reduce((sum, [, u]) => sum + Number(u.cost), 0);
+    return {
+      users: users.length,
+      cost: users.length ? cost.toFixed(6) : undefined,
+      top: users
+        .sort(([a, x], [b, y]) => Number(y.cost) - Number(x.cost) || (a < b ? -1 : 1))
+        .slice(0, 3)
+        .map(([id, u]) => [id, u.calls, u.cost]),
+    };
+  };
+  /**
+   * Users whose last event in the window is at or after each instant a user was last seen (and a millisecond
+   * later), as DAU and WAU count them.
+   */
+  const lastSeenThresholds = () => [...new Set(Object.values(expectedLastSeen()).flatMap((t) => [t, t + 1]))];
+  const lastSeen = async () => {
+    const { groups } = await readUserSummary(
+      scope(),
+      window,
+      NO_FILTERS,
+      { types: [ANY_TYPE], since: lastSeenThresholds() },
+      { db },
+    );
+    return { users: groups[0]?.users ?? 0, since: groups[0]?.since ?? [] };
+  };
   const expectedLastSeen = () => {
     const out: Record<string, number> = {};
     for (const r of rows)
       if (r.userId && r.ts >= window.from && r.ts < window.to)
         out[r.userId] = Math.max(out[r.userId] ?? 0, r.ts.getTime());
     return out;
+  };
+  const expectedActive = () => {
+    const last = Object.values(expectedLastSeen());
+    return { users: last.length, since: lastSeenThresholds().map((t) => last.filter((l) => l >= t).length) };
   };
   /** Ratings per model of the call they rate, as the AI page reads them. */
   const ratingsByModel = async () => {
@@ -333,7 +376,8 @@ describe.each(backends)('rollups against $name', (backend) => {
     );
     expect(await distributions()).toEqual(expectedDistributions());
     expect(await userCosts()).toEqual(expectedUserCosts());
-    expect(await lastSeen()).toEqual(expectedLastSeen());
+    expect(await lastSeen()).toEqual(expectedActive());
+    expect(await userSummary()).toEqual(expectedUserSummary());
     const ratings = expectedRatingsByModel();
     expect(Object.keys(ratings).length).toBeGreaterThan(1);
     expect(await ratingsByModel()).toEqual(ratings);
@@ -358,7 +402,8 @@ describe.each(backends)('rollups against $name', (backend) => {
     expect(await getFilterOptions(scope(), { db })).toEqual(pickers);
     expect(await userCosts()).toEqual(expectedUserCosts());
     expect(await ratingsByModel()).toEqual(ratings);
-    expect(await lastSeen()).toEqual(expectedLastSeen());
+    expect(await lastSeen()).toEqual(expectedActive());
+    expect(await userSummary()).toEqual(expectedUserSummary());
     const [users] = await rawRows<{ n: unknown }>(
       db,
       sql`select count(*) as n from user_rollups where project_id = ${projectId} and grain = 'day'`,

@@ -4,7 +4,7 @@ import { costPerRequest } from '../cost';
 import type { Filters, TimeRange } from '../range';
 import { ratio } from '../stats';
 import type { Ai, CacheStat, ModelStat, Scope } from '../types';
-import { readRollups } from '../rollups/read';
+import { readRollups, readUserSummary } from '../rollups/read';
 import { contextBinRange, TEMPERATURE_BINS_PER_UNIT } from '../rollups/shape';
 import { readFigures, readTotals } from './figures';
 
@@ -175,29 +175,20 @@ async function dailyCost(scope: Scope, range: TimeRange, filters: Filters) {
 
 /** AI users, the cost of their calls and the top users by cost, from the per-user rollups. */
 async function userCosts(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await readRollups(scope, range, filters, {
-    table: 'users',
+  const { groups, top } = await readUserSummary(scope, range, filters, {
     types: ['ai.call'],
-    groupBy: ['user_id'],
-    measures: ['n', 'sum_cost'],
+    top: TOP_USERS,
   });
-  const users = rows
-    .map((r) => ({ userId: r.key.user_id!, requests: r.values.n ?? 0, cost: r.values.sum_cost }))
-    .filter((u) => u.requests > 0);
-  const costs = users.map((u) => u.cost).filter((c): c is number => c !== null);
-  const top = users
-    .sort((a, b) => (b.cost ?? -Infinity) - (a.cost ?? -Infinity) || (a.userId < b.userId ? -1 : 1))
-    .slice(0, TOP_USERS);
   return {
-    users: users.length,
-    costOfUsers: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : null,
+    users: groups[0]?.users ?? 0,
+    costOfUsers: groups[0]?.cost ?? null,
     top: top.map((u) => {
       const costUsd = u.cost ?? 0;
       return {
         userId: u.userId,
         costUsd,
-        requests: u.requests,
-        costPerRequest: costPerRequest(costUsd, u.requests),
+        requests: u.events,
+        costPerRequest: costPerRequest(costUsd, u.events),
       };
     }),
   };

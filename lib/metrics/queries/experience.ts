@@ -3,7 +3,9 @@ import { fillBuckets } from '../buckets';
 import type { Filters, TimeRange } from '../range';
 import { ratio } from '../stats';
 import type { Experience, RouteStat, Scope, WebVitalsP75 } from '../types';
-import { readFigures, readTotals, readUsers } from './figures';
+import { readUserSummary } from '../rollups/read';
+import { ANY_TYPE } from '../rollups/shape';
+import { readFigures, readTotals } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
 import { sessionStats } from './sessions';
 
@@ -147,12 +149,13 @@ async function responseTotals(scope: Scope, range: TimeRange, filters: Filters) 
  */
 async function activeUsers(scope: Scope, range: TimeRange, filters: Filters) {
   const to = range.to.getTime();
-  const users = await readUsers(scope, { from: new Date(to - 30 * DAY), to: range.to }, filters);
-  const since = (days: number) =>
-    users.filter((u) => (u.values.last_ms ?? -Infinity) >= to - days * DAY).length;
-  const dau = since(1);
-  const mau = users.length;
-  return { dau, wau: since(7), mau, stickiness: ratio(dau, mau) };
+  const { groups } = await readUserSummary(scope, { from: new Date(to - 30 * DAY), to: range.to }, filters, {
+    types: [ANY_TYPE],
+    since: [to - DAY, to - 7 * DAY],
+  });
+  const [dau = 0, wau = 0] = groups[0]?.since ?? [];
+  const mau = groups[0]?.users ?? 0;
+  return { dau, wau, mau, stickiness: ratio(dau, mau) };
 }
 
 async function satisfactionStats(scope: Scope, range: TimeRange, filters: Filters) {

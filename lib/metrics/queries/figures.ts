@@ -2,7 +2,7 @@ import 'server-only';
 import type { Db } from '@/db/client';
 import { groupRows, metricDef, specForAll, valueOf, type MetricId, type MetricValue } from '../catalog';
 import type { Filters } from '../range';
-import { readRollupsIn } from '../rollups/read';
+import { readRollupsIn, readUserSummary } from '../rollups/read';
 import type { Window } from '../rollups/plan';
 import { ANY_TYPE, type Dimension } from '../rollups/shape';
 import type { Scope } from '../types';
@@ -123,38 +123,7 @@ async function distinctUsers(
   db?: Db,
 ): Promise<{ key: Partial<Record<Dimension, string>>; users: number }[]> {
   if (groupBy.some((d) => d !== 'service')) throw new Error('active users group by service only');
-  const byService = groupBy.includes('service');
-  const rows = await readUsers(scope, window, filters, byService ? ['service'] : [], db);
-  const counts = new Map<string, number>();
-  for (const r of rows) {
-    const service = r.key.service ?? '';
-    counts.set(service, (counts.get(service) ?? 0) + 1);
-  }
-  if (!byService) return [{ key: {}, users: rows.length }];
-  return [...counts].map(([service, users]) => ({ key: { service }, users }));
-}
-
-/**
- * One row per user with an event in the window (per value of `by`), with their events and their last one's
- * time (epoch ms), from the per-user rollups.
- */
-export async function readUsers(
-  scope: Scope,
-  window: Window,
-  filters: Filters,
-  by: readonly Dimension[] = [],
-  db?: Db,
-) {
-  const [rows] = await readRollupsIn(
-    scope,
-    filters,
-    [
-      {
-        window,
-        spec: { table: 'users', types: [ANY_TYPE], groupBy: [...by, 'user_id'], measures: ['n', 'last_ms'] },
-      },
-    ],
-    { db },
-  );
-  return rows!.filter((r) => (r.values.n ?? 0) > 0);
+  const { groups } = await readUserSummary(scope, window, filters, { types: [ANY_TYPE], groupBy }, { db });
+  if (groupBy.length === 0) return [{ key: {}, users: groups[0]?.users ?? 0 }];
+  return groups.map((g) => ({ key: g.key, users: g.users }));
 }

@@ -25,7 +25,7 @@ import {
 /**
  * Every figure of the dashboards, the read API and the alert rules is read here: whole buckets from the
  * rollups, the edges of the window and the events not yet rolled up (received at or after the job's mark)
- * from raw rows, aggregated the same way. One read runs in one repeatable-read snapshot, so an event is
+ * from raw rows, aggregated the same way. One read is one statement, one snapshot, so an event is
  * counted once even while the job moves it into the rollups. Counts and sums are exact; percentiles come
  * from the merged histograms (within 1%, lib/metrics/histogram.ts).
  */
@@ -59,15 +59,12 @@ export type RollupRow = {
 export type Executor = Pick<Db, 'execute'>;
 
 /**
- * The events not rolled up yet: received at or after `mark` ('current': the job's mark as the statement
- * reads it), none older than `oldest` (null: none).
+ * The events not rolled up yet: received at or after the job's mark as each statement reads it, none older
+ * than `oldest` (null: none).
  */
-type Tail = { mark: Date | 'current'; oldest: Date | null };
+type Tail = { oldest: Date | null };
 
-const markOf = (tail: Tail) =>
-  tail.mark === 'current'
-    ? sql`coalesce((select rolled_through from metric_rollup_state where id = 1), '-infinity'::timestamptz)`
-    : literal(tail.mark);
+const CURRENT_MARK = sql`coalesce((select rolled_through from metric_rollup_state where id = 1), '-infinity'::timestamptz)`;
 
 const literal = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const binOfBucket = (bucketMs: number, column: string) =>
@@ -80,8 +77,8 @@ export async function readRollups(scope: Scope, window: Window, filters: Filters
 }
 
 /**
- * Reads several specs, each over its own window, in parallel: each in its own repeatable-read snapshot, in
- * which the job's mark, the tail's oldest event and the rows agree, so no event is counted twice or missed.
+ * Reads several specs, each over its own window, in parallel: each in one statement, whose snapshot holds
+ * the job's mark and the rows together, so no event is counted twice or missed.
  */
 export async function readRollupsIn(
   scope: Scope,
@@ -91,47 +88,151 @@ export async function readRollupsIn(
 ): Promise<RollupRow[][]> {
   const db = options.db ?? (await getDb());
   return Promise.all(
-    reads.map(({ window, spec }) => {
-      const covered = planRead(window, grainsOf(spec)).covered;
-      // A recent window (alert rules, the last days): one statement per read, the mark read inside it, and
-      // the tail looked for in the window's own few partitions. Older windows first find the tail's oldest
-      // event in a snapshot, so they read the partitions of the range only where events arrived late.
-      if (covered === null || covered.from.getTime() >= Date.now() - RECENT_MS) {
-        return readSpec(db, scope, window, filters, spec, { mark: 'current', oldest: covered?.from ?? null });
-      }
-      return db.transaction(
-        async (tx) => readSpec(tx, scope, window, filters, spec, await tailOf(tx, scope)),
-        {
-          isolationLevel: 'repeatable read',
-          accessMode: 'read only',
-        },
-      );
-    }),
+    reads.map(({ window, spec }) =>
+      withTail(db, scope, window, spec, (tail) => readSpec(db, scope, window, filters, spec, tail)),
+    ),
   );
 }
 
-/** Windows that start at most this long ago read their tail without looking for its oldest event first. */
-const RECENT_MS = 8 * 86_400_000;
+/** Runs `read` with the tail of the scope, when the window has whole buckets to take from the rollups. */
+async function withTail<T>(
+  db: Db,
+  scope: Scope,
+  window: Window,
+  spec: RollupSpec,
+  read: (tail: Tail) => Promise<T>,
+): Promise<T> {
+  const covered = planRead(window, grainsOf(spec)).covered;
+  return read({ oldest: covered === null ? null : await tailBound(db, scope) });
+}
 
-/** The job's mark and the project's oldest event received since (read in the caller's snapshot). */
-async function tailOf(tx: Executor, scope: Scope): Promise<Tail> {
+/**
+ * The oldest event received at or after the job's mark, found once per scope object and database: a scope
+ * lives for one request (one dashboard, one API answer) or one alert evaluation, and all of its reads share
+ * this bound. Each read then takes the events received since the mark as its own statement reads it, from
+ * this bound on, so its statements touch the partitions of the last minutes (and of a late event's day) only,
+ * not every partition of the range: the mark only moves forward, so the events of a later statement's
+ * tail are among those the bound covers, or were stored after it was found (they show from the next request
+ * on, as if stored after this one).
+ */
+const tailBounds = new WeakMap<Scope, WeakMap<Db, Promise<Date | null>>>();
+
+function tailBound(db: Db, scope: Scope): Promise<Date | null> {
+  let byDb = tailBounds.get(scope);
+  if (!byDb) tailBounds.set(scope, (byDb = new WeakMap()));
+  let bound = byDb.get(db);
+  if (!bound) {
+    bound = findTailBound(db, scope);
+    byDb.set(db, bound);
+    bound.catch(() => byDb.delete(db));
+  }
+  return bound;
+}
+
+async function findTailBound(db: Executor, scope: Scope): Promise<Date | null> {
   const [state] = await rawRows<{ mark: Date | string | null }>(
-    tx,
+    db,
     sql`select rolled_through as mark from metric_rollup_state where id = 1`,
   );
   // Without a mark nothing is rolled up yet: every event is read raw.
   const mark = state?.mark ? new Date(state.mark) : new Date(0);
-  // The tail is read from its oldest event on only, so the statements touch the partitions of the last
-  // minutes (and of a late event's day), not every partition of the range.
   const [tail] = await rawRows<{ oldest: Date | string | null }>(
-    tx,
+    db,
     // min(ts + 0 s), not min(ts): the planner would walk the (project_id, ts) index of every partition in ts
     // order looking for a row past the mark (8 s at 10 M events when there is none); this reads the
-    // received_at BRIN indexes and only the few blocks written since the mark.
+    // received_at BRIN indexes and only the few blocks written since the mark. The mark is a literal, so the
+    // planner knows how few rows that is.
     sql`select min(ts + interval '0 seconds') as oldest from events
       where project_id = ${scope.projectId} and received_at >= ${literal(mark)}`,
   );
-  return { mark, oldest: tail?.oldest ? new Date(tail.oldest) : null };
+  return tail?.oldest ? new Date(tail.oldest) : null;
+}
+
+export type UserSummarySpec = {
+  /** ai.call: the users of AI calls (and their cost); ANY_TYPE: the users of any event. */
+  types: readonly [EventType | AnyType];
+  /** Count users per value of these (a user active in two services counts in both). */
+  groupBy?: readonly Dimension[];
+  /** Also count the users whose last event is at or after each of these instants (epoch ms). */
+  since?: readonly number[];
+  /** Also list this many users with the highest cost (ties by user id). */
+  top?: number;
+};
+
+export type UserSummary = {
+  groups: { key: Partial<Record<Dimension, string>>; users: number; cost: number | null; since: number[] }[];
+  top: { userId: string; events: number; cost: number | null }[];
+};
+
+/**
+ * Distinct users of a window from the per-user rollups, counted in SQL: one statement over the users'
+ * merged rows (whole buckets, edges and tail, as every read), so a month of users never leaves Postgres.
+ * Exact, like the rows it counts.
+ */
+export async function readUserSummary(
+  scope: Scope,
+  window: Window,
+  filters: Filters,
+  summary: UserSummarySpec,
+  options: { db?: Db } = {},
+): Promise<UserSummary> {
+  const db = options.db ?? (await getDb());
+  const groupBy = [...(summary.groupBy ?? [])];
+  const spec: RollupSpec = {
+    table: 'users',
+    types: summary.types,
+    groupBy: [...groupBy, 'user_id'],
+    measures: ['n', 'sum_cost', 'last_ms'],
+  };
+  const since = summary.since ?? [];
+  const sinceSql = since.length
+    ? sql`array[${sql.join(
+        since.map((ms) => sql`count(*) filter (where last_ms >= ${ms})`),
+        sql`, `,
+      )}]`
+    : sql`'{}'::bigint[]`;
+  const keys = sql.raw(groupBy.map((d) => `${d}, `).join(''));
+  const groupClause = sql.raw(groupBy.length ? ` group by ${groupBy.join(', ')}` : '');
+  return withTail(db, scope, window, spec, async (tail) => {
+    const plan = planRead(window, grainsOf(spec));
+    const users = measuresSql(
+      scope,
+      spec,
+      plan,
+      spec.groupBy as Dimension[],
+      whereOf(spec, filters),
+      null,
+      tail,
+    );
+    if (!users) return { groups: [], top: [] };
+    const [row] = await rawRows<{ groups: unknown; top: unknown }>(
+      db,
+      sql`with u as materialized (select * from (${users}) as m where n > 0)
+      select
+        (select coalesce(json_agg(g), '[]') from (
+          select ${keys}count(*) as users, sum(sum_cost) as cost, ${sinceSql} as since from u${groupClause}
+        ) as g) as groups,
+        (select coalesce(json_agg(t), '[]') from (
+          select user_id, n, sum_cost from u order by sum_cost desc nulls last, user_id collate "C" limit ${summary.top ?? 0}
+        ) as t) as top`,
+    );
+    const json = <T>(v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+    type GroupRow = Record<string, unknown> & { users: number; cost: number | null; since: number[] };
+    const groups = json<GroupRow[]>(row?.groups ?? '[]').map((g) => ({
+      key: Object.fromEntries(groupBy.map((d) => [d, String(g[d] ?? '')])),
+      users: Number(g.users),
+      cost: g.cost === null ? null : Number(g.cost),
+      since: g.since.map(Number),
+    }));
+    const top = json<{ user_id: string; n: number; sum_cost: number | null }[]>(row?.top ?? '[]').map(
+      (t) => ({
+        userId: t.user_id,
+        events: Number(t.n),
+        cost: t.sum_cost === null ? null : Number(t.sum_cost),
+      }),
+    );
+    return { groups, top };
+  });
 }
 
 async function readSpec(
@@ -264,7 +365,7 @@ function rawWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where, 
   if (covered && tail.oldest !== null && tail.oldest < covered.to) {
     const from = tail.oldest > covered.from ? tail.oldest : covered.from;
     windows.push(
-      sql`(ts >= ${literal(from)} and ts < ${literal(covered.to)} and received_at >= ${markOf(tail)})`,
+      sql`(ts >= ${literal(from)} and ts < ${literal(covered.to)} and received_at >= ${CURRENT_MARK})`,
     );
   }
   if (windows.length === 0) return null;
