@@ -304,29 +304,65 @@ describe.each(backends)('rollups against $name', (backend) => {
   };
   /**
    * Users whose last event in the window is at or after each instant a user was last seen (and a millisecond
-   * later), as DAU and WAU count them.
+   * later), as DAU and WAU count them: unfiltered (the rows for every service), filtered by service or by
+   * environment, and per service (the rows per service).
    */
-  const lastSeenThresholds = () => [...new Set(Object.values(expectedLastSeen()).flatMap((t) => [t, t + 1]))];
+  const ACTIVE_FILTERS: Filters[] = [
+    NO_FILTERS,
+    { ...NO_FILTERS, service: 'worker' },
+    { ...NO_FILTERS, environment: 'production' },
+  ];
+  const lastSeenThresholds = () => [
+    ...new Set(Object.values(expectedLastSeen(NO_FILTERS)).flatMap((t) => [t, t + 1])),
+  ];
   const lastSeen = async () => {
+    const since = lastSeenThresholds();
+    const filtered = await Promise.all(
+      ACTIVE_FILTERS.map(async (filters) => {
+        const { groups } = await readUserSummary(
+          scope(),
+          window,
+          filters,
+          { types: [ANY_TYPE], since },
+          { db },
+        );
+        return { users: groups[0]?.users ?? 0, since: groups[0]?.since ?? [] };
+      }),
+    );
     const { groups } = await readUserSummary(
       scope(),
       window,
       NO_FILTERS,
-      { types: [ANY_TYPE], since: lastSeenThresholds() },
+      { types: [ANY_TYPE], groupBy: ['service'] },
       { db },
     );
-    return { users: groups[0]?.users ?? 0, since: groups[0]?.since ?? [] };
+    return { filtered, byService: Object.fromEntries(groups.map((g) => [g.key.service, g.users])) };
   };
-  const expectedLastSeen = () => {
+  const expectedLastSeen = (filters: Filters) => {
     const out: Record<string, number> = {};
     for (const r of rows)
-      if (r.userId && r.ts >= window.from && r.ts < window.to)
+      if (
+        r.userId &&
+        r.ts >= window.from &&
+        r.ts < window.to &&
+        (filters.service === null || r.service === filters.service) &&
+        (filters.environment === null || r.environment === filters.environment)
+      )
         out[r.userId] = Math.max(out[r.userId] ?? 0, r.ts.getTime());
     return out;
   };
   const expectedActive = () => {
-    const last = Object.values(expectedLastSeen());
-    return { users: last.length, since: lastSeenThresholds().map((t) => last.filter((l) => l >= t).length) };
+    const filtered = ACTIVE_FILTERS.map((filters) => {
+      const last = Object.values(expectedLastSeen(filters));
+      return {
+        users: last.length,
+        since: lastSeenThresholds().map((t) => last.filter((l) => l >= t).length),
+      };
+    });
+    const byService: Record<string, number> = {};
+    for (const service of ['api', 'worker'])
+      byService[service] = Object.keys(expectedLastSeen({ ...NO_FILTERS, service })).length;
+    return { filtered, byService };
   };
   /** Ratings per model of the call they rate, as the AI page reads them. */
   const ratingsByModel = async () => {

@@ -13,6 +13,7 @@ import {
   MEASURES,
   mergeSql,
   ANY_TYPE,
+  EVERY_SERVICE,
   PICKER_VALUES_SQL,
   ROLLUP_TABLES,
   USER_KEY,
@@ -104,24 +105,26 @@ const ROLL_SQL = Object.fromEntries(GRAINS.map((g) => [g, rollGrainSql(g).split(
 
 /**
  * Adds the events with a user received in [from, to) to the per-user rollups, every grain and type in one scan
- * of the step's events: the AI calls per type and model, and every event as ANY_TYPE (model '').
+ * of the step's events: the AI calls per type and model, and every event as ANY_TYPE (model ''), per service
+ * and environment and once more for all of them (EVERY_SERVICE).
  */
 function rollUsers(from: Date, to: Date) {
   const { grains, types } = ROLLUP_TABLES.users;
   const grainRows = grains.map((g) => `('${g}', interval '${GRAIN_MS[g] / 1000} seconds')`).join(', ');
-  const typeRows = types.map((t) => `('${t}')`).join(', ');
-  const keySql = USER_KEY.filter((d) => d !== 'type').map((d) =>
-    d === 'model'
-      ? `case when k.kind = '${ANY_TYPE}' then '' else ${DIMENSION_SQL.model} end`
-      : DIMENSION_SQL[d],
-  );
+  const kindRows = [...types.map((t) => `('${t}', false)`), `('${ANY_TYPE}', true)`].join(', ');
+  const keySql = USER_KEY.filter((d) => d !== 'type').map((d) => {
+    if (d === 'model') return `case when k.kind = '${ANY_TYPE}' then '' else ${DIMENSION_SQL.model} end`;
+    if (d === 'service' || d === 'environment')
+      return `case when k.every then '${EVERY_SERVICE}' else ${DIMENSION_SQL[d]} end`;
+    return DIMENSION_SQL[d];
+  });
   const updates = USER_MEASURES.map((m) => `${m} = ${mergeSql(m)}`).join(', ');
   return sql`
     insert into user_rollups as r (project_id, grain, bucket, ${sql.raw(USER_KEY.join(', '))}, ${sql.raw(USER_MEASURES.join(', '))})
     select project_id, g.grain, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00'), k.kind,
       ${sql.raw(keySql.join(', '))}, ${sql.raw(USER_MEASURES.map((m) => MEASURES[m].raw).join(', '))}
     from events cross join (values ${sql.raw(grainRows)}) as g(grain, step)
-      cross join (values ${sql.raw(typeRows)}) as k(kind)
+      cross join (values ${sql.raw(kindRows)}) as k(kind, every)
     where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
       and user_id is not null and (k.kind = '${sql.raw(ANY_TYPE)}' or type = k.kind)
     group by ${sql.raw(Array.from({ length: 3 + USER_KEY.length }, (_, i) => String(i + 1)).join(', '))}

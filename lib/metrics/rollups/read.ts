@@ -13,6 +13,7 @@ import {
   histColumn,
   MEASURES,
   ANY_TYPE,
+  EVERY_SERVICE,
   ROLLUP_TABLES,
   rollupAggregateSql,
   type AnyType,
@@ -353,9 +354,22 @@ function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Wher
       typeCondition(spec.types, false),
       sql`(${sql.join(pieces, sql` or `)})`,
       ...dimConditions(where, false, spec.labels),
+      ...everyServiceCondition(spec, where),
     ],
     sql` and `,
   );
+}
+
+/**
+ * Per-user rows of every event come per service and environment and once for all of them (EVERY_SERVICE):
+ * a read takes the latter unless it filters or groups by service or environment.
+ */
+function everyServiceCondition(spec: RollupSpec, where: Where): SQL[] {
+  if (!spec.types.includes(ANY_TYPE)) return [];
+  const split = (['service', 'environment'] as const).some(
+    (d) => where[d] !== undefined || (spec.groupBy ?? []).includes(d),
+  );
+  return [split ? sql`service <> ${EVERY_SERVICE}` : sql`service = ${EVERY_SERVICE}`];
 }
 
 /** Raw rows of the plan's edges, and of the covered span received at or after the mark; null: none. */

@@ -91,6 +91,14 @@ export const ROLLUP_TABLES = {
   { table: string; grains: readonly Grain[]; types: readonly string[] | null; userOnly: boolean }
 >;
 export type RollupTable = keyof typeof ROLLUP_TABLES;
+/**
+ * The service (and environment) of the user_rollups rows that count a user's events of every service and
+ * environment (ANY_TYPE rows only, kept beside the per-service rows): a read that neither filters nor groups
+ * by service or environment takes these, one row per user and bucket instead of one per service too. No
+ * stored event has this service: ingest requires one of at least one character, 'app' when none is sent.
+ */
+export const EVERY_SERVICE = '';
+
 /** The key of user_rollups and the measures it keeps. */
 export const USER_KEY = ['type', 'service', 'environment', 'model', 'user_id'] as const satisfies Dimension[];
 export const USER_MEASURES = ['n', 'sum_cost', 'last_ms'] as const;
