@@ -262,10 +262,16 @@ describe.each(backends)('rollups against $name', (backend) => {
       read!.map((r) => [r.key.user_id, { calls: r.values.n, cost: r.values.sum_cost?.toFixed(9) }]),
     );
   };
-  const expectedUserCosts = () => {
+  const expectedUserCosts = (model: string | null = null) => {
     const out: Record<string, { calls: number; cost: number }> = {};
     for (const r of rows)
-      if (r.type === 'ai.call' && r.userId && r.ts >= window.from && r.ts < window.to) {
+      if (
+        r.type === 'ai.call' &&
+        r.userId &&
+        r.ts >= window.from &&
+        r.ts < window.to &&
+        (model === null || r.model === model)
+      ) {
         const u = (out[r.userId] ??= { calls: 0, cost: 0 });
         u.calls += 1;
         u.cost += r.costUsd!;
@@ -274,12 +280,15 @@ describe.each(backends)('rollups against $name', (backend) => {
       Object.entries(out).map(([id, u]) => [id, { calls: u.calls, cost: u.cost.toFixed(9) }]),
     );
   };
-  /** AI users, their summed cost and the top 3 by cost, counted in SQL as the AI page reads them. */
-  const userSummary = async () => {
+  /**
+   * AI users, their summed cost and the top 3 by cost, counted in SQL as the AI page reads them: for every
+   * model (the rows for all of them together) and for one (the rows per model).
+   */
+  const userSummary = async (model: string | null = null) => {
     const { groups, top } = await readUserSummary(
       scope(),
       window,
-      NO_FILTERS,
+      { ...NO_FILTERS, model },
       { types: ['ai.call'], top: 3 },
       { db },
     );
@@ -290,8 +299,8 @@ describe.each(backends)('rollups against $name', (backend) => {
       top: top.map((u) => [u.userId, u.events, u.cost?.toFixed(9)]),
     };
   };
-  const expectedUserSummary = () => {
-    const users = Object.entries(expectedUserCosts());
+  const expectedUserSummary = (model: string | null = null) => {
+    const users = Object.entries(expectedUserCosts(model));
     const cost = users.reduce((sum, [, u]) => sum + Number(u.cost), 0);
     return {
       users: users.length,
@@ -414,6 +423,7 @@ describe.each(backends)('rollups against $name', (backend) => {
     expect(await userCosts()).toEqual(expectedUserCosts());
     expect(await lastSeen()).toEqual(expectedActive());
     expect(await userSummary()).toEqual(expectedUserSummary());
+    expect(await userSummary('claude-haiku-4')).toEqual(expectedUserSummary('claude-haiku-4'));
     const ratings = expectedRatingsByModel();
     expect(Object.keys(ratings).length).toBeGreaterThan(1);
     expect(await ratingsByModel()).toEqual(ratings);
@@ -440,6 +450,7 @@ describe.each(backends)('rollups against $name', (backend) => {
     expect(await ratingsByModel()).toEqual(ratings);
     expect(await lastSeen()).toEqual(expectedActive());
     expect(await userSummary()).toEqual(expectedUserSummary());
+    expect(await userSummary('claude-haiku-4')).toEqual(expectedUserSummary('claude-haiku-4'));
     const [users] = await rawRows<{ n: unknown }>(
       db,
       sql`select count(*) as n from user_rollups where project_id = ${projectId} and grain = 'day'`,

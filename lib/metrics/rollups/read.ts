@@ -342,34 +342,37 @@ function typeCondition(types: readonly (EventType | AnyType)[], raw: boolean): S
   return sql.raw(`type in (${types.map((t) => `'${t}'`).join(', ')})`);
 }
 
-/** Rollup rows of the plan's pieces. */
-function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where): SQL | null {
-  if (plan.pieces.length === 0) return null;
-  const pieces = plan.pieces.map(
-    (p) => sql`(grain = ${p.grain} and bucket >= ${literal(p.from)} and bucket < ${literal(p.to)})`,
-  );
-  return sql.join(
-    [
-      sql`project_id = ${scope.projectId}`,
-      typeCondition(spec.types, false),
-      sql`(${sql.join(pieces, sql` or `)})`,
-      ...dimConditions(where, false, spec.labels),
-      ...everyServiceCondition(spec, where),
-    ],
-    sql` and `,
+/**
+ * Rollup rows of the plan's pieces, one condition per piece: each piece is read by its own range scan (an OR
+ * of pieces scans, or filters, every bucket between them).
+ */
+function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where): SQL[] {
+  const common = [
+    sql`project_id = ${scope.projectId}`,
+    typeCondition(spec.types, false),
+    ...dimConditions(where, false, spec.labels),
+    ...everyServiceCondition(spec, where),
+  ];
+  return plan.pieces.map((p) =>
+    sql.join(
+      [...common, sql`grain = ${p.grain} and bucket >= ${literal(p.from)} and bucket < ${literal(p.to)}`],
+      sql` and `,
+    ),
   );
 }
 
 /**
- * Per-user rows of every event come per service and environment and once for all of them (EVERY_SERVICE):
- * a read takes the latter unless it filters or groups by service or environment.
+ * Per-user rows come per service, environment and model and once for all of them together (EVERY_SERVICE): a
+ * read takes the latter unless it filters or groups by one of them.
  */
 function everyServiceCondition(spec: RollupSpec, where: Where): SQL[] {
-  if (!spec.types.includes(ANY_TYPE)) return [];
-  const split = (['service', 'environment'] as const).some(
+  if (!tableOf(spec).userOnly) return [];
+  const split = (['service', 'environment', 'model'] as const).some(
     (d) => where[d] !== undefined || (spec.groupBy ?? []).includes(d),
   );
-  return [split ? sql`service <> ${EVERY_SERVICE}` : sql`service = ${EVERY_SERVICE}`];
+  // A literal, so the planner can use user_rollups_every_service_idx (partial: service = EVERY_SERVICE).
+  const every = sql.raw(`'${EVERY_SERVICE}'`);
+  return [split ? sql`service <> ${every}` : sql`service = ${every}`];
 }
 
 /** Raw rows of the plan's edges, and of the covered span received at or after the mark; null: none. */
@@ -432,8 +435,7 @@ function measuresSql(
 ): SQL | null {
   const outerCols = [...groupBy, ...(bucketMs === null ? [] : ['cb'])].map((c) => sql.raw(c));
   const parts: SQL[] = [];
-  const rw = rollupWhere(scope, spec, plan, where);
-  if (rw) {
+  for (const rw of rollupWhere(scope, spec, plan, where)) {
     parts.push(sql`select ${selectList(
       groupColumns(groupBy, false, bucketMs),
       spec.measures.map((m) => sql.raw(m)),
@@ -468,9 +470,8 @@ function binsSql(
 ): SQL | null {
   const outerCols = [...groupBy, ...(bucketMs === null ? [] : ['cb'])].map((c) => sql.raw(c));
   const parts: SQL[] = [];
-  const rw = rollupWhere(scope, spec, plan, where);
-  if (rw) {
-    const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${histColumn(f)})`).join(', '));
+  const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${histColumn(f)})`).join(', '));
+  for (const rw of rollupWhere(scope, spec, plan, where)) {
     parts.push(sql`select ${selectList(groupColumns(groupBy, false, bucketMs), [sql.raw('f.field, p.bin, p.c')])}
       from metric_rollups cross join lateral (values ${values}) as f(field, h)
         cross join lateral cw_hist_pairs(f.h) as p

@@ -92,10 +92,10 @@ export const ROLLUP_TABLES = {
 >;
 export type RollupTable = keyof typeof ROLLUP_TABLES;
 /**
- * The service (and environment) of the user_rollups rows that count a user's events of every service and
- * environment (ANY_TYPE rows only, kept beside the per-service rows): a read that neither filters nor groups
- * by service or environment takes these, one row per user and bucket instead of one per service too. No
- * stored event has this service: ingest requires one of at least one character, 'app' when none is sent.
+ * The service (environment and model: '' too) of the user_rollups rows that count a user's events of every
+ * service, environment and model, kept beside the rows per service, environment and model for each type: a read
+ * that neither filters nor groups by one of them takes these, one row per user and bucket. No stored event has
+ * this service: ingest requires one of at least one character, 'app' when none is sent.
  */
 export const EVERY_SERVICE = '';
 
