@@ -13,7 +13,7 @@ import {
   MEASURES,
   mergeSql,
   ANY_TYPE,
-  EVERY_SERVICE,
+  ALL_TOGETHER,
   PICKER_VALUES_SQL,
   ROLLUP_TABLES,
   USER_KEY,
@@ -106,18 +106,20 @@ const ROLL_SQL = Object.fromEntries(GRAINS.map((g) => [g, rollGrainSql(g).split(
 /**
  * Adds the events with a user received in [from, to) to the per-user rollups, every grain and type in one scan
  * of the step's events: the AI calls per type and model, and every event as ANY_TYPE (model ''), per service,
- * environment and model and once more for all of them together (EVERY_SERVICE).
+ * environment and model and once more for all of them together (ALL_TOGETHER).
  */
 function rollUsers(from: Date, to: Date) {
-  const { grains, types } = ROLLUP_TABLES.users;
+  const { grains, types, together } = ROLLUP_TABLES.users;
   const grainRows = grains.map((g) => `('${g}', interval '${GRAIN_MS[g] / 1000} seconds')`).join(', ');
   const kindRows = types.flatMap((t) => [`('${t}', false)`, `('${t}', true)`]).join(', ');
   const keySql = USER_KEY.filter((d) => d !== 'type').map((d) => {
-    if (d === 'model')
-      return `case when k.kind = '${ANY_TYPE}' or k.every then '' else ${DIMENSION_SQL.model} end`;
-    if (d === 'service' || d === 'environment')
-      return `case when k.every then '${EVERY_SERVICE}' else ${DIMENSION_SQL[d]} end`;
-    return DIMENSION_SQL[d];
+    const value =
+      d === 'model'
+        ? `case when k.kind = '${ANY_TYPE}' then '' else ${DIMENSION_SQL.model} end`
+        : DIMENSION_SQL[d];
+    return (together as readonly string[]).includes(d)
+      ? `case when k.every then '${ALL_TOGETHER}' else ${value} end`
+      : value;
   });
   const updates = USER_MEASURES.map((m) => `${m} = ${mergeSql(m)}`).join(', ');
   return sql`

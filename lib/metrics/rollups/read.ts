@@ -13,7 +13,7 @@ import {
   histColumn,
   MEASURES,
   ANY_TYPE,
-  EVERY_SERVICE,
+  ALL_TOGETHER,
   ROLLUP_TABLES,
   rollupAggregateSql,
   type AnyType,
@@ -351,7 +351,7 @@ function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Wher
     sql`project_id = ${scope.projectId}`,
     typeCondition(spec.types, false),
     ...dimConditions(where, false, spec.labels),
-    ...everyServiceCondition(spec, where),
+    ...togetherCondition(spec, where),
   ];
   return plan.pieces.map((p) =>
     sql.join(
@@ -362,17 +362,16 @@ function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Wher
 }
 
 /**
- * Per-user rows come per service, environment and model and once for all of them together (EVERY_SERVICE): a
+ * Rows of a table's `together` dimensions come per value and once for all values together (ALL_TOGETHER): a
  * read takes the latter unless it filters or groups by one of them.
  */
-function everyServiceCondition(spec: RollupSpec, where: Where): SQL[] {
-  if (!tableOf(spec).userOnly) return [];
-  const split = (['service', 'environment', 'model'] as const).some(
-    (d) => where[d] !== undefined || (spec.groupBy ?? []).includes(d),
-  );
-  // A literal, so the planner can use user_rollups_every_service_idx (partial: service = EVERY_SERVICE).
-  const every = sql.raw(`'${EVERY_SERVICE}'`);
-  return [split ? sql`service <> ${every}` : sql`service = ${every}`];
+function togetherCondition(spec: RollupSpec, where: Where): SQL[] {
+  const { together } = tableOf(spec);
+  if (together.length === 0) return [];
+  const split = together.some((d) => where[d] !== undefined || (spec.groupBy ?? []).includes(d));
+  // A literal, so the planner can use user_rollups_every_service_idx (partial: service = ALL_TOGETHER).
+  const all = sql.raw(`'${ALL_TOGETHER}'`);
+  return [split ? sql`service <> ${all}` : sql`service = ${all}`];
 }
 
 /** Raw rows of the plan's edges, and of the covered span received at or after the mark; null: none. */

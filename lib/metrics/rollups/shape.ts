@@ -79,25 +79,33 @@ export type AnyType = typeof ANY_TYPE;
  * for cost per user) and for any event (ANY_TYPE, for exact active users): only events with a user.
  */
 export const ROLLUP_TABLES = {
-  metrics: { table: 'metric_rollups', grains: GRAINS, types: null, userOnly: false },
+  metrics: { table: 'metric_rollups', grains: GRAINS, types: null, userOnly: false, together: [] },
   users: {
     table: 'user_rollups',
     grains: ['day', 'hour'],
     types: ['ai.call', ANY_TYPE],
     userOnly: true,
+    together: ['service', 'environment', 'model'],
   },
 } as const satisfies Record<
   string,
-  { table: string; grains: readonly Grain[]; types: readonly string[] | null; userOnly: boolean }
+  {
+    table: string;
+    grains: readonly Grain[];
+    types: readonly string[] | null;
+    userOnly: boolean;
+    /** Dimensions whose rows are also kept once for all their values together (ALL_TOGETHER). */
+    together: readonly Dimension[];
+  }
 >;
 export type RollupTable = keyof typeof ROLLUP_TABLES;
 /**
- * The service (environment and model: '' too) of the user_rollups rows that count a user's events of every
- * service, environment and model, kept beside the rows per service, environment and model for each type: a read
- * that neither filters nor groups by one of them takes these, one row per user and bucket. No stored event has
- * this service: ingest requires one of at least one character, 'app' when none is sent.
+ * The value of a table's `together` dimensions in the rows that count all their values together (user_rollups:
+ * a user's events of every service, environment and model), kept beside the rows per value: a read that neither
+ * filters nor groups by one of them takes these, one row per user and bucket. No stored event has this service:
+ * ingest requires one of at least one character, 'app' when none is sent.
  */
-export const EVERY_SERVICE = '';
+export const ALL_TOGETHER = '';
 
 /** The key of user_rollups and the measures it keeps. */
 export const USER_KEY = ['type', 'service', 'environment', 'model', 'user_id'] as const satisfies Dimension[];
