@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { openDb, rawRows } from '@/db/client';
@@ -48,6 +50,32 @@ describe('migrations', () => {
     const partitions = await listEventPartitions(db);
     expect(partitions.map((p) => p.name)).toContain(partitionName(new Date()));
   });
+
+  // What an operator runs before starting a new version (README): the script, not just the function.
+  it.runIf(adminUrl)(
+    'apply from `npm run db:migrate` on a fresh Postgres database',
+    async () => {
+      const name = `chatwatch_mig_${randomUUID().slice(0, 8)}`;
+      const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database ${name}`);
+      const url = new URL(adminUrl!);
+      url.pathname = `/${name}`;
+      try {
+        const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'db:migrate'], {
+          env: { ...process.env, DATABASE_URL: url.toString(), DEMO: '0' },
+        });
+        expect(stdout).toContain('migrations applied (postgres)');
+        const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
+        const [applied] = await db`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        await db.end();
+        expect(applied!.n).toBe(journal.entries.length);
+      } finally {
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      }
+    },
+    60_000,
+  );
 
   // Several server instances starting together against one Postgres: the advisory lock serialises them.
   it.runIf(adminUrl)(
