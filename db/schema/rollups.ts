@@ -4,6 +4,7 @@ import {
   check,
   doublePrecision,
   index,
+  integer,
   pgTable,
   primaryKey,
   smallint,
@@ -14,7 +15,9 @@ import {
 import { projects } from './projects';
 
 const count = (name: string) => bigint(name, { mode: 'number' });
-const hist = (name: string) => bigint(name, { mode: 'number' }).array();
+/** A histogram's bins (ascending) and, at the same positions, their counts: read together by unnest(bins, counts). */
+const histBins = (name: string) => integer(name).array();
+const histCounts = (name: string) => bigint(name, { mode: 'number' }).array();
 
 /** The project a rollup row belongs to (every rollup table's first key column). */
 const projectId = () =>
@@ -35,9 +38,9 @@ const rollupKey = () => ({
 
 /**
  * Rollups of raw events per project, grain (minute, hour, day), event type, bucket and dimension set
- * (lib/metrics/rollups/shape.ts defines every column once). Histograms are flat [bin, count, ...] arrays
- * sorted by bin, merged by the SQL function cw_hist_merge and read pair by pair with cw_hist_pairs (migrations
- * 0008_metric_rollups and 0012_rollups_for_pickers_and_ai).
+ * (lib/metrics/rollups/shape.ts defines every column once). A histogram is two arrays of one length,
+ * `h_<field>_bins` (ascending bin indexes) and `h_<field>_counts`, read pair by pair with Postgres' own
+ * `unnest(bins, counts)` and merged by the SQL function cw_hist_merge (migration 0016_histogram_arrays).
  */
 export const metricRollups = pgTable(
   'metric_rollups',
@@ -67,13 +70,20 @@ export const metricRollups = pgTable(
     nResults: count('n_results'),
     sumLength: count('sum_length'),
     nLength: count('n_length'),
-    hDuration: hist('h_duration'),
-    hTtft: hist('h_ttft'),
-    hTtfr: hist('h_ttfr'),
-    hValue: hist('h_value'),
-    hLength: hist('h_length'),
-    hTemperature: hist('h_temperature'),
-    hContext: hist('h_context'),
+    hDurationBins: histBins('h_duration_bins'),
+    hDurationCounts: histCounts('h_duration_counts'),
+    hTtftBins: histBins('h_ttft_bins'),
+    hTtftCounts: histCounts('h_ttft_counts'),
+    hTtfrBins: histBins('h_ttfr_bins'),
+    hTtfrCounts: histCounts('h_ttfr_counts'),
+    hValueBins: histBins('h_value_bins'),
+    hValueCounts: histCounts('h_value_counts'),
+    hLengthBins: histBins('h_length_bins'),
+    hLengthCounts: histCounts('h_length_counts'),
+    hTemperatureBins: histBins('h_temperature_bins'),
+    hTemperatureCounts: histCounts('h_temperature_counts'),
+    hContextBins: histBins('h_context_bins'),
+    hContextCounts: histCounts('h_context_counts'),
   },
   (t) => [
     primaryKey({
@@ -167,7 +177,8 @@ export const sessionRollups = pgTable(
     sessions: count('sessions').notNull(),
     messages: count('messages').notNull(),
     sumDuration: doublePrecision('sum_duration').notNull(),
-    hDuration: hist('h_duration'),
+    hDurationBins: histBins('h_duration_bins'),
+    hDurationCounts: histCounts('h_duration_counts'),
   },
   (t) => [
     primaryKey({ name: 'session_rollups_pk', columns: [t.projectId, t.day, t.service, t.environment] }),

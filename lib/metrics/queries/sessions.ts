@@ -73,7 +73,7 @@ function statement(scope: Scope, days: Days, edges: { from: Date; to: Date }[], 
   );
   let daysSql = sql``;
   let rolled = sql`select null::bigint as sessions, null::bigint as messages, null::float8 as sum_duration,
-    null::bigint[] as h_duration where false`;
+    null::int[] as h_duration_bins, null::bigint[] as h_duration_counts where false`;
   if (days) {
     const inDays = (column: string) =>
       sql`${sql.raw(column)} >= ${at(days.from)} and ${sql.raw(column)} < ${at(days.to)}`;
@@ -94,7 +94,7 @@ function statement(scope: Scope, days: Days, edges: { from: Date; to: Date }[], 
         ) as x
         where ${inDays('day')}
       ),`;
-    rolled = sql`select sessions, messages, sum_duration, h_duration from session_rollups
+    rolled = sql`select sessions, messages, sum_duration, h_duration_bins, h_duration_counts from session_rollups
       where project_id = ${p} and ${inDays('day')} and day not in (select day from dirty)
         and service = ${filters.service ?? ANY_VALUE} and environment = ${filters.environment ?? ANY_VALUE}`;
     rows.push(
@@ -117,7 +117,7 @@ function statement(scope: Scope, days: Days, edges: { from: Date; to: Date }[], 
     ),
     bins as (
       select bin, sum(c) as c from (
-        select b.bin, b.c from rolled cross join lateral cw_hist_pairs(rolled.h_duration) as b
+        select b.bin, b.c from rolled cross join lateral unnest(rolled.h_duration_bins, rolled.h_duration_counts) as b(bin, c)
         union all
         select ${sql.raw(binSql('duration_ms'))}, 1 from per
       ) as b

@@ -8,7 +8,8 @@ import {
   DIMENSIONS,
   FIELD_ID,
   FIELD_NAMES,
-  histColumn,
+  histColumns,
+  histMergeSql,
   MEASURE_NAMES,
   MEASURES,
   mergeSql,
@@ -60,15 +61,16 @@ function rollGrainSql(grain: Grain): string {
     .join(', ');
   const measures = MEASURE_NAMES.map((m) => `${MEASURES[m].raw} as ${m}`).join(', ');
   // One histogram per key and field: max() picks it, pivoting fields into columns.
-  const hists = FIELD_NAMES.map(
-    (f) => `max(h.h) filter (where h.field = ${FIELD_ID[f]}) as ${histColumn(f)}`,
-  ).join(', ');
-  const columns = [...KEY, ...MEASURE_NAMES, ...FIELD_NAMES.map(histColumn)];
+  const hists = FIELD_NAMES.flatMap((f) => {
+    const { bins, counts } = histColumns(f);
+    const pick = (column: string, as: string) => `max(h.${column}) filter (where h.field = ${FIELD_ID[f]}) as ${as}`;
+    return [pick('bins', bins), pick('counts', counts)];
+  }).join(', ');
+  const histNames = FIELD_NAMES.flatMap((f) => Object.values(histColumns(f)));
+  const columns = [...KEY, ...MEASURE_NAMES, ...histNames];
   const updates = [
     ...MEASURE_NAMES.map((m) => `${m} = ${mergeSql(m)}`),
-    ...FIELD_NAMES.map(
-      (f) => `${histColumn(f)} = cw_hist_merge(r.${histColumn(f)}, excluded.${histColumn(f)})`,
-    ),
+    ...FIELD_NAMES.map((f) => histMergeSql(histColumns(f))),
   ].join(', ');
   const bins = FIELD_NAMES.map((f) => `(${FIELD_ID[f]}, b_${f})`).join(', ');
   return `
@@ -86,14 +88,13 @@ function rollGrainSql(grain: Grain): string {
       group by ${KEY_LIST}, f.field, f.bin
     ),
     h as (
-      select ${KEY_LIST}, field, array_agg(case k when 0 then bin::bigint else c end order by bin, k) as h
-      from bins cross join (values (0), (1)) as s(k)
-      group by ${KEY_LIST}, field
+      select ${KEY_LIST}, field, array_agg(bin order by bin) as bins, array_agg(c order by bin) as counts
+      from bins group by ${KEY_LIST}, field
     ),
     hists as (select ${KEY.map((k) => `h.${k}`).join(', ')}, ${hists} from h group by ${KEY.map((k) => `h.${k}`).join(', ')})
     insert into metric_rollups as r (grain, ${columns.join(', ')})
     select '${grain}', ${KEY.map((k) => `agg.${k}`).join(', ')}, ${MEASURE_NAMES.map((m) => `agg.${m}`).join(', ')},
-      ${FIELD_NAMES.map((f) => `hists.${histColumn(f)}`).join(', ')}
+      ${histNames.map((c) => `hists.${c}`).join(', ')}
     from agg left join hists using (${KEY_LIST})
     on conflict on constraint metric_rollups_pk do update set ${updates}`;
 }

@@ -10,7 +10,7 @@ import {
   FIELD_ID,
   FIELD_NAMES,
   FIELDS,
-  histColumn,
+  histColumns,
   MEASURES,
   ANY_TYPE,
   ALL_TOGETHER,
@@ -469,11 +469,18 @@ function binsSql(
 ): SQL | null {
   const outerCols = [...groupBy, ...(bucketMs === null ? [] : ['cb'])].map((c) => sql.raw(c));
   const parts: SQL[] = [];
-  const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${histColumn(f)})`).join(', '));
+  const values = sql.raw(
+    fields
+      .map((f) => {
+        const { bins, counts } = histColumns(f);
+        return `(${FIELD_ID[f]}, ${bins}, ${counts})`;
+      })
+      .join(', '),
+  );
   for (const rw of rollupWhere(scope, spec, plan, where)) {
     parts.push(sql`select ${selectList(groupColumns(groupBy, false, bucketMs), [sql.raw('f.field, p.bin, p.c')])}
-      from metric_rollups cross join lateral (values ${values}) as f(field, h)
-        cross join lateral cw_hist_pairs(f.h) as p
+      from metric_rollups cross join lateral (values ${values}) as f(field, bins, counts)
+        cross join lateral unnest(f.bins, f.counts) as p(bin, c)
       where ${rw}`);
   }
   const raw = rawWhere(scope, spec, plan, where, tail);

@@ -118,16 +118,17 @@ function rebuildSql(list: SQL): SQL {
     ),
     h as (
       select project_id, day, service, environment,
-        array_agg(case k when 0 then bin::bigint else c end order by bin, k) as h_duration
-      from bins cross join (values (0), (1)) as s(k)
-      group by 1, 2, 3, 4
+        array_agg(bin order by bin) as h_duration_bins, array_agg(c order by bin) as h_duration_counts
+      from bins group by 1, 2, 3, 4
     ),
     totals as (
       select project_id, day, service, environment, count(*)::bigint as sessions, sum(messages)::bigint as messages,
         sum(duration_ms) as sum_duration
       from per group by 1, 2, 3, 4
     )
-    insert into session_rollups (project_id, day, service, environment, sessions, messages, sum_duration, h_duration)
-    select t.project_id, t.day, t.service, t.environment, t.sessions, t.messages, t.sum_duration, h.h_duration
+    insert into session_rollups (project_id, day, service, environment, sessions, messages, sum_duration,
+      h_duration_bins, h_duration_counts)
+    select t.project_id, t.day, t.service, t.environment, t.sessions, t.messages, t.sum_duration,
+      h.h_duration_bins, h.h_duration_counts
     from totals as t left join h using (project_id, day, service, environment)`;
 }

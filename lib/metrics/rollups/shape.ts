@@ -187,7 +187,14 @@ export const FIELD_ID: Record<Field, number> = {
   temperature: 6,
   context: 7,
 };
-export const histColumn = (field: Field) => `h_${field}`;
+/** A field's histogram columns: its bins (ascending) and, at the same positions, their counts. */
+export const histColumns = (field: Field) => ({ bins: `h_${field}_bins`, counts: `h_${field}_counts` });
+export type HistColumns = ReturnType<typeof histColumns>;
+
+/** SQL merging a stored histogram (`r`) with a new one (`excluded`) on conflict: one `(bins, counts) = ...` item. */
+export function histMergeSql({ bins, counts }: HistColumns): string {
+  return `(${bins}, ${counts}) = (select bins, counts from cw_hist_merge(r.${bins}, r.${counts}, excluded.${bins}, excluded.${counts}))`;
+}
 
 /** SQL merging two rollup values of a measure on conflict, `r` the stored row, `excluded` the new one. */
 export function mergeSql(measure: Measure): string {
