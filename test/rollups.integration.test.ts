@@ -5,7 +5,7 @@ import { openDb, rawRows, type Db } from '@/db/client';
 import { ensurePartitions } from '@/db/partitions';
 import * as schema from '@/db/schema';
 import { METRIC_IDS, type MetricId } from '@/lib/metrics/catalog';
-import { readFigures, readTotals } from '@/lib/metrics/queries/figures';
+import { readFigureViews, readFigures, readTotals } from '@/lib/metrics/queries/figures';
 import { getFilterOptions } from '@/lib/metrics/queries/options';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import { sessionStats } from '@/lib/metrics/queries/sessions';
@@ -502,6 +502,49 @@ describe.each(backends)('rollups against $name', (backend) => {
       rows.filter((r) => r.type === 'http.request' && r.ts >= window.from && r.ts < window.to).length,
     );
     expect(series.every((r) => r.bucket! % (6 * HOUR) === 0)).toBe(true);
+  });
+
+  it('regroups one read into coarser views equal to reading each apart', async () => {
+    const responses = [
+      'responses',
+      'p50_response_ms',
+      'p95_response_ms',
+      'p95_first_response_ms',
+      'streamed_responses',
+      'streamed_p95_ttft_ms',
+    ] as const;
+    const [series = [], [total] = []] = await readFigureViews(
+      scope(),
+      window,
+      NO_FILTERS,
+      responses,
+      { bucketMs: 6 * HOUR, db },
+      [{ bucketMs: null }],
+    );
+    expect(series.length).toBeGreaterThan(4);
+    expect(total!.bucket).toBeNull();
+    const apart = await readTotals(scope(), window, NO_FILTERS, responses, { db });
+    expect(apart.streamed_responses.value).toBeGreaterThan(0);
+    expect(total!.values).toEqual(apart);
+
+    const requests = ['request_count', 'p95_request_ms'] as const;
+    const [byRoute = [], [all] = [], byRouteAgain = []] = await readFigureViews(
+      scope(),
+      window,
+      NO_FILTERS,
+      requests,
+      { groupBy: ['path'], db },
+      [{ groupBy: [] }, { groupBy: ['path'] }],
+    );
+    expect(byRoute.map((r) => r.key.path).sort()).toEqual(['/api/chat', '/api/history']);
+    expect(byRouteAgain).toEqual(byRoute);
+    expect(all!.key).toEqual({});
+    expect(all!.values).toEqual(await readTotals(scope(), window, NO_FILTERS, requests, { db }));
+    await expect(
+      readFigureViews(scope(), window, NO_FILTERS, requests, { groupBy: ['path'], db }, [
+        { groupBy: ['model'] },
+      ]),
+    ).rejects.toThrow(/dimensions of the read only: model/);
   });
 
   it('counts a late event in its old bucket at once, and once after the rollup', async () => {

@@ -5,7 +5,7 @@ import { ratio } from '../stats';
 import type { Experience, RouteStat, Scope, WebVitalsP75 } from '../types';
 import { readUserSummary } from '../rollups/read';
 import { ANY_TYPE } from '../rollups/shape';
-import { readFigures, readTotals } from './figures';
+import { readFigureViews, readFigures, readTotals } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
 import { sessionStats } from './sessions';
 
@@ -171,11 +171,16 @@ async function satisfactionStats(scope: Scope, range: TimeRange, filters: Filter
 const VITALS = ['LCP', 'INP', 'CLS'];
 
 async function webVitalStats(scope: Scope, range: TimeRange, filters: Filters) {
-  const [overall, byPath] = await Promise.all([
-    readFigures(scope, range, filters, ['web_vital_p75', 'web_vitals'], { groupBy: ['name'], where: {} }),
-    readFigures(scope, range, filters, ['web_vital_p75', 'web_vitals'], { groupBy: ['path', 'name'] }),
-  ]);
-  type Row = (typeof overall)[number];
+  // Every page's vitals merged from the same read as those per page.
+  const [byPath = [], overall = []] = await readFigureViews(
+    scope,
+    range,
+    filters,
+    ['web_vital_p75', 'web_vitals'],
+    { groupBy: ['path', 'name'] },
+    [{ groupBy: ['name'] }],
+  );
+  type Row = (typeof byPath)[number];
   const summarize = (group: Row[]): WebVitalsP75 => {
     const kept = group.filter((r) => VITALS.includes(r.key.name!));
     const p75 = (name: string) => kept.find((r) => r.key.name === name)?.values.web_vital_p75.value ?? null;

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Db } from '@/db/client';
+import { bucketStart } from '../buckets';
 import { groupRows, metricDef, specForAll, valueOf, type MetricId, type MetricValue } from '../catalog';
 import type { Filters } from '../range';
 import { readRollupsIn, readUserSummary } from '../rollups/read';
@@ -47,6 +48,43 @@ export async function readFiguresAt<I extends MetricId>(
   ids: readonly I[],
   options: FigureOptions = {},
 ): Promise<FigureRow<I>[][]> {
+  const views = await readViews(scope, windows, filters, ids, options, []);
+  return views.map(([rows]) => rows!);
+}
+
+/**
+ * A coarser view of a read's figures: grouped by some of its `groupBy` dimensions only, and per chart bucket
+ * of the read (`bucketMs` left out), of a multiple of it, or over the whole window (`bucketMs: null`). Counts,
+ * sums and histograms merge exactly, so a view equals the figures read on their own, without another statement.
+ */
+export type FigureView = { groupBy?: readonly Dimension[]; bucketMs?: number | null };
+
+/**
+ * `readFigures`, and the same read's figures in each of `views` (the page's totals beside its chart, the
+ * web vitals of every page beside those per page): one read, regrouped. Distinct users do not merge, so
+ * views cannot hold them.
+ */
+export async function readFigureViews<I extends MetricId>(
+  scope: Scope,
+  window: Window,
+  filters: Filters,
+  ids: readonly I[],
+  options: FigureOptions,
+  views: readonly FigureView[],
+): Promise<FigureRow<I>[][]> {
+  const [rows] = await readViews(scope, [window], filters, ids, options, views);
+  return rows!;
+}
+
+async function readViews<I extends MetricId>(
+  scope: Scope,
+  windows: readonly Window[],
+  filters: Filters,
+  ids: readonly I[],
+  options: FigureOptions,
+  views: readonly FigureView[],
+): Promise<FigureRow<I>[][][]> {
+  const groupBy = options.groupBy ?? [];
   const byType = new Map<string, I[]>();
   const distinct: I[] = [];
   for (const id of ids) {
@@ -54,6 +92,17 @@ export async function readFiguresAt<I extends MetricId>(
     if (type === null) distinct.push(id);
     else byType.set(type, [...(byType.get(type) ?? []), id]);
   }
+  const readBucket = options.bucketMs ?? null;
+  for (const view of views) {
+    const extra = (view.groupBy ?? []).filter((d) => !groupBy.includes(d));
+    if (extra.length > 0)
+      throw new Error(`a view groups by dimensions of the read only: ${extra.join(', ')}`);
+    if (typeof view.bucketMs === 'number' && (readBucket === null || view.bucketMs % readBucket !== 0)) {
+      throw new Error(`a view's buckets are a multiple of the read's: ${view.bucketMs} ms of ${readBucket}`);
+    }
+  }
+  if (views.length > 0 && distinct.length > 0)
+    throw new Error(`distinct users do not merge: ${distinct.join(', ')}`);
   const groups = [...byType.values()];
   const specs = groups.map((group) => specForAll(group, options));
   const results =
@@ -65,34 +114,44 @@ export async function readFiguresAt<I extends MetricId>(
           windows.flatMap((window) => specs.map((spec) => ({ window, spec }))),
           { db: options.db },
         );
-  const groupBy = options.groupBy ?? [];
-  const empty = () => Object.fromEntries(ids.map((id) => [id, emptyValue(id)])) as Record<I, MetricValue>;
+  const all: FigureView[] = [{ groupBy }, ...views];
   return Promise.all(
-    windows.map(async (window, w) => {
-      const out = new Map<string, FigureRow<I>>();
-      const rowFor = (id: string, key: FigureRow<I>['key'], bucket: number | null) => {
-        let row = out.get(id);
-        if (!row) {
-          row = { key, bucket, values: empty() };
-          out.set(id, row);
-        }
-        return row;
-      };
-      groups.forEach((group, i) => {
-        for (const [id, rows] of groupRows(results[w * specs.length + i]!, groupBy)) {
-          const key = Object.fromEntries(groupBy.map((d) => [d, rows[0]!.key[d] ?? '']));
-          const row = rowFor(id, key, rows[0]!.bucket);
-          for (const metric of group) row.values[metric] = valueOf(metric, rows);
-        }
-      });
-      if (distinct.length > 0) {
-        for (const r of await distinctUsers(scope, window, filters, groupBy, options.db)) {
-          const row = rowFor(JSON.stringify([null, ...groupBy.map((d) => r.key[d] ?? '')]), r.key, null);
-          for (const metric of distinct) row.values[metric] = { value: r.users, samples: r.users };
-        }
-      }
-      return [...out.values()];
-    }),
+    windows.map(async (window, w) =>
+      Promise.all(
+        all.map(async (view, v) => {
+          const by = view.groupBy ?? [];
+          const out = new Map<string, FigureRow<I>>();
+          const rowFor = (id: string, key: FigureRow<I>['key'], bucket: number | null) => {
+            let row = out.get(id);
+            if (!row) {
+              row = { key, bucket, values: emptyFigures(ids) };
+              out.set(id, row);
+            }
+            return row;
+          };
+          groups.forEach((group, i) => {
+            const rows = results[w * specs.length + i]!;
+            const to = view.bucketMs;
+            const viewed =
+              to === undefined
+                ? rows
+                : rows.map((r) => ({ ...r, bucket: to === null ? null : bucketStart(r.bucket!, to) }));
+            for (const [id, grouped] of groupRows(viewed, by)) {
+              const key = Object.fromEntries(by.map((d) => [d, grouped[0]!.key[d] ?? '']));
+              const row = rowFor(id, key, grouped[0]!.bucket);
+              for (const metric of group) row.values[metric] = valueOf(metric, grouped);
+            }
+          });
+          if (v === 0 && distinct.length > 0) {
+            for (const r of await distinctUsers(scope, window, filters, groupBy, options.db)) {
+              const row = rowFor(JSON.stringify([null, ...groupBy.map((d) => r.key[d] ?? '')]), r.key, null);
+              for (const metric of distinct) row.values[metric] = { value: r.users, samples: r.users };
+            }
+          }
+          return [...out.values()];
+        }),
+      ),
+    ),
   );
 }
 
@@ -109,9 +168,12 @@ export async function readTotals<I extends MetricId>(
   options: Omit<FigureOptions, 'groupBy' | 'bucketMs'> = {},
 ): Promise<Record<I, MetricValue>> {
   const [row] = await readFigures(scope, window, filters, ids, options);
-  return (
-    row?.values ?? (Object.fromEntries(ids.map((id) => [id, valueOf(id, [])])) as Record<I, MetricValue>)
-  );
+  return row?.values ?? emptyFigures(ids);
+}
+
+/** The figures of a window without events: counts 0, every other figure null. */
+export function emptyFigures<I extends MetricId>(ids: readonly I[]): Record<I, MetricValue> {
+  return Object.fromEntries(ids.map((id) => [id, emptyValue(id)])) as Record<I, MetricValue>;
 }
 
 /** Distinct users with an event in the window, per service when grouped so; exact, from the per-user rollups. */
