@@ -59,6 +59,9 @@ export function dbDriver(): DbDriver {
   return env.DATABASE_URL ? 'postgres' : 'pglite';
 }
 
+/** Memory a read's sort or hash may take before it spills to disk (see openPostgres). */
+const WORK_MEM = '16MB';
+
 function openPostgres(url: string): DbHandle {
   const client = postgres(url, {
     max: env.DATABASE_POOL_SIZE,
@@ -69,7 +72,14 @@ function openPostgres(url: string): DbHandle {
     // it spent 8-10 s compiling the AI page's rating query at 1 M events, which runs in 0.3 s without it.
     // A page runs a dozen small reads at once, so parallel workers only add their start-up and gather cost:
     // without them the 30-day pages at 10 M events answered in half the time (bench/RESULTS.md, session 10).
-    connection: { statement_timeout: STATEMENT_TIMEOUT_MS, jit: 'off', max_parallel_workers_per_gather: 0 },
+    // Postgres' default 4 MB of work_mem spilled a 30-day chart's histogram merge (14 MB of bins) to disk;
+    // it is a ceiling per sort or hash, taken only by the statements that need it.
+    connection: {
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      jit: 'off',
+      max_parallel_workers_per_gather: 0,
+      work_mem: WORK_MEM,
+    },
   });
   const db = drizzlePg(client, { schema, casing: 'snake_case', logger: queryCounter });
   return {
