@@ -73,7 +73,11 @@ export function minutes(window: Window): number {
   return (window.to.getTime() - window.from.getTime()) / 60_000;
 }
 
-/** Timestamps leave SQL as epoch ms: drivers differ in how they parse timestamptz text. */
+/**
+ * Timestamps leave SQL as epoch ms: drivers differ in how they parse timestamptz text. `date_part` is float8
+ * arithmetic; `extract` computes in numeric, which cost a 24-hour chart a quarter of its time (once per
+ * histogram bin read). Exact for whole milliseconds up to the year 287,000; finer parts within a microsecond.
+ */
 export function epochMs(expression: string | SQL): SQL {
-  return sql`(extract(epoch from ${typeof expression === 'string' ? sql.raw(expression) : expression}) * 1000)::float8`;
+  return sql`(date_part('epoch', ${typeof expression === 'string' ? sql.raw(expression) : expression}) * 1000)`;
 }

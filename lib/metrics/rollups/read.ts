@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
 import type { EventType } from '@/lib/ingest/schema';
 import type { Filters } from '../range';
+import { epochMs } from '../sql';
 import type { Scope } from '../types';
 import { grainsFor, planRead, type Grain, type ReadPlan, type Window } from './plan';
 import {
@@ -400,10 +401,7 @@ function rawWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Where, 
 
 function groupColumns(groupBy: Dimension[], raw: boolean, bucketMs: number | null): SQL[] {
   const cols = groupBy.map((d) => sql.raw(raw ? `${DIMENSION_SQL[d]} as ${d}` : d));
-  if (bucketMs !== null)
-    cols.push(
-      sql`(extract(epoch from ${binOfBucket(bucketMs, raw ? 'ts' : 'bucket')}) * 1000)::float8 as cb`,
-    );
+  if (bucketMs !== null) cols.push(sql`${epochMs(binOfBucket(bucketMs, raw ? 'ts' : 'bucket'))} as cb`);
   return cols;
 }
 
@@ -478,9 +476,12 @@ function binsSql(
       .join(', '),
   );
   for (const rw of rollupWhere(scope, spec, plan, where)) {
-    parts.push(sql`select ${selectList(groupColumns(groupBy, false, bucketMs), [sql.raw('f.field, p.bin, p.c')])}
+    // unnest in the select list walks both arrays in step (a ProjectSet): a third faster than a lateral
+    // unnest(bins, counts), which Postgres plans as a nested loop with a memoize per histogram.
+    parts.push(sql`select ${selectList(groupColumns(groupBy, false, bucketMs), [
+      sql.raw('f.field, unnest(f.bins) as bin, unnest(f.counts) as c'),
+    ])}
       from metric_rollups cross join lateral (values ${values}) as f(field, bins, counts)
-        cross join lateral unnest(f.bins, f.counts) as p(bin, c)
       where ${rw}`);
   }
   const raw = rawWhere(scope, spec, plan, where, tail);
