@@ -137,7 +137,7 @@ export const dimensionValues = pgTable(
 );
 
 /**
- * Per-user rollups per project, grain (hour, day), bucket and dimension set, of the events with a user: the AI
+ * Per-user rollups per project, grain (hour, day, week), bucket and dimension set, of the events with a user: the AI
  * calls per model (the AI page's users, cost per user, top users by cost) and every event as type '*' (exact
  * active users). Reads take whole buckets from here and the edges and the tail from raw rows
  * (lib/metrics/rollups/read.ts). Kept by the rollup job in the same step as metric_rollups.
@@ -156,7 +156,7 @@ export const userRollups = pgTable(
       name: 'user_rollups_pk',
       columns: [t.projectId, t.grain, t.type, t.bucket, t.service, t.environment, t.model, t.userId],
     }),
-    check('user_rollups_grain_check', sql`${t.grain} in ('hour', 'day')`),
+    check('user_rollups_grain_check', sql`${t.grain} in ('hour', 'day', 'week')`),
   ],
 );
 

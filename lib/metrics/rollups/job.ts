@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
-import { GRAIN_MS, GRAINS, type Grain } from './plan';
+import { GRAIN_MS, type Grain } from './plan';
 import {
   binSelects,
   DIMENSION_SQL,
@@ -99,7 +99,8 @@ function rollGrainSql(grain: Grain): string {
     on conflict on constraint metric_rollups_pk do update set ${updates}`;
 }
 
-const ROLL_SQL = Object.fromEntries(GRAINS.map((g) => [g, rollGrainSql(g).split(/\$[12]/)])) as Record<
+const METRIC_GRAINS: readonly Grain[] = ROLLUP_TABLES.metrics.grains;
+const ROLL_SQL = Object.fromEntries(METRIC_GRAINS.map((g) => [g, rollGrainSql(g).split(/\$[12]/)])) as Record<
   Grain,
   string[]
 >;
@@ -208,7 +209,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
     rows = await countReceived(tx, from, to);
   }
   if (rows > 0) {
-    for (const grain of GRAINS) await tx.execute(rollGrain(grain, from, to));
+    for (const grain of METRIC_GRAINS) await tx.execute(rollGrain(grain, from, to));
     await tx.execute(rollUsers(from, to));
     await tx.execute(rollDimensions(from, to));
     await tx.execute(rollSessionSpans(from, to));

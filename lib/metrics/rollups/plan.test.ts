@@ -24,6 +24,18 @@ describe('planRead', () => {
     expect(span(plan.covered!)).toEqual(['2026-11-01T22:48:00.000Z', '2026-11-05T01:02:00.000Z']);
   });
 
+  it('takes whole weeks (from Thursdays 00:00 UTC, as the epoch) where the table keeps them', () => {
+    const window = { from: at('2026-11-01T00:00:00Z'), to: at('2026-12-01T00:00:00Z') };
+    const plan = planRead(window, ['week', 'day', 'hour']);
+    expect(plan.pieces.map((p) => [p.grain, ...span(p)])).toEqual([
+      ['week', '2026-11-05T00:00:00.000Z', '2026-11-26T00:00:00.000Z'],
+      ['day', '2026-11-01T00:00:00.000Z', '2026-11-05T00:00:00.000Z'],
+      ['day', '2026-11-26T00:00:00.000Z', '2026-12-01T00:00:00.000Z'],
+    ]);
+    expect(new Date('2026-11-05T00:00:00Z').getUTCDay()).toBe(4);
+    expect(planRead(window, ['day', 'hour']).pieces.map((p) => p.grain)).toEqual(['day']);
+  });
+
   it('tiles the window exactly: pieces and raw edges cover it once, without gaps or overlaps', () => {
     const windows = [
       [at('2026-11-01T00:00:00Z'), at('2027-11-01T00:00:00Z')],
@@ -61,10 +73,10 @@ describe('planRead', () => {
   });
 
   it('uses only the grains that tile a chart bucket', () => {
-    expect(grainsFor(null)).toEqual(['day', 'hour', 'minute']);
+    expect(grainsFor(null)).toEqual(['week', 'day', 'hour', 'minute']);
     expect(grainsFor(15 * MINUTE)).toEqual(['minute']);
     expect(grainsFor(6 * HOUR)).toEqual(['hour', 'minute']);
-    expect(grainsFor(7 * DAY)).toEqual(['day', 'hour', 'minute']);
+    expect(grainsFor(7 * DAY)).toEqual(['week', 'day', 'hour', 'minute']);
     const plan = planRead(
       { from: at('2026-11-01T22:47:00Z'), to: at('2026-11-04T01:00:00Z') },
       grainsFor(15 * MINUTE),

@@ -1,13 +1,19 @@
 /**
  * How a read splits its window between the rollups and raw events. Rollups hold whole UTC buckets of
- * three grains; a read takes the coarsest whole buckets it can, finer ones toward its edges, and reads the
- * sub-minute edges from raw rows. Everything here is pure arithmetic on epoch milliseconds (UTC, no DST).
+ * their table's grains; a read takes the coarsest whole buckets it can, finer ones toward its edges, and reads
+ * the sub-minute edges from raw rows. Everything here is pure arithmetic on epoch milliseconds (UTC, no DST).
+ * Weeks are aligned to the epoch like every grain: they start on Thursdays at 00:00 UTC.
  */
 
-export const GRAINS = ['day', 'hour', 'minute'] as const;
+export const GRAINS = ['week', 'day', 'hour', 'minute'] as const;
 export type Grain = (typeof GRAINS)[number];
 
-export const GRAIN_MS: Record<Grain, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+export const GRAIN_MS: Record<Grain, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+};
 
 export type Window = { from: Date; to: Date };
 export type Piece = Window & { grain: Grain };

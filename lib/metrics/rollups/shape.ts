@@ -1,5 +1,5 @@
 import { binSql } from '../histogram';
-import { GRAINS, type Grain } from './plan';
+import type { Grain } from './plan';
 
 /**
  * The shape of a rollup row, defined once for the rollup job (raw rows -> rollups) and for reads (raw
@@ -79,10 +79,17 @@ export type AnyType = typeof ANY_TYPE;
  * for cost per user) and for any event (ANY_TYPE, for exact active users): only events with a user.
  */
 export const ROLLUP_TABLES = {
-  metrics: { table: 'metric_rollups', grains: GRAINS, types: null, userOnly: false, together: [] },
+  metrics: {
+    table: 'metric_rollups',
+    grains: ['day', 'hour', 'minute'],
+    types: null,
+    userOnly: false,
+    together: [],
+  },
   users: {
     table: 'user_rollups',
-    grains: ['day', 'hour'],
+    // Weeks for the 30-day active users: a user active on five days of a week is one row, not five.
+    grains: ['week', 'day', 'hour'],
     types: ['ai.call', ANY_TYPE],
     userOnly: true,
     together: ['service', 'environment', 'model'],

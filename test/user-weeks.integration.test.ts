@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb, rawRows, type Db } from '@/db/client';
+import { ensurePartitions } from '@/db/partitions';
+import * as schema from '@/db/schema';
+import { NO_FILTERS } from '@/lib/metrics/range';
+import { rollUp } from '@/lib/metrics/rollups/job';
+import { readUserSummary } from '@/lib/metrics/rollups/read';
+import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
+
+/**
+ * The per-user rollups keep weeks beside days and hours: a month's active users, their cost and the top users
+ * read whole weeks where the window holds them. Against Postgres and PGlite, the figures over three weeks equal
+ * those counted from the raw events, before and after the rollup.
+ */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+type Backend = { name: string; open: () => Promise<{ db: Db; close: () => Promise<void> }> };
+
+const backends: Backend[] = [
+  {
+    name: 'PGlite',
+    open: async () => {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const { drizzle } = await import('drizzle-orm/pglite');
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      const client = new PGlite();
+      const db = drizzle(client, { schema, casing: 'snake_case' });
+      await migrate(db, { migrationsFolder: 'db/migrations' });
+      return { db: db as unknown as Db, close: () => client.close() };
+    },
+  },
+];
+if (process.env.DATABASE_URL) {
+  const handle = openDb({ url: process.env.DATABASE_URL });
+  backends.unshift({ name: 'Postgres', open: async () => ({ db: await handle.db, close: async () => {} }) });
+}
+
+function random(seed: number) {
+  let s = seed;
+  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+}
+
+function makeEvents(projectId: string, now: number): schema.NewEventRow[] {
+  const next = random(7);
+  return Array.from({ length: 900 }, (_, i) => {
+    const ts = new Date(now - Math.floor(next() * 24 * DAY) - 1000);
+    const userId = next() < 0.9 ? `user-${Math.floor(next() ** 2 * 70)}` : null;
+    return i % 2 === 0
+      ? {
+          projectId,
+          eventId: `w${i}`,
+          ts,
+          service: 'api',
+          userId,
+          type: 'ai.call' as const,
+          model: 'claude-haiku-4',
+          status: 'ok',
+          durationMs: 100,
+          costUsd: Math.round(next() * 1e6) / 1e8,
+        }
+      : { projectId, eventId: `w${i}`, ts, service: 'web', userId, type: 'page.view' as const, path: '/' };
+  });
+}
+
+describe.each(backends)('per-user week rollups against $name', (backend) => {
+  let handle: Awaited<ReturnType<Backend['open']>>;
+  afterAll(() => handle?.close());
+
+  it('count a month of users, their cost and the top users the same from weeks as from raw events', async () => {
+    handle = await backend.open();
+    const { db } = handle;
+    const now = Date.now();
+    await ensurePartitions(db, { from: new Date(now - 26 * DAY), to: new Date(now + DAY) });
+    const [project] = await db
+      .insert(schema.projects)
+      .values({ slug: `uw-${randomUUID().slice(0, 10)}`, name: 'user weeks' })
+      .returning();
+    const projectId = project!.id;
+    const rows = makeEvents(projectId, now);
+    for (let i = 0; i < rows.length; i += 300) await db.insert(schema.events).values(rows.slice(i, i + 300));
+
+    // Three weeks and some: at least two whole weeks, days and hours at the edges, raw sub-hour edges.
+    const window = { from: new Date(now - 22 * DAY - 5 * HOUR - 13_000), to: new Date(now - 7_000) };
+    const since = [window.to.getTime() - DAY, window.to.getTime() - 7 * DAY];
+    const inWindow = rows.filter((r) => r.userId && r.ts >= window.from && r.ts < window.to);
+    const expected = (type: string) => {
+      const kept = inWindow.filter((r) => type === ANY_TYPE || r.type === type);
+      const last = new Map<string, number>();
+      const cost = new Map<string, number>();
+      for (const r of kept) {
+        last.set(r.userId!, Math.max(last.get(r.userId!) ?? 0, r.ts.getTime()));
+        cost.set(r.userId!, (cost.get(r.userId!) ?? 0) + (r.costUsd ?? 0));
+      }
+      return {
+        users: last.size,
+        since: since.map((ms) => [...last.values()].filter((t) => t >= ms).length),
+        cost: [...cost.values()].reduce((a, b) => a + b, 0),
+      };
+    };
+    const read = async (type: 'ai.call' | typeof ANY_TYPE) => {
+      const summary = await readUserSummary(
+        { projectId },
+        window,
+        NO_FILTERS,
+        { types: [type], since, top: 5 },
+        { db },
+      );
+      const [group] = summary.groups;
+      return { users: group!.users, since: group!.since, cost: group!.cost ?? 0, top: summary.top };
+    };
+    const check = async () => {
+      for (const type of [ANY_TYPE, 'ai.call'] as const) {
+        const got = await read(type);
+        const want = expected(type);
+        expect(got.users, type).toBe(want.users);
+        expect(got.since, type).toEqual(want.since);
+        if (type === 'ai.call') expect(got.cost).toBeCloseTo(want.cost, 9);
+      }
+      return (await read('ai.call')).top;
+    };
+    const rawTop = await check();
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    const weeks = await rawRows<{ n: number; events: number }>(
+      db,
+      sql`select count(*)::int as n, coalesce(sum(n), 0)::int as events from user_rollups
+        where project_id = ${projectId} and grain = 'week' and type = ${ANY_TYPE} and service = ''`,
+    );
+    expect(weeks[0]!.n).toBeGreaterThan(0);
+    // Every stored event with a user is in exactly one week row (all services together).
+    expect(weeks[0]!.events).toBe(rows.filter((r) => r.userId).length);
+    const top = await check();
+    expect(top.map((u) => [u.userId, u.events])).toEqual(rawTop.map((u) => [u.userId, u.events]));
+    top.forEach((u, i) => expect(u.cost).toBeCloseTo(rawTop[i]!.cost!, 12));
+  }, 120_000);
+});
