@@ -103,7 +103,7 @@ export const metricRollups = pgTable(
       ],
     }),
     index('metric_rollups_grain_bucket_idx').on(t.grain, t.bucket),
-    check('metric_rollups_grain_check', sql`${t.grain} in ('minute', 'hour', 'day')`),
+    check('metric_rollups_grain_check', sql`${t.grain} in ('minute', 'quarter', 'hour', 'day')`),
   ],
 );
 

@@ -12,7 +12,7 @@ export type RetentionSetting = keyof RetentionSettings;
 
 /**
  * Rows of `table` older than `timeColumn` < now - setting are deleted in batches. `filter` narrows a target to
- * some rows (a rollup table whose minute rows follow the raw retention and whose hour and day rows follow the
+ * some rows (a rollup table whose minute and quarter-hour rows follow the raw retention and whose hour and day rows follow the
  * rollup one); an `optional` target is skipped while its table does not exist.
  */
 export type RetentionTarget = {
@@ -30,7 +30,7 @@ const rollupTargets = (table: string): RetentionTarget[] => [
     table,
     timeColumn: 'bucket',
     setting: 'retentionDays',
-    filter: { column: 'grain', values: ['minute'] },
+    filter: { column: 'grain', values: ['minute', 'quarter'] },
   },
   {
     key: `${table}.hour_day`,

@@ -63,7 +63,8 @@ function rollGrainSql(grain: Grain): string {
   // One histogram per key and field: max() picks it, pivoting fields into columns.
   const hists = FIELD_NAMES.flatMap((f) => {
     const { bins, counts } = histColumns(f);
-    const pick = (column: string, as: string) => `max(h.${column}) filter (where h.field = ${FIELD_ID[f]}) as ${as}`;
+    const pick = (column: string, as: string) =>
+      `max(h.${column}) filter (where h.field = ${FIELD_ID[f]}) as ${as}`;
     return [pick('bins', bins), pick('counts', counts)];
   }).join(', ');
   const histNames = FIELD_NAMES.flatMap((f) => Object.values(histColumns(f)));

@@ -73,15 +73,21 @@ describe('planRead', () => {
   });
 
   it('uses only the grains that tile a chart bucket', () => {
-    expect(grainsFor(null)).toEqual(['week', 'day', 'hour', 'minute']);
-    expect(grainsFor(15 * MINUTE)).toEqual(['minute']);
-    expect(grainsFor(6 * HOUR)).toEqual(['hour', 'minute']);
-    expect(grainsFor(7 * DAY)).toEqual(['week', 'day', 'hour', 'minute']);
+    expect(grainsFor(null)).toEqual(['week', 'day', 'hour', 'quarter', 'minute']);
+    expect(grainsFor(15 * MINUTE)).toEqual(['quarter', 'minute']);
+    expect(grainsFor(5 * MINUTE)).toEqual(['minute']);
+    expect(grainsFor(6 * HOUR)).toEqual(['hour', 'quarter', 'minute']);
+    expect(grainsFor(7 * DAY)).toEqual(['week', 'day', 'hour', 'quarter', 'minute']);
+    // A 24-hour chart of 15-minute buckets: quarters, and minutes toward the edges only.
     const plan = planRead(
-      { from: at('2026-11-01T22:47:00Z'), to: at('2026-11-04T01:00:00Z') },
+      { from: at('2026-11-01T22:47:00Z'), to: at('2026-11-02T22:47:00Z') },
       grainsFor(15 * MINUTE),
     );
-    expect(plan.pieces.map((p) => p.grain)).toEqual(['minute']);
+    expect(plan.pieces.map((p) => [p.grain, ...span(p)])).toEqual([
+      ['quarter', '2026-11-01T23:00:00.000Z', '2026-11-02T22:45:00.000Z'],
+      ['minute', '2026-11-01T22:47:00.000Z', '2026-11-01T23:00:00.000Z'],
+      ['minute', '2026-11-02T22:45:00.000Z', '2026-11-02T22:47:00.000Z'],
+    ]);
   });
 
   it('puts a timestamp in the bucket of its grain, in UTC', () => {

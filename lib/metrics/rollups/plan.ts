@@ -5,11 +5,13 @@
  * Weeks are aligned to the epoch like every grain: they start on Thursdays at 00:00 UTC.
  */
 
-export const GRAINS = ['week', 'day', 'hour', 'minute'] as const;
+export const GRAINS = ['week', 'day', 'hour', 'quarter', 'minute'] as const;
 export type Grain = (typeof GRAINS)[number];
 
 export const GRAIN_MS: Record<Grain, number> = {
   minute: 60_000,
+  /** A quarter of an hour: the 24-hour charts' buckets. */
+  quarter: 900_000,
   hour: 3_600_000,
   day: 86_400_000,
   week: 7 * 86_400_000,

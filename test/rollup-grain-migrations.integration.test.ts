@@ -1,0 +1,170 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { afterAll, describe, expect, it } from 'vitest';
+import journal from '@/db/migrations/meta/_journal.json';
+
+/**
+ * Migrations 0017 (per-user weeks) and 0018 (quarter-hour metric rollups) build a new grain from the rows
+ * already rolled up, since the raw events behind them may be gone. Checked on rows written before each:
+ * the new rows hold exactly the sums, extremes and merged histograms of the rows they come from.
+ */
+const MIGRATIONS = path.join(process.cwd(), 'db/migrations');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** The migrations folder as it was before `tag`. */
+function folderBefore(tag: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cw-migrations-'));
+  dirs.push(dir);
+  cpSync(MIGRATIONS, dir, { recursive: true });
+  const upTo = journal.entries.findIndex((e) => e.tag === tag);
+  expect(upTo).toBeGreaterThan(0);
+  writeFileSync(
+    path.join(dir, 'meta/_journal.json'),
+    JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }),
+  );
+  return dir;
+}
+
+const PROJECT = '22222222-2222-4222-8222-222222222222';
+
+async function withDbBefore(tag: string, write: (run: (q: SQL) => Promise<unknown[]>) => Promise<void>) {
+  const client = new PGlite();
+  const db = drizzle(client);
+  const run = async (q: SQL) => (await db.execute(q)).rows as unknown[];
+  await migrate(db, { migrationsFolder: folderBefore(tag) });
+  await run(sql`insert into projects (id, slug, name) values (${PROJECT}, 'g', 'G')`);
+  await write(run);
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return { run, close: () => client.close() };
+}
+
+const numeric = (rows: unknown[]) =>
+  (rows as Record<string, unknown>[]).map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? v.map(Number) : typeof v === 'string' ? v : v,
+      ]),
+    ),
+  );
+
+describe('migrations that add a rollup grain', () => {
+  it('0018 builds quarter-hour rows from the minute rows: sums, extremes and merged histograms', async () => {
+    const { run, close } = await withDbBefore('0018_quarter_hours', async (run) => {
+      const row = (
+        bucket: string,
+        name: string,
+        n: number,
+        min: number,
+        max: number,
+        bins: string,
+        counts: string,
+      ) =>
+        sql`(${PROJECT}, 'minute', 'metric', ${bucket}::timestamptz, 'api', '', '', '', ${name}, '', '', ${n}, ${n * 10},
+          ${n}, ${min}, ${max}, ${bins}::int[], ${counts}::bigint[])`;
+      await run(sql`insert into metric_rollups (project_id, grain, type, bucket, service, environment, model, path, name,
+          class, labels, n, sum_value, n_value, min_value, max_value, h_value_bins, h_value_counts)
+        values ${sql.join(
+          [
+            row('2026-11-01T10:15:00Z', 'cpu', 2, 5, 9, '{3,8}', '{1,1}'),
+            row('2026-11-01T10:29:00Z', 'cpu', 3, 1, 7, '{1,8}', '{2,1}'),
+            row('2026-11-01T10:30:00Z', 'cpu', 1, 4, 4, '{5}', '{1}'),
+            row('2026-11-01T10:16:00Z', 'mem', 1, 2, 2, '{2}', '{1}'),
+          ],
+          sql`, `,
+        )}`);
+      // An hour row is not a minute row: no quarter comes from it.
+      await run(sql`insert into metric_rollups (project_id, grain, type, bucket, service, environment, model, path, name,
+          class, labels, n) values (${PROJECT}, 'hour', 'log', '2026-11-01T10:00:00Z', 'api', '', '', '', '', '', '', 9)`);
+    });
+    try {
+      const quarters = numeric(
+        await run(sql`select to_char(bucket at time zone 'UTC', 'HH24:MI') as at, type, name, n::int as n,
+            sum_value, n_value::int as n_value, min_value, max_value, h_value_bins, h_value_counts, h_duration_bins
+          from metric_rollups where grain = 'quarter' order by bucket, name`),
+      );
+      expect(quarters).toEqual([
+        {
+          at: '10:15',
+          type: 'metric',
+          name: 'cpu',
+          n: 5,
+          sum_value: 50,
+          n_value: 5,
+          min_value: 1,
+          max_value: 9,
+          h_value_bins: [1, 3, 8],
+          h_value_counts: [2, 1, 2],
+          h_duration_bins: null,
+        },
+        {
+          at: '10:15',
+          type: 'metric',
+          name: 'mem',
+          n: 1,
+          sum_value: 10,
+          n_value: 1,
+          min_value: 2,
+          max_value: 2,
+          h_value_bins: [2],
+          h_value_counts: [1],
+          h_duration_bins: null,
+        },
+        {
+          at: '10:30',
+          type: 'metric',
+          name: 'cpu',
+          n: 1,
+          sum_value: 10,
+          n_value: 1,
+          min_value: 4,
+          max_value: 4,
+          h_value_bins: [5],
+          h_value_counts: [1],
+          h_duration_bins: null,
+        },
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('0017 builds per-user week rows from the day rows, weeks starting on Thursdays', async () => {
+    const { run, close } = await withDbBefore('0017_users_by_week', async (run) => {
+      const row = (grain: string, day: string, user: string, n: number, cost: number | null, last: number) =>
+        sql`(${PROJECT}, ${grain}, '*', ${day}::timestamptz, '', '', '', ${user}, ${n}, ${cost}::float8, ${last})`;
+      await run(sql`insert into user_rollups (project_id, grain, type, bucket, service, environment, model, user_id,
+          n, sum_cost, last_ms)
+        values ${sql.join(
+          [
+            // Wednesday 2026-11-04 ends a week; Thursday 2026-11-05 and Sunday 2026-11-08 start the next.
+            row('day', '2026-11-04T00:00:00Z', 'u1', 2, 0.5, 100),
+            row('day', '2026-11-05T00:00:00Z', 'u1', 3, 0.25, 300),
+            row('day', '2026-11-08T00:00:00Z', 'u1', 1, null, 200),
+            row('day', '2026-11-08T00:00:00Z', 'u2', 4, null, 50),
+            row('hour', '2026-11-08T05:00:00Z', 'u3', 9, null, 1),
+          ],
+          sql`, `,
+        )}`);
+    });
+    try {
+      const weeks = numeric(
+        await run(sql`select to_char(bucket at time zone 'UTC', 'YYYY-MM-DD') as week, user_id, n::int as n,
+            sum_cost, last_ms from user_rollups where grain = 'week' order by bucket, user_id`),
+      );
+      expect(weeks).toEqual([
+        { week: '2026-10-29', user_id: 'u1', n: 2, sum_cost: 0.5, last_ms: 100 },
+        { week: '2026-11-05', user_id: 'u1', n: 4, sum_cost: 0.25, last_ms: 300 },
+        { week: '2026-11-05', user_id: 'u2', n: 4, sum_cost: null, last_ms: 50 },
+      ]);
+    } finally {
+      await close();
+    }
+  });
+});
