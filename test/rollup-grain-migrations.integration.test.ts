@@ -46,12 +46,7 @@ async function withDbBefore(tag: string, write: (run: (q: SQL) => Promise<unknow
 
 const numeric = (rows: unknown[]) =>
   (rows as Record<string, unknown>[]).map((r) =>
-    Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [
-        k,
-        Array.isArray(v) ? v.map(Number) : typeof v === 'string' ? v : v,
-      ]),
-    ),
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.map(Number) : v])),
   );
 
 describe('migrations that add a rollup grain', () => {
