@@ -1,7 +1,9 @@
 -- Histograms move from one flat [bin, count, bin, count, ...] array, which only PL/pgSQL could read pair by
 -- pair without detoasting it again for every element (cw_hist_pairs), to two arrays of one length: the bins
 -- (ascending) and their counts. Postgres' own C unnest(bins, counts) reads them about three times faster,
--- which is most of a dashboard's CPU over 30 days of rollups.
+-- which is most of a dashboard's CPU over 30 days of rollups. The rollup job's lock first, as the job takes it
+-- (then the rollup tables): taking the tables first could deadlock with a job step starting meanwhile.
+SELECT 1 FROM "metric_rollup_state" WHERE "id" = 1 FOR UPDATE;--> statement-breakpoint
 ALTER TABLE "metric_rollups" ADD COLUMN "h_duration_bins" integer[];--> statement-breakpoint
 ALTER TABLE "metric_rollups" ADD COLUMN "h_duration_counts" bigint[];--> statement-breakpoint
 ALTER TABLE "metric_rollups" ADD COLUMN "h_ttft_bins" integer[];--> statement-breakpoint

@@ -97,6 +97,11 @@ describe('planRetention', () => {
       column: 'grain',
       values: ['hour', 'day'],
     });
+    // Quarter hours go with the minutes they are built from, at the raw events' retention.
+    expect(plan.deletes.find((d) => d.key === 'metric_rollups.minute')?.filter).toEqual({
+      column: 'grain',
+      values: ['minute', 'quarter'],
+    });
   });
 });
 

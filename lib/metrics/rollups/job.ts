@@ -25,9 +25,10 @@ import { rebuildDirtyDays, rollSessionSpans } from './sessions';
 /**
  * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
  * own timestamp, so late and backfilled events land in their old buckets like any other. Each step reads
- * the events received in [rolled_through, end), adds them to the minute, hour and day rollups (those with a
- * user also to the per-user rollups, their services, environments and models to dimension_values, their
- * sessions to session_spans, rebuilding the session rollups of the days they touch) and moves
+ * the events received in [rolled_through, end), adds them to the minute, quarter-hour, hour and day rollups
+ * (those with a user also to the per-user rollups of hours, days and weeks, their services, environments and
+ * models to dimension_values, their sessions to session_spans, rebuilding the session rollups of the days
+ * they touch) and moves
  * `rolled_through` to `end`, all in one transaction: a crash mid-step rolls back as a whole and the rerun
  * counts each event once. `end` never passes the start of a transaction still writing (its rows carry
  * received_at >= its start), so no event can commit behind the mark. Reads add the events received at or

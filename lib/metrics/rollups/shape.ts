@@ -185,7 +185,7 @@ export const FIELDS = {
 } as const;
 export type Field = keyof typeof FIELDS;
 export const FIELD_NAMES = Object.keys(FIELDS) as Field[];
-/** The field's number in SQL, and its histogram column in metric_rollups. */
+/** The field's number in SQL (its histogram's columns in metric_rollups: histColumns). */
 export const FIELD_ID: Record<Field, number> = {
   duration: 1,
   ttft: 2,
