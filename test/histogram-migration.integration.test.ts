@@ -1,7 +1,3 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -10,34 +6,14 @@ import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
 import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import journal from '@/db/migrations/meta/_journal.json';
+import { MIGRATIONS, migrationsBefore, numeric, withFreshDatabase } from './migrations';
 
 /**
  * Migration 0016 moves every stored histogram from one flat [bin, count, ...] array to two arrays (bins,
  * counts). Rollups outlive raw events (retention), so a conversion that lost or changed a count could not be
  * redone from the events: it is checked here on rows written in the old layout, on PGlite and on Postgres.
  */
-const MIGRATIONS = path.join(process.cwd(), 'db/migrations');
-const CONVERTING = journal.entries.findIndex((e) => e.tag === '0016_histogram_arrays');
-
-/** The migrations folder as it was before 0016. */
-function foldersUpTo0015(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cw-migrations-'));
-  cpSync(MIGRATIONS, dir, { recursive: true });
-  writeFileSync(
-    path.join(dir, 'meta/_journal.json'),
-    JSON.stringify({ ...journal, entries: journal.entries.slice(0, CONVERTING) }),
-  );
-  return dir;
-}
-
 type Run = <T>(query: SQL) => Promise<T[]>;
-
-/** Rows with their arrays' elements as numbers: the drivers return bigint[] elements as strings. */
-const numeric = (rows: Record<string, unknown>[]) =>
-  rows.map((r) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.map(Number) : v])),
-  );
 
 const PROJECT = '11111111-1111-4111-8111-111111111111';
 const BUCKET = '2026-11-01T00:00:00Z';
@@ -121,18 +97,16 @@ async function checkConverted(run: Run) {
   ]);
 }
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const before = migrationsBefore('0016_histogram_arrays');
+afterAll(before.cleanup);
 
 describe('migration 0016: histograms as bins and counts', () => {
   it('converts stored flat histograms on PGlite', async () => {
-    const dir = foldersUpTo0015();
-    dirs.push(dir);
     const client = new PGlite();
     const db = drizzlePglite(client);
     const run: Run = async <T>(query: SQL) => (await db.execute(query)).rows as T[];
     try {
-      await migratePglite(db, { migrationsFolder: dir });
+      await migratePglite(db, { migrationsFolder: before.dir });
       await writeOldRows(run);
       await migratePglite(db, { migrationsFolder: MIGRATIONS });
       await checkConverted(run);
@@ -142,26 +116,19 @@ describe('migration 0016: histograms as bins and counts', () => {
   });
 
   const adminUrl = process.env.DATABASE_URL;
-  it.runIf(adminUrl)('converts stored flat histograms on Postgres', async () => {
-    const dir = foldersUpTo0015();
-    dirs.push(dir);
-    const name = `chatwatch_hist_${randomUUID().slice(0, 8)}`;
-    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(adminUrl!);
-    url.pathname = `/${name}`;
-    const client = postgres(url.toString(), { max: 1, onnotice: () => {} });
-    try {
-      const db = drizzlePg(client);
-      const run: Run = async <T>(query: SQL) => (await db.execute(query)) as unknown as T[];
-      await migratePg(db, { migrationsFolder: dir });
-      await writeOldRows(run);
-      await migratePg(db, { migrationsFolder: MIGRATIONS });
-      await checkConverted(run);
-    } finally {
-      await client.end();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
-  });
+  it.runIf(adminUrl)('converts stored flat histograms on Postgres', () =>
+    withFreshDatabase(adminUrl!, async (url) => {
+      const client = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        const db = drizzlePg(client);
+        const run: Run = async <T>(query: SQL) => (await db.execute(query)) as unknown as T[];
+        await migratePg(db, { migrationsFolder: before.dir });
+        await writeOldRows(run);
+        await migratePg(db, { migrationsFolder: MIGRATIONS });
+        await checkConverted(run);
+      } finally {
+        await client.end();
+      }
+    }),
+  );
 });

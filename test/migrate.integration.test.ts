@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { listEventPartitions } from '@/db/partitions';
 import { partitionName } from '@/lib/storage/partition-plan';
 import { sql } from 'drizzle-orm';
 import journal from '@/db/migrations/meta/_journal.json';
+import { withFreshDatabase } from './migrations';
 
 const adminUrl = process.env.DATABASE_URL;
 
@@ -54,53 +54,31 @@ describe('migrations', () => {
   // What an operator runs before starting a new version (README): the script, not just the function.
   it.runIf(adminUrl)(
     'apply from `npm run db:migrate` on a fresh Postgres database',
-    async () => {
-      const name = `chatwatch_mig_${randomUUID().slice(0, 8)}`;
-      const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`create database ${name}`);
-      const url = new URL(adminUrl!);
-      url.pathname = `/${name}`;
-      try {
+    () =>
+      withFreshDatabase(adminUrl!, async (url) => {
         const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'db:migrate'], {
-          env: { ...process.env, DATABASE_URL: url.toString(), DEMO: '0' },
+          env: { ...process.env, DATABASE_URL: url, DEMO: '0' },
         });
         expect(stdout).toContain('migrations applied (postgres)');
-        const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
+        const db = postgres(url, { max: 1, onnotice: () => {} });
         const [applied] = await db`select count(*)::int as n from drizzle.__drizzle_migrations`;
         await db.end();
         expect(applied!.n).toBe(journal.entries.length);
-      } finally {
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end();
-      }
-    },
+      }),
     60_000,
   );
 
   // Several server instances starting together against one Postgres: the advisory lock serialises them.
-  it.runIf(adminUrl)(
-    'run safely from several instances starting at once on a fresh Postgres database',
-    async () => {
-      const name = `chatwatch_mig_${randomUUID().slice(0, 8)}`;
-      const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`create database ${name}`);
-      const url = new URL(adminUrl!);
-      url.pathname = `/${name}`;
-      try {
-        const handles = Array.from({ length: 4 }, (_, i) =>
-          openDb({ url: `${url.toString()}?application_name=mig${i}` }),
-        );
-        const dbs = await Promise.all(handles.map((h) => h.db));
-        const applied = await rawRows<{ n: number }>(
-          dbs[0]!,
-          sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
-        );
-        expect(applied[0]?.n).toBe(journal.entries.length);
-        await Promise.all(handles.map((h) => h.close()));
-      } finally {
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end();
-      }
-    },
+  it.runIf(adminUrl)('run safely from several instances starting at once on a fresh Postgres database', () =>
+    withFreshDatabase(adminUrl!, async (url) => {
+      const handles = Array.from({ length: 4 }, (_, i) => openDb({ url: `${url}?application_name=mig${i}` }));
+      const dbs = await Promise.all(handles.map((h) => h.db));
+      const applied = await rawRows<{ n: number }>(
+        dbs[0]!,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
+      expect(applied[0]?.n).toBe(journal.entries.length);
+      await Promise.all(handles.map((h) => h.close()));
+    }),
   );
 });

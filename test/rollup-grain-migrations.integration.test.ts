@@ -1,33 +1,21 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
-import journal from '@/db/migrations/meta/_journal.json';
+import { MIGRATIONS, migrationsBefore, numeric } from './migrations';
 
 /**
  * Migrations 0017 (per-user weeks) and 0018 (quarter-hour metric rollups) build a new grain from the rows
  * already rolled up, since the raw events behind them may be gone. Checked on rows written before each:
  * the new rows hold exactly the sums, extremes and merged histograms of the rows they come from.
  */
-const MIGRATIONS = path.join(process.cwd(), 'db/migrations');
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const folders: (() => void)[] = [];
+afterAll(() => folders.forEach((cleanup) => cleanup()));
 
-/** The migrations folder as it was before `tag`. */
 function folderBefore(tag: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cw-migrations-'));
-  dirs.push(dir);
-  cpSync(MIGRATIONS, dir, { recursive: true });
-  const upTo = journal.entries.findIndex((e) => e.tag === tag);
-  expect(upTo).toBeGreaterThan(0);
-  writeFileSync(
-    path.join(dir, 'meta/_journal.json'),
-    JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }),
-  );
+  const { dir, cleanup } = migrationsBefore(tag);
+  folders.push(cleanup);
   return dir;
 }
 
@@ -43,11 +31,6 @@ async function withDbBefore(tag: string, write: (run: (q: SQL) => Promise<unknow
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { run, close: () => client.close() };
 }
-
-const numeric = (rows: unknown[]) =>
-  (rows as Record<string, unknown>[]).map((r) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.map(Number) : v])),
-  );
 
 describe('migrations that add a rollup grain', () => {
   it('0018 builds quarter-hour rows from the minute rows: sums, extremes and merged histograms', async () => {
