@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrationsBefore, numeric } from './migrations';
 
 /**
- * Migrations 0017 (per-user weeks) and 0018 (quarter-hour metric rollups) build a new grain from the rows
+ * Migrations 0017 (per-user weeks), 0018 (quarter-hour metric rollups) and 0019 (metric weeks) build a new grain from the rows
  * already rolled up, since the raw events behind them may be gone. Checked on rows written before each:
  * the new rows hold exactly the sums, extremes and merged histograms of the rows they come from.
  */
@@ -140,6 +140,73 @@ describe('migrations that add a rollup grain', () => {
         { week: '2026-10-29', user_id: 'u1', n: 2, sum_cost: 0.5, last_ms: 100 },
         { week: '2026-11-05', user_id: 'u1', n: 4, sum_cost: 0.25, last_ms: 300 },
         { week: '2026-11-05', user_id: 'u2', n: 4, sum_cost: null, last_ms: 50 },
+      ]);
+    } finally {
+      await close();
+    }
+  });
+  it('0019 builds metric week rows from the day rows, weeks starting on Thursdays', async () => {
+    const { run, close } = await withDbBefore('0019_metric_weeks', async (run) => {
+      const row = (
+        grain: string,
+        bucket: string,
+        model: string,
+        n: number,
+        cost: number,
+        bins: string,
+        counts: string,
+      ) =>
+        sql`(${PROJECT}, ${grain}, 'ai.call', ${bucket}::timestamptz, 'api', '', ${model}, '', '', '', '', ${n}, ${cost},
+          ${bins}::int[], ${counts}::bigint[])`;
+      await run(sql`insert into metric_rollups (project_id, grain, type, bucket, service, environment, model, path, name,
+          class, labels, n, sum_cost, h_duration_bins, h_duration_counts)
+        values ${sql.join(
+          [
+            // Wednesday 2026-11-04 ends a week; Thursday 2026-11-05 and Sunday 2026-11-08 start the next.
+            row('day', '2026-11-04T00:00:00Z', 'opus', 2, 0.5, '{10,20}', '{1,1}'),
+            row('day', '2026-11-05T00:00:00Z', 'opus', 3, 0.25, '{10,30}', '{2,1}'),
+            row('day', '2026-11-08T00:00:00Z', 'opus', 1, 1, '{20}', '{1}'),
+            row('day', '2026-11-08T00:00:00Z', 'haiku', 4, 0.125, '{5}', '{4}'),
+            // An hour row is not a day row: no week comes from it.
+            row('hour', '2026-11-08T05:00:00Z', 'opus', 9, 9, '{40}', '{9}'),
+          ],
+          sql`, `,
+        )}`);
+    });
+    try {
+      const weeks = numeric(
+        await run(sql`select to_char(bucket at time zone 'UTC', 'YYYY-MM-DD') as week, model, n::int as n, sum_cost,
+            h_duration_bins, h_duration_counts, h_ttft_bins
+          from metric_rollups where grain = 'week' order by bucket, model`),
+      );
+      expect(weeks).toEqual([
+        {
+          week: '2026-10-29',
+          model: 'opus',
+          n: 2,
+          sum_cost: 0.5,
+          h_duration_bins: [10, 20],
+          h_duration_counts: [1, 1],
+          h_ttft_bins: null,
+        },
+        {
+          week: '2026-11-05',
+          model: 'haiku',
+          n: 4,
+          sum_cost: 0.125,
+          h_duration_bins: [5],
+          h_duration_counts: [4],
+          h_ttft_bins: null,
+        },
+        {
+          week: '2026-11-05',
+          model: 'opus',
+          n: 4,
+          sum_cost: 1.25,
+          h_duration_bins: [10, 20, 30],
+          h_duration_counts: [2, 1, 1],
+          h_ttft_bins: null,
+        },
       ]);
     } finally {
       await close();

@@ -37,7 +37,7 @@ const rollupKey = () => ({
 });
 
 /**
- * Rollups of raw events per project, grain (minute, quarter, hour, day), event type, bucket and dimension set
+ * Rollups of raw events per project, grain (minute, quarter, hour, day, week), event type, bucket and dimension set
  * (lib/metrics/rollups/shape.ts defines every column once). A histogram is two arrays of one length,
  * `h_<field>_bins` (ascending bin indexes) and `h_<field>_counts`, read pair by pair with Postgres' own
  * `unnest(bins, counts)` and merged by the SQL function cw_hist_merge (migration 0016_histogram_arrays).
@@ -103,7 +103,7 @@ export const metricRollups = pgTable(
       ],
     }),
     index('metric_rollups_grain_bucket_idx').on(t.grain, t.bucket),
-    check('metric_rollups_grain_check', sql`${t.grain} in ('minute', 'quarter', 'hour', 'day')`),
+    check('metric_rollups_grain_check', sql`${t.grain} in ('minute', 'quarter', 'hour', 'day', 'week')`),
   ],
 );
 

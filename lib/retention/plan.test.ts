@@ -95,7 +95,7 @@ describe('planRetention', () => {
     });
     expect(plan.deletes.find((d) => d.key === 'metric_rollups.hour_day')?.filter).toEqual({
       column: 'grain',
-      values: ['hour', 'day'],
+      values: ['hour', 'day', 'week'],
     });
     // Quarter hours go with the minutes they are built from, at the raw events' retention.
     expect(plan.deletes.find((d) => d.key === 'metric_rollups.minute')?.filter).toEqual({

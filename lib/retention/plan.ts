@@ -12,8 +12,8 @@ export type RetentionSetting = keyof RetentionSettings;
 
 /**
  * Rows of `table` older than `timeColumn` < now - setting are deleted in batches. `filter` narrows a target to
- * some rows (a rollup table whose minute and quarter-hour rows follow the raw retention and whose hour and day rows follow the
- * rollup one); an `optional` target is skipped while its table does not exist.
+ * some rows (a rollup table whose minute and quarter-hour rows follow the raw retention and whose hour, day and
+ * week rows follow the rollup one); an `optional` target is skipped while its table does not exist.
  */
 export type RetentionTarget = {
   key: string;
@@ -37,7 +37,7 @@ const rollupTargets = (table: string): RetentionTarget[] => [
     table,
     timeColumn: 'bucket',
     setting: 'rollupRetentionDays',
-    filter: { column: 'grain', values: ['hour', 'day'] },
+    filter: { column: 'grain', values: ['hour', 'day', 'week'] },
   },
 ];
 

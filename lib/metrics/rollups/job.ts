@@ -25,7 +25,7 @@ import { rebuildDirtyDays, rollSessionSpans } from './sessions';
 /**
  * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
  * own timestamp, so late and backfilled events land in their old buckets like any other. Each step reads
- * the events received in [rolled_through, end), adds them to the minute, quarter-hour, hour and day rollups
+ * the events received in [rolled_through, end), adds them to the minute, quarter-hour, hour, day and week rollups
  * (those with a user also to the per-user rollups of hours, days and weeks, their services, environments and
  * models to dimension_values, their sessions to session_spans, rebuilding the session rollups of the days
  * they touch) and moves

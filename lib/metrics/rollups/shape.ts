@@ -82,7 +82,8 @@ export const ROLLUP_TABLES = {
   metrics: {
     table: 'metric_rollups',
     // Quarters for the 24-hour charts (15-minute buckets): 96 rows a day per dimension set instead of 1,440.
-    grains: ['day', 'hour', 'quarter', 'minute'],
+    // Weeks for the 30-day, 90-day and 1-year figures: one row per dimension set and week instead of seven.
+    grains: ['week', 'day', 'hour', 'quarter', 'minute'],
     types: null,
     userOnly: false,
     together: [],

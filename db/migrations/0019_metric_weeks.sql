@@ -1,0 +1,33 @@
+-- Week rollups (7-day buckets aligned to the epoch, starting on Thursdays 00:00 UTC, like the per-user weeks) beside
+-- minute, quarter, hour and day: the 30-day, 90-day and 1-year figures read one row per dimension set and week
+-- instead of seven. Built here from the day rows already rolled up (weeks are kept as long as days), under the
+-- rollup job's lock so the job neither adds rows meanwhile nor builds them twice; from now on the job adds every
+-- event to its week as to its day.
+SELECT 1 FROM "metric_rollup_state" WHERE "id" = 1 FOR UPDATE;--> statement-breakpoint
+ALTER TABLE "metric_rollups" DROP CONSTRAINT "metric_rollups_grain_check";--> statement-breakpoint
+ALTER TABLE "metric_rollups" ADD CONSTRAINT "metric_rollups_grain_check" CHECK ("metric_rollups"."grain" in ('minute', 'quarter', 'hour', 'day', 'week'));--> statement-breakpoint
+WITH "m" AS MATERIALIZED (
+	SELECT "project_id", "type", date_bin('7 days', "bucket", timestamptz '1970-01-01 00:00:00+00') AS "bucket", "service", "environment", "model", "path", "name", "class", "labels", "n", "sum_duration", "n_duration", "sum_ttft", "n_ttft", "sum_value", "n_value", "min_value", "max_value", "sum_in", "sum_out", "sum_cache_read", "sum_cache_write", "sum_cost", "n_cached", "n_cached_hit", "sum_results", "n_results", "sum_length", "n_length", "h_duration_bins", "h_duration_counts", "h_ttft_bins", "h_ttft_counts", "h_ttfr_bins", "h_ttfr_counts", "h_value_bins", "h_value_counts", "h_length_bins", "h_length_counts", "h_temperature_bins", "h_temperature_counts", "h_context_bins", "h_context_counts"
+	FROM "metric_rollups" WHERE "grain" = 'day'
+),
+"agg" AS (
+	SELECT "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels", sum("n") AS "n", sum("sum_duration") AS "sum_duration", sum("n_duration") AS "n_duration", sum("sum_ttft") AS "sum_ttft", sum("n_ttft") AS "n_ttft", sum("sum_value") AS "sum_value", sum("n_value") AS "n_value", min("min_value") AS "min_value", max("max_value") AS "max_value", sum("sum_in") AS "sum_in", sum("sum_out") AS "sum_out", sum("sum_cache_read") AS "sum_cache_read", sum("sum_cache_write") AS "sum_cache_write", sum("sum_cost") AS "sum_cost", sum("n_cached") AS "n_cached", sum("n_cached_hit") AS "n_cached_hit", sum("sum_results") AS "sum_results", sum("n_results") AS "n_results", sum("sum_length") AS "sum_length", sum("n_length") AS "n_length"
+	FROM "m" GROUP BY "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels"
+),
+"bins" AS (
+	SELECT "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels", "f"."field", unnest("f"."bins") AS "bin", unnest("f"."counts") AS "c"
+	FROM "m" CROSS JOIN LATERAL (VALUES (1, "h_duration_bins", "h_duration_counts"), (2, "h_ttft_bins", "h_ttft_counts"), (3, "h_ttfr_bins", "h_ttfr_counts"), (4, "h_value_bins", "h_value_counts"), (5, "h_length_bins", "h_length_counts"), (6, "h_temperature_bins", "h_temperature_counts"), (7, "h_context_bins", "h_context_counts")) AS "f"("field", "bins", "counts")
+),
+"h" AS (
+	SELECT "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels", "field", array_agg("bin" ORDER BY "bin") AS "bins", array_agg("c" ORDER BY "bin") AS "counts"
+	FROM (SELECT "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels", "field", "bin", sum("c")::bigint AS "c" FROM "bins" GROUP BY "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels", "field", "bin") AS "b"
+	GROUP BY "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels", "field"
+),
+"hists" AS (
+	SELECT "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels", max("bins") FILTER (WHERE "field" = 1) AS "h_duration_bins", max("counts") FILTER (WHERE "field" = 1) AS "h_duration_counts", max("bins") FILTER (WHERE "field" = 2) AS "h_ttft_bins", max("counts") FILTER (WHERE "field" = 2) AS "h_ttft_counts", max("bins") FILTER (WHERE "field" = 3) AS "h_ttfr_bins", max("counts") FILTER (WHERE "field" = 3) AS "h_ttfr_counts", max("bins") FILTER (WHERE "field" = 4) AS "h_value_bins", max("counts") FILTER (WHERE "field" = 4) AS "h_value_counts", max("bins") FILTER (WHERE "field" = 5) AS "h_length_bins", max("counts") FILTER (WHERE "field" = 5) AS "h_length_counts", max("bins") FILTER (WHERE "field" = 6) AS "h_temperature_bins", max("counts") FILTER (WHERE "field" = 6) AS "h_temperature_counts", max("bins") FILTER (WHERE "field" = 7) AS "h_context_bins", max("counts") FILTER (WHERE "field" = 7) AS "h_context_counts"
+	FROM "h" GROUP BY "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels"
+)
+INSERT INTO "metric_rollups" ("grain", "project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels", "n", "sum_duration", "n_duration", "sum_ttft", "n_ttft", "sum_value", "n_value", "min_value", "max_value", "sum_in", "sum_out", "sum_cache_read", "sum_cache_write", "sum_cost", "n_cached", "n_cached_hit", "sum_results", "n_results", "sum_length", "n_length", "h_duration_bins", "h_duration_counts", "h_ttft_bins", "h_ttft_counts", "h_ttfr_bins", "h_ttfr_counts", "h_value_bins", "h_value_counts", "h_length_bins", "h_length_counts", "h_temperature_bins", "h_temperature_counts", "h_context_bins", "h_context_counts")
+SELECT 'week', "agg"."project_id", "agg"."type", "agg"."bucket", "agg"."service", "agg"."environment", "agg"."model", "agg"."path", "agg"."name", "agg"."class", "agg"."labels", "agg"."n", "agg"."sum_duration", "agg"."n_duration", "agg"."sum_ttft", "agg"."n_ttft", "agg"."sum_value", "agg"."n_value", "agg"."min_value", "agg"."max_value", "agg"."sum_in", "agg"."sum_out", "agg"."sum_cache_read", "agg"."sum_cache_write", "agg"."sum_cost", "agg"."n_cached", "agg"."n_cached_hit", "agg"."sum_results", "agg"."n_results", "agg"."sum_length", "agg"."n_length", "hists"."h_duration_bins", "hists"."h_duration_counts", "hists"."h_ttft_bins", "hists"."h_ttft_counts", "hists"."h_ttfr_bins", "hists"."h_ttfr_counts", "hists"."h_value_bins", "hists"."h_value_counts", "hists"."h_length_bins", "hists"."h_length_counts", "hists"."h_temperature_bins", "hists"."h_temperature_counts", "hists"."h_context_bins", "hists"."h_context_counts"
+FROM "agg" LEFT JOIN "hists" USING ("project_id", "type", "bucket", "service", "environment", "model", "path", "name", "class", "labels")
+ON CONFLICT ON CONSTRAINT "metric_rollups_pk" DO NOTHING;
