@@ -4,6 +4,7 @@ import { getDb, rawRows, type Db } from '@/db/client';
 import { binSql, quantile } from '../histogram';
 import type { Filters } from '../range';
 import { planRead, type Window } from '../rollups/plan';
+import { tailBound } from '../rollups/read';
 import { ANY_VALUE, daySql } from '../rollups/sessions';
 import { at } from '../sql';
 import { int, num, ratio } from '../stats';
@@ -21,7 +22,9 @@ const DAY = sql.raw(`interval '1 day'`);
  * sessions as one row per day, the sessions spanning days as their parts, merged per session with the range's
  * edges (event_activity_hourly and raw rows). A day the job has not rebuilt since one of its sessions got an
  * event (dirty, or touched by an event received since the job's mark) is read from event_activity_hourly. One
- * statement, so the mark, the tail and the rollups are read in one snapshot.
+ * statement, so the mark, the tail and the rollups are read in one snapshot. The tail is looked for from the
+ * request's tail bound on (lib/metrics/rollups/read.ts: tailBound), so it reads the partitions of the last
+ * minutes (and of a late event's day), not every partition.
  */
 export async function sessionStats(
   scope: Scope,
@@ -32,9 +35,11 @@ export async function sessionStats(
   const plan = planRead(range, ['day']);
   const days = plan.pieces[0] ?? null;
   const edges = days ? plan.raw : [{ from: range.from, to: range.to }];
+  const db = options.db ?? (await getDb());
+  const tail = days ? await tailBound(db, scope) : null;
   const [row] = await rawRows<{ sessions: unknown; messages: unknown; sum_duration: unknown; bins: unknown }>(
-    options.db ?? (await getDb()),
-    statement(scope, days, edges, filters),
+    db,
+    statement(scope, days, edges, filters, tail),
   );
   const count = int(row?.sessions);
   const bins = (typeof row?.bins === 'string' ? JSON.parse(row.bins) : (row?.bins ?? [])) as [
@@ -54,7 +59,14 @@ export async function sessionStats(
 
 type Days = { from: Date; to: Date } | null;
 
-function statement(scope: Scope, days: Days, edges: { from: Date; to: Date }[], filters: Filters): SQL {
+/** `tail`: the oldest event received at or after the job's mark when the request began (null: none). */
+function statement(
+  scope: Scope,
+  days: Days,
+  edges: { from: Date; to: Date }[],
+  filters: Filters,
+  tail: Date | null,
+): SQL {
   const p = scope.projectId;
   const filtersOn = (alias: string) =>
     sql.join(
@@ -80,8 +92,12 @@ function statement(scope: Scope, days: Days, edges: { from: Date; to: Date }[], 
     daysSql = sql`
       tail as materialized (
         select session_id, ts from events
-        where project_id = ${p} and session_id is not null and received_at >= coalesce(
-          (select rolled_through from metric_rollup_state where id = 1), '-infinity'::timestamptz)
+        where ${
+          tail === null
+            ? sql`false`
+            : sql`project_id = ${p} and ts >= ${at(tail)} and session_id is not null and received_at >= coalesce(
+          (select rolled_through from metric_rollup_state where id = 1), '-infinity'::timestamptz)`
+        }
       ),
       dirty as materialized (
         select day from (

@@ -119,7 +119,7 @@ async function withTail<T>(
  */
 const tailBounds = new WeakMap<Scope, WeakMap<Db, Promise<Date | null>>>();
 
-function tailBound(db: Db, scope: Scope): Promise<Date | null> {
+export function tailBound(db: Db, scope: Scope): Promise<Date | null> {
   let byDb = tailBounds.get(scope);
   if (!byDb) tailBounds.set(scope, (byDb = new WeakMap()));
   let bound = byDb.get(db);
