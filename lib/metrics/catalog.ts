@@ -1,5 +1,5 @@
 import type { EventType } from '@/lib/ingest/schema';
-import { countOf, mergeBins, quantile } from './histogram';
+import { mergeBins, quantileOfSorted, sortBins, type SortedBins } from './histogram';
 import type { RollupRow, RollupSpec } from './rollups/read';
 import type { Dimension, Field, Measure } from './rollups/shape';
 
@@ -553,10 +553,33 @@ export function valueOf(id: MetricId, rows: readonly RollupRow[]): MetricValue {
       const own = a.classes
         ? rows.filter((r) => r.key.class === undefined || a.classes!.includes(r.key.class))
         : rows;
-      const bins = mergeBins(...own.map((r) => r.bins[a.field] ?? new Map<number, number>()));
-      return { value: quantile(bins, a.q), samples: countOf(bins) };
+      const sorted = sortedBinsOf(rows, own, a.field, a.classes);
+      return { value: quantileOfSorted(sorted, a.q), samples: sorted.n };
     }
   }
+}
+
+/**
+ * The merged, sorted histogram of a field over a group's rows, once per group: a chart's p50, p95 and p99 of a
+ * bucket read the same bins (a view's groups are arrays that live as long as the read).
+ */
+const sortedBins = new WeakMap<readonly RollupRow[], Map<string, SortedBins>>();
+
+function sortedBinsOf(
+  rows: readonly RollupRow[],
+  own: readonly RollupRow[],
+  field: Field,
+  classes: Classes | undefined,
+): SortedBins {
+  let byField = sortedBins.get(rows);
+  if (!byField) sortedBins.set(rows, (byField = new Map()));
+  const key = `${field}|${classes?.join(',') ?? ''}`;
+  let sorted = byField.get(key);
+  if (!sorted) {
+    sorted = sortBins(mergeBins(...own.map((r) => r.bins[field] ?? new Map<number, number>())));
+    byField.set(key, sorted);
+  }
+  return sorted;
 }
 
 /**

@@ -10,6 +10,8 @@ import {
   countOf,
   mergeBins,
   quantile,
+  quantileOfSorted,
+  sortBins,
 } from './histogram';
 
 const A = HISTOGRAM_RELATIVE_ERROR;
@@ -229,5 +231,31 @@ describe('quantile', () => {
     expect(quantile(new Map([[3, 0]]), 0.5)).toBeNull();
     for (const q of [-0.01, 1.01, NaN]) expect(() => quantile(histogram([1]), q)).toThrow(RangeError);
     expect(() => quantile(new Map(), 2)).toThrow(RangeError);
+  });
+});
+
+describe('sortBins and quantileOfSorted', () => {
+  it('sort once for several quantiles, each equal to quantile of the same bins', () => {
+    const next = random(11);
+    const values = Array.from({ length: 2_000 }, () => 50 * normal(next) + 20);
+    const bins = histogram(values);
+    const sorted = sortBins(bins);
+    expect(sorted.n).toBe(2_000);
+    expect([...sorted.bins]).toEqual([...sorted.bins].sort((x, y) => x - y));
+    for (const q of QS) expect(quantileOfSorted(sorted, q)).toBe(quantile(bins, q));
+  });
+
+  it('merge repeated bins of a list of pairs and leave out empty ones', () => {
+    const sorted = sortBins([
+      [7, 2],
+      [-3, 1],
+      [7, 3],
+      [4, 0],
+    ]);
+    expect([...sorted.bins]).toEqual([-3, 7]);
+    expect([...sorted.counts]).toEqual([1, 5]);
+    expect(sorted.n).toBe(6);
+    expect(quantileOfSorted(sortBins([]), 0.5)).toBeNull();
+    expect(() => quantileOfSorted(sorted, 1.5)).toThrow(RangeError);
   });
 });

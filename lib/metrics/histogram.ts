@@ -86,15 +86,36 @@ export function countOf(bins: Iterable<readonly [number, number]>): number {
   return total;
 }
 
+/** A histogram's non-empty bins in value order, with their counts and total: what quantiles walk. */
+export type SortedBins = { bins: Float64Array; counts: Float64Array; n: number };
+
+/** Sorts a histogram once for several quantiles (a chart's p50, p95 and p99 of the same bins). */
+export function sortBins(bins: Iterable<readonly [number, number]>): SortedBins {
+  const merged = bins instanceof Map ? (bins as ReadonlyMap<number, number>) : mergeBins(bins);
+  const keys = new Float64Array(merged.size);
+  let k = 0;
+  for (const [bin, count] of merged) if (count > 0) keys[k++] = bin;
+  const sorted = keys.subarray(0, k).sort();
+  const counts = new Float64Array(k);
+  let n = 0;
+  for (let i = 0; i < k; i++) n += counts[i] = merged.get(sorted[i]!)!;
+  return { bins: sorted, counts, n };
+}
+
 /**
  * The quantile as Postgres' percentile_cont(q) defines it (linear between the values at ranks floor(h) and
  * ceil(h), h = q * (n - 1)), each value read as its bin's representative. For values of one sign the
  * interpolation of two values each within HISTOGRAM_RELATIVE_ERROR is itself within it. Null when empty.
  */
 export function quantile(bins: Iterable<readonly [number, number]>, q: number): number | null {
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be within [0, 1], got ${q}`);
-  const sorted = [...bins].filter(([, count]) => count > 0).sort((x, y) => x[0] - y[0]);
-  const n = countOf(sorted);
+  checkQ(q);
+  return quantileOfSorted(sortBins(bins), q);
+}
+
+/** `quantile` of bins sorted by `sortBins`. */
+export function quantileOfSorted(sorted: SortedBins, q: number): number | null {
+  checkQ(q);
+  const { bins, counts, n } = sorted;
   if (n === 0) return null;
   const h = q * (n - 1);
   const lo = Math.floor(h);
@@ -102,12 +123,16 @@ export function quantile(bins: Iterable<readonly [number, number]>, q: number): 
   /** The representative of the value at 0-based rank r. */
   const at = (r: number) => {
     let seen = 0;
-    for (const [bin, count] of sorted) {
-      seen += count;
-      if (seen > r) return binValue(bin);
+    for (let i = 0; i < bins.length; i++) {
+      seen += counts[i]!;
+      if (seen > r) return binValue(bins[i]!);
     }
-    return binValue(sorted[sorted.length - 1]![0]);
+    return binValue(bins[bins.length - 1]!);
   };
   const low = at(lo);
   return hi === lo ? low : low + (at(hi) - low) * (h - lo);
+}
+
+function checkQ(q: number) {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be within [0, 1], got ${q}`);
 }

@@ -281,7 +281,11 @@ async function readSpec(
       const row = rowFor(r);
       const field = FIELD_NAMES.find((f) => FIELD_ID[f] === Number(r.field))!;
       const bins = (row.bins[field] ??= new Map());
-      bins.set(Number(r.bin), (bins.get(Number(r.bin)) ?? 0) + Number(r.c));
+      const [ids, counts] = [jsonArray(r.bins), jsonArray(r.counts)];
+      for (let i = 0; i < ids.length; i++) {
+        const bin = Number(ids[i]);
+        bins.set(bin, (bins.get(bin) ?? 0) + Number(counts[i]));
+      }
     }
   }
   return [...byKey.values()];
@@ -475,25 +479,34 @@ function binsSql(
       })
       .join(', '),
   );
+  // Each rollup row's histograms leave as they are stored, and the app merges them: unnesting 45 k bins and
+  // regrouping them by bucket and bin took a 30-day chart's statement 40 ms, handing its rows over 9 ms.
   for (const rw of rollupWhere(scope, spec, plan, where)) {
-    // unnest in the select list walks both arrays in step (a ProjectSet): a third faster than a lateral
-    // unnest(bins, counts), which Postgres plans as a nested loop with a memoize per histogram.
     parts.push(sql`select ${selectList(groupColumns(groupBy, false, bucketMs), [
-      sql.raw('f.field, unnest(f.bins) as bin, unnest(f.counts) as c'),
+      sql.raw('f.field, array_to_json(f.bins) as bins, array_to_json(f.counts) as counts'),
     ])}
       from metric_rollups cross join lateral (values ${values}) as f(field, bins, counts)
-      where ${rw}`);
+      where ${rw} and f.bins is not null`);
   }
   const raw = rawWhere(scope, spec, plan, where, tail);
   if (raw) {
+    // Raw rows are counted per bin here, then leave as one histogram per group, bucket and field: bins and
+    // counts in the same order (one pass feeds both aggregates).
     const values = sql.raw(fields.map((f) => `(${FIELD_ID[f]}, ${FIELDS[f]})`).join(', '));
-    parts.push(sql`select ${selectList(groupColumns(groupBy, true, bucketMs), [
-      sql.raw('f.field, f.bin::bigint as bin, count(*)::bigint as c'),
-    ])}
-    from events cross join lateral (values ${values}) as f(field, bin)
-    where ${raw} and f.bin is not null${innerGroup(groupBy, bucketMs, ['field', 'bin'])}`);
+    parts.push(sql`select ${selectList(outerCols, [sql.raw('field, json_agg(bin) as bins, json_agg(c) as counts')])}
+    from (
+      select ${selectList(groupColumns(groupBy, true, bucketMs), [
+        sql.raw('f.field, f.bin::bigint as bin, count(*)::bigint as c'),
+      ])}
+      from events cross join lateral (values ${values}) as f(field, bin)
+      where ${raw} and f.bin is not null${innerGroup(groupBy, bucketMs, ['field', 'bin'])}
+    ) as r${outerGroup(groupBy, bucketMs, ['field'])}`);
   }
   if (parts.length === 0) return null;
-  return sql`select ${selectList(outerCols, [sql.raw('field, bin, sum(c) as c')])}
-    from (${sql.join(parts, sql` union all `)}) as s${outerGroup(groupBy, bucketMs, ['field', 'bin'])}`;
+  return sql.join(parts, sql` union all `);
+}
+
+/** A JSON array as the driver hands it over: parsed already (postgres-js), or as text. */
+function jsonArray(value: unknown): unknown[] {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as unknown[];
 }
