@@ -50,7 +50,7 @@ export const envSchema = z.object({
   DEMO: flag(true),
   /** Raw events: refused at ingest when older, and their daily partitions dropped by retention. */
   RETENTION_DAYS: positiveInt(30),
-  /** Rollups (event_activity_hourly; metric rollups at hour and day grain), so 90-day and 1-year ranges work. */
+  /** Rollups (event_activity_hourly; hour, day and week rollups), so 90-day and 1-year ranges work. */
   ROLLUP_RETENTION_DAYS: positiveInt(400),
   /** health_checks (the health history and the status page's uptime bars). */
   HEALTH_RETENTION_DAYS: positiveInt(90),

@@ -74,15 +74,16 @@ describe('planRetention', () => {
     expect(plan.dropPartitions).toEqual([]);
   });
 
-  it('gives every other target its cutoff, minute rollups following the raw retention', () => {
+  it('gives every other target its cutoff, minute rollups following the raw retention, rollup buckets going once wholly past it', () => {
     const now = new Date('2026-03-31T12:00:00Z');
     const plan = planRetention({ now, settings, partitions: [], existingTables: allTables });
     const cutoff = Object.fromEntries(plan.deletes.map((d) => [d.key, d.cutoff.toISOString()]));
     expect(cutoff).toEqual({
       event_activity_hourly: '2025-02-24T12:00:00.000Z',
-      'metric_rollups.minute': '2026-03-01T12:00:00.000Z',
-      'metric_rollups.hour_day': '2025-02-24T12:00:00.000Z',
-      user_rollups: '2025-02-24T12:00:00.000Z',
+      'metric_rollups.minute': '2026-03-01T11:45:00.000Z',
+      'metric_rollups.hour_day': '2025-02-23T12:00:00.000Z',
+      'metric_rollups.week': '2025-02-17T12:00:00.000Z',
+      user_rollups: '2025-02-17T12:00:00.000Z',
       dimension_values: '2025-02-24T12:00:00.000Z',
       session_rollups: '2025-02-24T12:00:00.000Z',
       session_parts: '2025-02-24T12:00:00.000Z',
@@ -95,7 +96,11 @@ describe('planRetention', () => {
     });
     expect(plan.deletes.find((d) => d.key === 'metric_rollups.hour_day')?.filter).toEqual({
       column: 'grain',
-      values: ['hour', 'day', 'week'],
+      values: ['hour', 'day'],
+    });
+    expect(plan.deletes.find((d) => d.key === 'metric_rollups.week')?.filter).toEqual({
+      column: 'grain',
+      values: ['week'],
     });
     // Quarter hours go with the minutes they are built from, at the raw events' retention.
     expect(plan.deletes.find((d) => d.key === 'metric_rollups.minute')?.filter).toEqual({

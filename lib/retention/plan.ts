@@ -1,3 +1,4 @@
+import { GRAIN_MS } from '@/lib/metrics/rollups/plan';
 import { DAY_MS, utcDay, type DayRange } from '@/lib/storage/partition-plan';
 
 /** How long each kind of data is kept, in days (lib/env.ts documents the defaults). */
@@ -22,6 +23,11 @@ export type RetentionTarget = {
   setting: RetentionSetting;
   filter?: { column: string; values: readonly string[] };
   optional?: boolean;
+  /**
+   * Rollup rows stand for buckets of up to this span from `timeColumn`: they go once the whole bucket is past
+   * the cutoff, so a read whose window starts inside retention never finds its first week or day gone.
+   */
+  bucketMs?: number;
 };
 
 const rollupTargets = (table: string): RetentionTarget[] => [
@@ -31,13 +37,23 @@ const rollupTargets = (table: string): RetentionTarget[] => [
     timeColumn: 'bucket',
     setting: 'retentionDays',
     filter: { column: 'grain', values: ['minute', 'quarter'] },
+    bucketMs: GRAIN_MS.quarter,
   },
   {
     key: `${table}.hour_day`,
     table,
     timeColumn: 'bucket',
     setting: 'rollupRetentionDays',
-    filter: { column: 'grain', values: ['hour', 'day', 'week'] },
+    filter: { column: 'grain', values: ['hour', 'day'] },
+    bucketMs: GRAIN_MS.day,
+  },
+  {
+    key: `${table}.week`,
+    table,
+    timeColumn: 'bucket',
+    setting: 'rollupRetentionDays',
+    filter: { column: 'grain', values: ['week'] },
+    bucketMs: GRAIN_MS.week,
   },
 ];
 
@@ -50,7 +66,13 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     setting: 'rollupRetentionDays',
   },
   ...rollupTargets('metric_rollups'),
-  { key: 'user_rollups', table: 'user_rollups', timeColumn: 'bucket', setting: 'rollupRetentionDays' },
+  {
+    key: 'user_rollups',
+    table: 'user_rollups',
+    timeColumn: 'bucket',
+    setting: 'rollupRetentionDays',
+    bucketMs: GRAIN_MS.week,
+  },
   {
     key: 'dimension_values',
     table: 'dimension_values',
@@ -132,7 +154,10 @@ export function planRetention(input: {
   return {
     eventsCutoff,
     dropPartitions,
-    deletes: present.map((t) => ({ ...t, cutoff: new Date(now.getTime() - settings[t.setting] * DAY_MS) })),
+    deletes: present.map((t) => ({
+      ...t,
+      cutoff: new Date(now.getTime() - settings[t.setting] * DAY_MS - (t.bucketMs ?? 0)),
+    })),
     skipped: targets.filter((t) => !present.includes(t)).map((t) => t.key),
   };
 }
