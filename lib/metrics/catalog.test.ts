@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_IDS, METRICS, specFor, specForAll, valueOf } from './catalog';
+import { METRIC_IDS, METRICS, specFor, specForAll, valueOf, valuesOf } from './catalog';
 import { binOf, mergeBins } from './histogram';
 import type { RollupRow } from './rollups/read';
 import { DIMENSIONS, MEASURE_NAMES, type Measure } from './rollups/shape';
@@ -83,5 +83,25 @@ describe('metric catalog', () => {
     expect(together.where).toEqual({});
     expect(together.fields).toEqual(['duration']);
     expect(() => specForAll(['ai_calls', 'request_count'])).toThrow(/one event type/);
+  });
+
+  it('reads several percentiles of the same rows as each alone: per field and per class set', () => {
+    const streamed = row({ class: 'streamed' }, { n: 3 }, [100, 200, 300]);
+    const whole = row({ class: 'whole' }, { n: 2 }, [5_000, 9_000]);
+    streamed.bins.ttft = mergeBins([10, 20, 30].map((d) => [binOf(d), 1] as const));
+    whole.bins.ttft = mergeBins([700, 900].map((d) => [binOf(d), 1] as const));
+    const ids = [
+      'p50_response_ms',
+      'p95_response_ms',
+      'p95_ttft_ms',
+      'streamed_p95_ttft_ms',
+      'streamed_p50_ttft_ms',
+    ] as const;
+    const together = valuesOf(ids, [streamed, whole]);
+    for (const id of ids) expect(together[id], id).toEqual(valueOf(id, [streamed, whole]));
+    // The same field over other classes, and another field over the same rows, are other histograms.
+    expect(together.streamed_p95_ttft_ms.samples).toBe(3);
+    expect(together.p95_ttft_ms.samples).toBe(5);
+    expect(together.p95_response_ms.value).toBeGreaterThan(together.p95_ttft_ms.value!);
   });
 });

@@ -512,6 +512,20 @@ export const UNNAMED_METRIC_IDS = METRIC_IDS.filter((id) => !needsName(id)) as [
  * of that group. `samples` is the number of events the value was computed from.
  */
 export function valueOf(id: MetricId, rows: readonly RollupRow[]): MetricValue {
+  return valueWith(id, rows, new Map());
+}
+
+/** `valueOf` of several metrics over the same rows: each histogram merged and sorted once for all its quantiles. */
+export function valuesOf<I extends MetricId>(
+  ids: readonly I[],
+  rows: readonly RollupRow[],
+): Record<I, MetricValue> {
+  const sorted = new Map<string, SortedBins>();
+  return Object.fromEntries(ids.map((id) => [id, valueWith(id, rows, sorted)])) as Record<I, MetricValue>;
+}
+
+/** `sorted`: the histograms already merged over `rows`, by field and classes. */
+function valueWith(id: MetricId, rows: readonly RollupRow[], sorted: Map<string, SortedBins>): MetricValue {
   const a = metricDef(id).aggregation;
   const n = (classes?: Classes) =>
     rows
@@ -549,37 +563,19 @@ export function valueOf(id: MetricId, rows: readonly RollupRow[]): MetricValue {
     case 'distinct_users':
       throw new Error(`${id} is not read from rollups`);
     case 'percentile': {
-      // Read per class (beside other metrics) or filtered to its classes in SQL: keep its classes either way.
-      const own = a.classes
-        ? rows.filter((r) => r.key.class === undefined || a.classes!.includes(r.key.class))
-        : rows;
-      const sorted = sortedBinsOf(rows, own, a.field, a.classes);
-      return { value: quantileOfSorted(sorted, a.q), samples: sorted.n };
+      const key = `${a.field}|${a.classes ? a.classes.join(',') : '*'}`;
+      let bins = sorted.get(key);
+      if (!bins) {
+        // Read per class (beside other metrics) or filtered to its classes in SQL: keep its classes either way.
+        const own = a.classes
+          ? rows.filter((r) => r.key.class === undefined || a.classes!.includes(r.key.class))
+          : rows;
+        bins = sortBins(mergeBins(...own.map((r) => r.bins[a.field] ?? new Map<number, number>())));
+        sorted.set(key, bins);
+      }
+      return { value: quantileOfSorted(bins, a.q), samples: bins.n };
     }
   }
-}
-
-/**
- * The merged, sorted histogram of a field over a group's rows, once per group: a chart's p50, p95 and p99 of a
- * bucket read the same bins (a view's groups are arrays that live as long as the read).
- */
-const sortedBins = new WeakMap<readonly RollupRow[], Map<string, SortedBins>>();
-
-function sortedBinsOf(
-  rows: readonly RollupRow[],
-  own: readonly RollupRow[],
-  field: Field,
-  classes: Classes | undefined,
-): SortedBins {
-  let byField = sortedBins.get(rows);
-  if (!byField) sortedBins.set(rows, (byField = new Map()));
-  const key = `${field}|${classes?.join(',') ?? ''}`;
-  let sorted = byField.get(key);
-  if (!sorted) {
-    sorted = sortBins(mergeBins(...own.map((r) => r.bins[field] ?? new Map<number, number>())));
-    byField.set(key, sorted);
-  }
-  return sorted;
 }
 
 /**

@@ -235,14 +235,13 @@ describe('quantile', () => {
 });
 
 describe('sortBins and quantileOfSorted', () => {
-  it('sort once for several quantiles, each equal to quantile of the same bins', () => {
+  it('sort once for several quantiles, each within 1% of the exact percentile_cont', () => {
     const next = random(11);
     const values = Array.from({ length: 2_000 }, () => 50 * normal(next) + 20);
-    const bins = histogram(values);
-    const sorted = sortBins(bins);
+    const sorted = sortBins(histogram(values));
     expect(sorted.n).toBe(2_000);
     expect([...sorted.bins]).toEqual([...sorted.bins].sort((x, y) => x - y));
-    for (const q of QS) expect(quantileOfSorted(sorted, q)).toBe(quantile(bins, q));
+    for (const q of QS) expectWithinCont(quantileOfSorted(sorted, q), values, q);
   });
 
   it('merge repeated bins of a list of pairs and leave out empty ones', () => {

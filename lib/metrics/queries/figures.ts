@@ -1,7 +1,15 @@
 import 'server-only';
 import type { Db } from '@/db/client';
 import { bucketStart } from '../buckets';
-import { groupRows, metricDef, specForAll, valueOf, type MetricId, type MetricValue } from '../catalog';
+import {
+  groupRows,
+  metricDef,
+  specForAll,
+  valueOf,
+  valuesOf,
+  type MetricId,
+  type MetricValue,
+} from '../catalog';
 import type { Filters } from '../range';
 import { readRollupsIn, readUserSummary } from '../rollups/read';
 import type { Window } from '../rollups/plan';
@@ -139,7 +147,7 @@ async function readViews<I extends MetricId>(
             for (const [id, grouped] of groupRows(viewed, by)) {
               const key = Object.fromEntries(by.map((d) => [d, grouped[0]!.key[d] ?? '']));
               const row = rowFor(id, key, grouped[0]!.bucket);
-              for (const metric of group) row.values[metric] = valueOf(metric, grouped);
+              Object.assign(row.values, valuesOf(group, grouped));
             }
           });
           if (v === 0 && distinct.length > 0) {
