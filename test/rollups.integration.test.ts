@@ -572,6 +572,61 @@ describe.each(backends)('rollups against $name', (backend) => {
     expectSameFigures(seen, await totals());
   });
 
+  it('reads whole weeks from the week rows: totals and 7-day buckets the same before and after, a late event in its old week', async () => {
+    const [project] = await db
+      .insert(schema.projects)
+      .values({ slug: `rw-${randomUUID().slice(0, 10)}`, name: 'weeks' })
+      .returning();
+    const weeks = { projectId: project!.id };
+    // The three days of makeEvents stretched over sixteen and a half: at least one whole week, epoch-aligned.
+    await ensurePartitions(db, { from: new Date(now - 18 * DAY), to: new Date(now + DAY) });
+    const stretched = makeEvents(weeks.projectId, now - 10_000, 900).map((r) => ({
+      ...r,
+      ts: new Date(now - 10_000 - (now - 10_000 - r.ts.getTime()) * 5.5),
+    }));
+    await insert(db, stretched);
+    const span = { from: new Date(now - 16 * DAY - 5 * HOUR - 13_000), to: new Date(now - 7_000) };
+    const weekly = ['request_count', 'p95_response_ms', 'ai_calls', 'ai_cost_usd'] as const;
+    const read = async () => ({
+      totals: await readTotals(weeks, span, NO_FILTERS, ALL, { db }),
+      weeks: await readFigures(weeks, span, NO_FILTERS, weekly, { bucketMs: 7 * DAY, db }),
+    });
+    const raw = await read();
+    await settle();
+    expect((await rollUp({ db, budgetMs: 60_000 })).caughtUp).toBe(true);
+    const [rolled] = await rawRows<{ n: unknown }>(
+      db,
+      sql`select count(*) as n from metric_rollups where project_id = ${weeks.projectId} and grain = 'week'`,
+    );
+    expect(Number(rolled!.n)).toBeGreaterThan(0);
+    const after = await read();
+    expectSameFigures(raw.totals, after.totals);
+    expect(after.weeks.map((r) => r.bucket)).toEqual(raw.weeks.map((r) => r.bucket));
+    raw.weeks.forEach((r, i) => expectSameFigures(r.values, after.weeks[i]!.values));
+    expect(raw.totals.request_count.value).toBe(
+      stretched.filter((r) => r.type === 'http.request' && r.ts >= span.from && r.ts < span.to).length,
+    );
+
+    // A late request twelve days back: counted at once from the tail, then once from its week.
+    await insert(db, [
+      {
+        projectId: weeks.projectId,
+        eventId: 'late-week',
+        type: 'http.request',
+        ts: new Date(now - 12 * DAY),
+        service: 'api',
+        httpStatus: 200,
+        durationMs: 40,
+      },
+    ]);
+    const count = async () =>
+      (await readTotals(weeks, span, NO_FILTERS, ['request_count'], { db })).request_count.value;
+    expect(await count()).toBe(raw.totals.request_count.value! + 1);
+    await settle();
+    await rollUp({ db, budgetMs: 60_000 });
+    expect(await count()).toBe(raw.totals.request_count.value! + 1);
+  });
+
   it('rolls back an interrupted step as a whole: the rerun counts each event once', async () => {
     const before = await totals();
     await insert(
