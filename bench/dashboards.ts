@@ -22,9 +22,9 @@ const EVENTS = arg('events', 1_000_000);
 const DAYS = arg('days', 30);
 const REQUESTS = arg('requests', 20);
 /**
- * Warm-up requests before the measured ones: enough for the server's pool (10 connections) to have run each
- * statement of the page on every connection once. A new connection plans its first statement over the daily
- * partitions cold (20-40 ms more); the first request's time is printed as `first ms`.
+ * Warm-up requests before the measured ones, so that the server's pool connections (10) have run the page's
+ * statements: a new connection plans its first statements over the daily partitions cold (20-40 ms more each).
+ * The first request's time is printed as `first ms` (0 without warm-up).
  */
 const WARMUP = arg('warmup', 10);
 const PROJECT = 'bench';

@@ -1,8 +1,6 @@
--- Week rollups (7-day buckets aligned to the epoch, starting on Thursdays 00:00 UTC, like the per-user weeks) beside
--- minute, quarter, hour and day: the 30-day, 90-day and 1-year figures read one row per dimension set and week
--- instead of seven. Built here from the day rows already rolled up (weeks are kept as long as days), under the
--- rollup job's lock so the job neither adds rows meanwhile nor builds them twice; from now on the job adds every
--- event to its week as to its day.
+-- Week rollups (epoch-aligned, from Thursdays 00:00 UTC) beside minute, quarter, hour and day, built here from the day
+-- rows under the rollup job's lock (so the job neither adds rows meanwhile nor builds them twice); from now on the
+-- job adds every event to its week as to its day. 30-day to 1-year figures read one row per week instead of seven.
 SELECT 1 FROM "metric_rollup_state" WHERE "id" = 1 FOR UPDATE;--> statement-breakpoint
 ALTER TABLE "metric_rollups" DROP CONSTRAINT "metric_rollups_grain_check";--> statement-breakpoint
 ALTER TABLE "metric_rollups" ADD CONSTRAINT "metric_rollups_grain_check" CHECK ("metric_rollups"."grain" in ('minute', 'quarter', 'hour', 'day', 'week'));--> statement-breakpoint

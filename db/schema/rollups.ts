@@ -15,7 +15,7 @@ import {
 import { projects } from './projects';
 
 const count = (name: string) => bigint(name, { mode: 'number' });
-/** A histogram's bins (ascending) and, at the same positions, their counts: read together by unnest(bins, counts). */
+/** A histogram's bins (ascending) and, at the same positions, their counts. */
 const histBins = (name: string) => integer(name).array();
 const histCounts = (name: string) => bigint(name, { mode: 'number' }).array();
 
@@ -39,8 +39,8 @@ const rollupKey = () => ({
 /**
  * Rollups of raw events per project, grain (minute, quarter, hour, day, week), event type, bucket and dimension set
  * (lib/metrics/rollups/shape.ts defines every column once). A histogram is two arrays of one length,
- * `h_<field>_bins` (ascending bin indexes) and `h_<field>_counts`, read pair by pair with Postgres' own
- * `unnest(bins, counts)` and merged by the SQL function cw_hist_merge (migration 0016_histogram_arrays).
+ * `h_<field>_bins` (ascending bin indexes) and `h_<field>_counts`: reads hand both to the app as JSON arrays
+ * (lib/metrics/rollups/read.ts); the job merges them with the SQL function cw_hist_merge (migration 0016).
  */
 export const metricRollups = pgTable(
   'metric_rollups',
@@ -204,6 +204,7 @@ export const sessionParts = pgTable(
       columns: [t.projectId, t.day, t.sessionId, t.service, t.environment],
     }),
     index('session_parts_day_idx').on(t.day),
+    // Also session_parts_read_idx (project_id, day) INCLUDE (every column): migration 0020, as drizzle has no INCLUDE.
   ],
 );
 

@@ -22,9 +22,8 @@ const DAY = sql.raw(`interval '1 day'`);
  * sessions as one row per day, the sessions spanning days as their parts, merged per session with the range's
  * edges (event_activity_hourly and raw rows). A day the job has not rebuilt since one of its sessions got an
  * event (dirty, or touched by an event received since the job's mark) is read from event_activity_hourly. One
- * statement, so the mark, the tail and the rollups are read in one snapshot. The tail is looked for from the
- * request's tail bound on (lib/metrics/rollups/read.ts: tailBound), so it reads the partitions of the last
- * minutes (and of a late event's day), not every partition.
+ * statement, so the mark, the tail (from the request's tailBound on: the last minutes' partitions, not every
+ * one) and the rollups are read in one snapshot.
  */
 export async function sessionStats(
   scope: Scope,
