@@ -57,7 +57,7 @@ export async function loadEvents(
     await admin.end();
   }
   const url = benchDatabaseUrl(options.database);
-  const to = options.now ?? new Date();
+  const to = await endBeforeLoaded(url, options);
   const from = new Date(to.getTime() - options.days * DAY);
   const handle = openDb({ url });
   // COPY into a day without a partition fails: the days loaded may reach past the retention kept at start.
@@ -140,6 +140,24 @@ export async function loadEvents(
   await (await db.db).execute(statement`analyze event_activity_hourly, metric_rollups, user_rollups, dimension_values`);
   await db.close();
   return { projectId, rows, seconds, rollupSeconds: (performance.now() - rolled) / 1000 };
+}
+
+/**
+ * Where the loaded days end: `now`, or for an appended load no later than the project's oldest event. The demo
+ * traffic gives the same events the same ids wherever windows overlap, and COPY stops at the first duplicate
+ * (postgres-js then never settles the copy stream: the load hung).
+ */
+async function endBeforeLoaded(url: string, options: LoadOptions): Promise<Date> {
+  const end = options.now ?? new Date();
+  if (!options.keep) return end;
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ oldest: Date | null }[]>`select min(e.ts) as oldest from events as e
+      join projects as p on p.id = e.project_id where p.slug = ${options.project}`;
+    return row?.oldest && row.oldest < end ? new Date(row.oldest) : end;
+  } finally {
+    await sql.end();
+  }
 }
 
 /** Users per day that yield about `eventsPerDay`: traffic is linear in users, over a constant background. */
