@@ -79,7 +79,8 @@ function openPostgres(url: string): DbHandle {
     connection: {
       statement_timeout: STATEMENT_TIMEOUT_MS,
       jit: 'off',
-      max_parallel_workers_per_gather: 0,
+      // A string: postgres-js leaves falsy values out of the startup packet, so the number 0 never arrived.
+      max_parallel_workers_per_gather: '0',
       work_mem: WORK_MEM,
     },
   });
