@@ -192,21 +192,21 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
 
   it('computes the error rate and availability over the window, and breaches at 5% > 1%', async () => {
     const r = rule(rules, 'error-rate', 'threshold');
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     expect(input.groups).toHaveLength(1);
     expect(input.groups[0]!.samples).toBe(40);
     expect(input.groups[0]!.value).toBeCloseTo(2 / 40, 10);
     expect(evaluateRule(r, input, NOW)[0]).toMatchObject({ state: 'breaching', threshold: 0.01 });
 
     const availability = rule(rules, 'api-availability', 'threshold');
-    const avail = await loadRuleInput(projectId, availability, NOW);
+    const avail = await loadRuleInput({ projectId }, availability, NOW);
     expect(avail.groups[0]!.value).toBeCloseTo(38 / 40, 10);
     expect(evaluateRule(availability, avail, NOW)[0]!.state).toBe('breaching');
   });
 
   it('groups a threshold rule by route when it asks to', async () => {
     const r = { ...rule(rules, 'error-rate'), groupBy: 'route' } as Rule & { kind: 'threshold' };
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     const byRoute = Object.fromEntries(input.groups.map((g) => [g.group, g]));
     expect(byRoute['/api/chat']).toMatchObject({ samples: 30 });
     expect(byRoute['/api/chat']!.value).toBeCloseTo(2 / 30, 10);
@@ -222,7 +222,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
   it('computes p95 time to first response within 1% of percentile_cont, which does not breach 2 s', async () => {
     const r = rule(rules, 'p95-response-time', 'threshold');
     expect(r.metric).toBe('p95_first_response_ms');
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     expect(input.groups[0]!.samples).toBe(20);
     expectWithin1Pct(input.groups[0]!.value, 1905);
     expect(evaluateRule(r, input, NOW)[0]!.state).toBe('ok');
@@ -230,7 +230,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
 
   it('computes the cache hit rate from lookups only, and breaches at 70% < 80%', async () => {
     const r = rule(rules, 'cache-hit-rate', 'threshold');
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     expect(input.groups[0]).toMatchObject({ group: null, samples: 100 });
     expect(input.groups[0]!.value).toBeCloseTo(0.7, 10);
     expect(evaluateRule(r, input, NOW)[0]!.state).toBe('breaching');
@@ -238,7 +238,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
 
   it('counts failed logins in the window: 5 >= 5 breaches', async () => {
     const r = rule(rules, 'failed-logins', 'threshold');
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     expect(input.groups[0]).toMatchObject({ value: 5, samples: 6 });
     expect(evaluateRule(r, input, NOW)[0]!.state).toBe('breaching');
   });
@@ -246,18 +246,18 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
   it('reads a window without a single event as 0 failed logins (ok) and an error rate of no data', async () => {
     const quiet = new Date(at(30 * MIN));
     const logins = rule(rules, 'failed-logins', 'threshold');
-    const none = await loadRuleInput(projectId, logins, quiet);
+    const none = await loadRuleInput({ projectId }, logins, quiet);
     expect(none.groups).toEqual([{ group: null, value: 0, samples: 0 }]);
     expect(evaluateRule(logins, none, quiet)[0]!.state).toBe('ok');
     const errors = rule(rules, 'error-rate', 'threshold');
-    const noRequests = await loadRuleInput(projectId, errors, quiet);
+    const noRequests = await loadRuleInput({ projectId }, errors, quiet);
     expect(noRequests.groups).toEqual([{ group: null, value: null, samples: 0 }]);
     expect(evaluateRule(errors, noRequests, quiet)[0]!.state).toBe('no_data');
   });
 
   it('reads AI outcomes newest first per model: three failures in a row breach, a broken run does not', async () => {
     const r = rule(rules, 'ai-consecutive-failures', 'consecutive');
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     const haiku = input.groups.find((g) => g.group === 'claude-haiku-4-5')!;
     expect(haiku.outcomes.map((o) => o.matched)).toEqual([false, false, false, true].map((ok) => !ok));
     expect(haiku.outcomes[0]!.at.getTime()).toBe(at(10 * SEC));
@@ -268,14 +268,14 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
 
   it("reads today's spend and the project's budget: none is no data, $8 by noon vs $10 x 1.5 breaches", async () => {
     const r = rule(rules, 'daily-spend', 'budget');
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     expect(input.spentUsd).toBeCloseTo(8, 10);
     expect(input.projectDailyBudgetUsd).toBeNull();
     expect(evaluateRule(r, input, NOW)[0]!.state).toBe('no_data');
 
     const db = await getDb();
     await db.update(schema.projects).set({ dailyBudgetUsd: 10 }).where(eq(schema.projects.id, projectId));
-    const budgeted = await loadRuleInput(projectId, r, NOW);
+    const budgeted = await loadRuleInput({ projectId }, r, NOW);
     expect(budgeted).toEqual({ spentUsd: 8, projectDailyBudgetUsd: 10 });
     // Projected: $8 / 0.5 of the day = $16 >= $15.
     expect(evaluateRule(r, budgeted, NOW)[0]).toMatchObject({ state: 'breaching', value: 16, threshold: 15 });
@@ -283,7 +283,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
 
   it('compares active users with the previous day (no baseline yet is no data)', async () => {
     const r = rule(rules, 'active-users-drop', 'change');
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     // No event of this project carries a user id: 0 users in both windows, from no samples at all.
     expect(input.groups).toEqual([
       { group: null, current: { value: 0, samples: 0 }, baseline: [{ value: 0, samples: 0 }] },
@@ -298,7 +298,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
         timestamp: at(msAgo),
       }));
     await ingestBatch(projectId, { events: [...users(10, DAY + MIN, 'y'), ...users(7, MIN, 't')] }, NOW);
-    const after = await loadRuleInput(projectId, r, NOW);
+    const after = await loadRuleInput({ projectId }, r, NOW);
     expect(after.groups).toEqual([
       { group: null, current: { value: 7, samples: 7 }, baseline: [{ value: 10, samples: 10 }] },
     ]);
@@ -324,7 +324,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
       { dependency: 'auth', state: 'fail', checkedAt: new Date(at(MIN)) },
     ]);
     const r = rule(rules, 'dependency-down', 'health');
-    const input = await loadRuleInput(projectId, r, NOW);
+    const input = await loadRuleInput({ projectId }, r, NOW);
     const auth = input.dependencies.find((d) => d.dependency === 'auth')!;
     expect(auth.checks.slice(0, 4).map((c) => c.state)).toEqual(['fail', 'fail', 'fail', 'ok']);
     const verdict = evaluateRule(r, input, NOW).find((v) => v.group === 'auth');

@@ -30,6 +30,7 @@ describe('migrations', () => {
       'audit_log',
       'dimension_values',
       'event_activity_hourly',
+      'event_arrivals',
       'events',
       'health_checks',
       'metric_rollup_state',

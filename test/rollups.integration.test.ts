@@ -10,7 +10,7 @@ import { getFilterOptions } from '@/lib/metrics/queries/options';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import { sessionStats } from '@/lib/metrics/queries/sessions';
 import { rollStep, rollUp } from '@/lib/metrics/rollups/job';
-import { readRollupsIn, readUserSummary } from '@/lib/metrics/rollups/read';
+import { primeTailBounds, readRollupsIn, readUserSummary, tailBound } from '@/lib/metrics/rollups/read';
 import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
 import { summarizeSessions } from '@/lib/metrics/activity';
 import { percentile } from '@/lib/metrics/stats';
@@ -570,6 +570,53 @@ describe.each(backends)('rollups against $name', (backend) => {
     await settle();
     await rollUp({ db, budgetMs: 60_000 });
     expectSameFigures(seen, await totals());
+  });
+
+  it('bounds the tail by what was stored since the mark: a late event, per project and all at once, nothing once rolled up', async () => {
+    const [other] = await db
+      .insert(schema.projects)
+      .values({ slug: `ru-${randomUUID().slice(0, 10)}`, name: 'rollups, another project' })
+      .returning();
+    const request = (project: string, eventId: string, ts: Date) => ({
+      projectId: project,
+      eventId,
+      type: 'http.request',
+      ts,
+      service: 'api',
+      route: '/api/chat',
+      httpStatus: 200,
+      durationMs: 30,
+    });
+    const lateTs = new Date(now - 2 * DAY - 7 * HOUR);
+    await insert(db, [
+      request(projectId, 'bound-now', new Date(now - 1_000)),
+      request(projectId, 'bound-late', lateTs),
+    ]);
+    await insert(db, [request(other!.id, 'bound-other', new Date(now - HOUR))]);
+    expect(await tailBound(db, scope())).toEqual(lateTs);
+    const mine = scope();
+    const theirs = { projectId: other!.id };
+    const idle = { projectId: randomUUID() };
+    await primeTailBounds([mine, theirs, idle], { db });
+    expect(await tailBound(db, mine)).toEqual(lateTs);
+    expect(await tailBound(db, theirs)).toEqual(new Date(now - HOUR));
+    expect(await tailBound(db, idle)).toBeNull();
+    // Once the job's mark passes them (another test's write may hold it back a moment), they bound nothing.
+    const arrivals = async () => {
+      const [row] = await rawRows<{ behind: number; ahead: number }>(
+        db,
+        sql`select count(*) filter (where a.received_at < s.rolled_through)::int as behind,
+              count(*) filter (where a.received_at >= s.rolled_through)::int as ahead
+            from event_arrivals a, metric_rollup_state s where a.project_id in (${projectId}, ${other!.id})`,
+      );
+      return row!;
+    };
+    for (let i = 0; i < 10 && (await arrivals()).ahead > 0; i++) {
+      await settle();
+      await rollUp({ db, budgetMs: 60_000 });
+    }
+    expect(await arrivals()).toEqual({ behind: 0, ahead: 0 });
+    expect(await tailBound(db, scope())).toBeNull();
   });
 
   it('reads whole weeks from the week rows: totals and 7-day buckets the same before and after, a late event in its old week', async () => {

@@ -208,7 +208,7 @@ describe(`default rules read the dashboards' figures (${process.env.DATABASE_URL
           await new Promise((resolve) => setTimeout(resolve, 1_100));
           await rollUp({ budgetMs: 30_000 });
         }
-        const input = await loadRuleInput(projectId, r, now);
+        const input = await loadRuleInput({ projectId }, r, now);
         const groups =
           r.kind === 'threshold'
             ? (input as { groups: { group: string | null; value: number | null }[] }).groups
@@ -229,7 +229,7 @@ describe(`default rules read the dashboards' figures (${process.env.DATABASE_URL
       const cpu = rule('cpu-high', 'threshold');
       const valueWith = async (labels: Record<string, string>) => {
         const input = await loadRuleInput(
-          projectId,
+          { projectId },
           { ...cpu, series: { name: cpu.series!.name, labels } },
           now,
         );
@@ -252,7 +252,7 @@ describe(`default rules read the dashboards' figures (${process.env.DATABASE_URL
       expect(await valueWith({ host: 'h1', pool: 'main' })).toEqual([]);
     });
     it(`daily-spend: today's spend is the AI page's cost since midnight (${stage})`, async () => {
-      const input = await loadRuleInput(projectId, rule('daily-spend', 'budget'), now);
+      const input = await loadRuleInput({ projectId }, rule('daily-spend', 'budget'), now);
       const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
       const ai = await getAi(
         { projectId },

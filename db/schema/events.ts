@@ -92,7 +92,9 @@ export const events = pgTable(
     index('events_ai_conversation_idx')
       .on(t.projectId, t.conversationId, t.ts)
       .where(sql`type = 'ai.call' and conversation_id is not null`),
-    // The rollup job scans recent received_at ranges; received_at follows the order rows were written in.
+    // The rollup job scans recent received_at ranges. received_at follows the order rows were written in only
+    // until vacuum records the room left in full pages and later rows fill it; reads bound their tail from
+    // event_arrivals instead (event-activity.ts).
     index('events_received_at_brin').using('brin', t.receivedAt).with({ pages_per_range: 32 }),
   ],
 );

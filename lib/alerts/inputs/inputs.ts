@@ -5,6 +5,7 @@ import { metricDef, valueOf } from '@/lib/metrics/catalog';
 import { readFiguresAt, readTotals } from '@/lib/metrics/queries/figures';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import type { Dimension } from '@/lib/metrics/rollups/shape';
+import type { Scope } from '@/lib/metrics/types';
 import type {
   Baseline,
   BudgetInput,
@@ -31,28 +32,25 @@ import { consecutiveLookbackMs } from '../engine/evaluate';
 import { DEPENDENCIES } from '../engine/types';
 
 /**
- * The engine's input for one rule of one project, each from one SQL statement over events (filtered by
- * project_id, type and a ts range, so the (project_id, type, ts) index serves it), health_checks or projects.
+ * The engine's input for one rule of a project: its metric as the dashboards read it (lib/metrics), or
+ * events, health checks and the project's budget. `scope` is one object per project for a whole cron run,
+ * so the reads of all its rules share one tail bound (lib/metrics/rollups/read.ts).
  *
  * Windows are (now - windowMs, now]. Rates are fractions; `samples` is the number of events the value
  * was computed from. A grouped rule gets one group per model / route / service seen in the window.
  */
-export async function loadRuleInput<R extends Rule>(
-  projectId: string,
-  rule: R,
-  now: Date,
-): Promise<RuleInput<R>> {
+export async function loadRuleInput<R extends Rule>(scope: Scope, rule: R, now: Date): Promise<RuleInput<R>> {
   const db = await getDb();
   // RuleInput<R> pairs each rule kind with its input; the casts only restate that pairing.
   switch (rule.kind) {
     case 'threshold':
-      return (await loadThreshold(db, projectId, rule, now)) as RuleInput<R>;
+      return (await loadThreshold(scope, rule, now)) as RuleInput<R>;
     case 'consecutive':
-      return (await loadConsecutive(db, projectId, rule, now)) as RuleInput<R>;
+      return (await loadConsecutive(db, scope.projectId, rule, now)) as RuleInput<R>;
     case 'change':
-      return (await loadChange(db, projectId, rule, now)) as RuleInput<R>;
+      return (await loadChange(scope, rule, now)) as RuleInput<R>;
     case 'budget':
-      return (await loadBudget(db, projectId, rule, now)) as RuleInput<R>;
+      return (await loadBudget(db, scope, rule, now)) as RuleInput<R>;
     case 'health':
       return (await loadHealth(db, rule, now)) as RuleInput<R>;
   }
@@ -81,14 +79,14 @@ export const GROUP_COLUMNS: Record<GroupBy, SQL> = {
  * per group when the rule is grouped (a group with no value of the dimension is left out).
  */
 export async function metricWindows(
-  projectId: string,
+  scope: Scope,
   rule: { metric: Metric; groupBy?: GroupBy | undefined; series?: Series | undefined },
   windows: readonly { from: Date; to: Date }[],
   where: { group?: string } = {},
 ): Promise<{ group: string | null; value: MetricSample }[][]> {
   const { metric, groupBy, series } = rule;
   const dim = groupBy ? GROUP_DIMENSIONS[groupBy] : null;
-  const rows = await readFiguresAt({ projectId }, windows, NO_FILTERS, [metric], {
+  const rows = await readFiguresAt(scope, windows, NO_FILTERS, [metric], {
     groupBy: dim ? [dim] : [],
     where: {
       ...(dim && where.group !== undefined ? { [dim]: where.group } : {}),
@@ -112,13 +110,8 @@ function emptyFigure(metric: Metric): MetricSample {
   return metricDef(metric).type === null ? { value: 0, samples: 0 } : valueOf(metric, []);
 }
 
-async function loadThreshold(
-  _db: Db,
-  projectId: string,
-  rule: ThresholdRule,
-  now: Date,
-): Promise<ThresholdInput> {
-  const [rows] = await metricWindows(projectId, rule, [
+async function loadThreshold(scope: Scope, rule: ThresholdRule, now: Date): Promise<ThresholdInput> {
+  const [rows] = await metricWindows(scope, rule, [
     { from: new Date(now.getTime() - rule.windowMs), to: now },
   ]);
   return { groups: rows!.map((r) => ({ group: r.group, ...r.value })) };
@@ -136,11 +129,11 @@ export function baselineOffsetsMs(baseline: Baseline): number[] {
   }
 }
 
-async function loadChange(_db: Db, projectId: string, rule: ChangeRule, now: Date): Promise<ChangeInput> {
+async function loadChange(scope: Scope, rule: ChangeRule, now: Date): Promise<ChangeInput> {
   const to = now.getTime();
   const offsets = [0, ...baselineOffsetsMs(rule.baseline)];
   const windows = offsets.map((o) => ({ from: new Date(to - o - rule.windowMs), to: new Date(to - o) }));
-  const [current, ...baselines] = await metricWindows(projectId, rule, windows);
+  const [current, ...baselines] = await metricWindows(scope, rule, windows);
   const groups = new Map<string | null, ChangeInput['groups'][number]>();
   if (!rule.groupBy) groups.set(null, { group: null, current: { value: null, samples: 0 }, baseline: null });
   const groupOf = (key: string | null) => {
@@ -202,13 +195,13 @@ async function loadConsecutive(
 }
 
 /** Spend of the current UTC day (midnight to now), as the AI page counts cost, and the project's daily budget. */
-async function loadBudget(db: Db, projectId: string, _rule: BudgetRule, now: Date): Promise<BudgetInput> {
+async function loadBudget(db: Db, scope: Scope, _rule: BudgetRule, now: Date): Promise<BudgetInput> {
   const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const [spent, rows] = await Promise.all([
-    readTotals({ projectId }, { from: midnight, to: now }, NO_FILTERS, ['ai_cost_usd']),
+    readTotals(scope, { from: midnight, to: now }, NO_FILTERS, ['ai_cost_usd']),
     rawRows<{ budget: number | string | null }>(
       db,
-      sql`select p.daily_budget_usd::float8 as budget from projects p where p.id = ${projectId}`,
+      sql`select p.daily_budget_usd::float8 as budget from projects p where p.id = ${scope.projectId}`,
     ),
   ]);
   const r = rows[0];

@@ -76,7 +76,7 @@ async function rollingSeries(
   const method = `Each point: the rule's metric over the ${formatDuration(rule.windowMs)} before it, as the cron evaluates it; a point every ${formatDuration(g.bucketMs)}.`;
   if (g.times.length === 0) return { ...g, points: [], method };
   const windows = g.times.map((t) => ({ from: new Date(t - rule.windowMs), to: new Date(t) }));
-  const values = await metricWindows(projectId, rule, windows, {
+  const values = await metricWindows({ projectId }, rule, windows, {
     ...(rule.groupBy && groupKey !== '' ? { group: groupKey } : {}),
   });
   const points = g.times.map((t, i) => {

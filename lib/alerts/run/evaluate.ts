@@ -10,6 +10,7 @@ import { isNotifiable, nextInstanceState, type Transition } from '../engine/stat
 import type { Rule, Verdict } from '../engine/types';
 import { queueDeliveries, type DeliveryToQueue } from './queue';
 import { loadRuleInput } from '../inputs/inputs';
+import { primeTailBounds } from '@/lib/metrics/rollups/read';
 import { instanceKey, isSilenced } from '../engine/silence';
 import { inRun, projectChannels, type RunContext } from './context';
 import { getRulesByIds } from '../rules/queries';
@@ -35,9 +36,15 @@ export async function evaluateAll(
 ): Promise<EvaluateSummary> {
   const summary: EvaluateSummary = { rulesEvaluated: 0, rulesFailed: 0, transitions: 0 };
   const rules = [...ctx.rulesByProject.values()].flat();
+  // One scope per project for the whole run, and all their tail bounds found in one statement.
+  const scopes = new Map([...ctx.rulesByProject.keys()].map((projectId) => [projectId, { projectId }]));
+  // If that fails, each scope looks for its own on its first read.
+  await primeTailBounds([...scopes.values()]).catch((error: unknown) =>
+    log('alerts_tail_bounds_failed', { error: describeError(error) }),
+  );
   const outcomes = await mapLimit(rules, INPUT_CONCURRENCY, async (rule): Promise<Outcome> => {
     try {
-      const input = await loadRuleInput<Rule>(rule.projectId, rule, ctx.now);
+      const input = await loadRuleInput<Rule>(scopes.get(rule.projectId)!, rule, ctx.now);
       return { rule, verdicts: withVanishedGroups(ctx, rule, evaluateRule<Rule>(rule, input, ctx.now)) };
     } catch (error) {
       return { rule, error };

@@ -220,6 +220,8 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
   await tx.execute(
     sql`update metric_rollup_state set rolled_through = ${to.toISOString()}::timestamptz where id = 1`,
   );
+  // Statements whose every event is now behind the mark no longer bound a read's tail.
+  await tx.execute(sql`delete from event_arrivals where received_at < ${to.toISOString()}::timestamptz`);
   return { done: to.getTime() === safe.getTime() && !sessions.more, rows, to };
 }
 

@@ -110,7 +110,7 @@ async function withTail<T>(
 
 /**
  * The oldest event received at or after the job's mark, found once per scope object and database: a scope
- * lives for one request (one dashboard, one API answer) or one alert evaluation, and all of its reads share
+ * lives for one request (one dashboard, one API answer) or one project's rules in a cron run, and all of its reads share
  * this bound. Each read then takes the events received since the mark as its own statement reads it, from
  * this bound on, so its statements touch the partitions of the last minutes (and of a late event's day) only,
  * not every partition of the range: the mark only moves forward, so the events of a later statement's
@@ -120,34 +120,72 @@ async function withTail<T>(
 const tailBounds = new WeakMap<Scope, WeakMap<Db, Promise<Date | null>>>();
 
 export function tailBound(db: Db, scope: Scope): Promise<Date | null> {
-  let byDb = tailBounds.get(scope);
-  if (!byDb) tailBounds.set(scope, (byDb = new WeakMap()));
+  const byDb = boundsOf(scope);
   let bound = byDb.get(db);
   if (!bound) {
-    bound = findTailBound(db, scope);
-    byDb.set(db, bound);
-    bound.catch(() => byDb.delete(db));
+    bound = findTailBounds(db, [scope.projectId]).then((bounds) => bounds.get(scope.projectId) ?? null);
+    remember(byDb, db, bound);
   }
   return bound;
 }
 
-async function findTailBound(db: Executor, scope: Scope): Promise<Date | null> {
-  const [state] = await rawRows<{ mark: Date | string | null }>(
+/**
+ * Finds the tail bounds of many scopes in one statement (the projects of a cron run, whose every rule is a
+ * scope's reads): the events received since the mark are one range of recent blocks, whichever project
+ * they belong to, so one scan serves all of them, where a statement per project scanned them again each
+ * time (and planned over every partition).
+ */
+export async function primeTailBounds(scopes: readonly Scope[], options: { db?: Db } = {}): Promise<void> {
+  const db = options.db ?? (await getDb());
+  const todo = scopes.filter((scope) => !boundsOf(scope).has(db));
+  if (todo.length === 0) return;
+  const found = findTailBounds(db, null);
+  for (const scope of todo) {
+    remember(
+      boundsOf(scope),
+      db,
+      found.then((bounds) => bounds.get(scope.projectId) ?? null),
+    );
+  }
+  await found;
+}
+
+function boundsOf(scope: Scope): WeakMap<Db, Promise<Date | null>> {
+  let byDb = tailBounds.get(scope);
+  if (!byDb) tailBounds.set(scope, (byDb = new WeakMap()));
+  return byDb;
+}
+
+/** A failed lookup is not kept: the scope's next read looks again. */
+function remember(byDb: WeakMap<Db, Promise<Date | null>>, db: Db, bound: Promise<Date | null>): void {
+  byDb.set(db, bound);
+  bound.catch(() => byDb.delete(db));
+}
+
+/**
+ * The oldest event received at or after the job's mark, per project (of these, or of every project: null),
+ * from event_arrivals: a row per insert statement and project, written by the insert's trigger (its latest
+ * received_at and its oldest ts), deleted by the job once behind its mark. A statement's row has a
+ * received_at at or after that of each of its events, and a ts at or before theirs, so the bound is never
+ * later than the oldest event of the tail.
+ */
+async function findTailBounds(
+  db: Executor,
+  projectIds: readonly string[] | null,
+): Promise<Map<string, Date | null>> {
+  const projects =
+    projectIds === null
+      ? sql``
+      : sql`project_id in (${sql.join(
+          projectIds.map((id) => sql`${id}`),
+          sql`, `,
+        )}) and `;
+  const rows = await rawRows<{ project_id: string; oldest: Date | string | null }>(
     db,
-    sql`select rolled_through as mark from metric_rollup_state where id = 1`,
+    sql`select project_id, min(oldest_ts) as oldest from event_arrivals
+      where ${projects}received_at >= ${CURRENT_MARK} group by project_id`,
   );
-  // Without a mark nothing is rolled up yet: every event is read raw.
-  const mark = state?.mark ? new Date(state.mark) : new Date(0);
-  const [tail] = await rawRows<{ oldest: Date | string | null }>(
-    db,
-    // min(ts + 0 s), not min(ts): the planner would walk the (project_id, ts) index of every partition in ts
-    // order looking for a row past the mark (8 s at 10 M events when there is none); this reads the
-    // received_at BRIN indexes and only the few blocks written since the mark. The mark is a literal, so the
-    // planner knows how few rows that is.
-    sql`select min(ts + interval '0 seconds') as oldest from events
-      where project_id = ${scope.projectId} and received_at >= ${literal(mark)}`,
-  );
-  return tail?.oldest ? new Date(tail.oldest) : null;
+  return new Map(rows.map((r) => [r.project_id, r.oldest ? new Date(r.oldest) : null]));
 }
 
 export type UserSummarySpec = {
