@@ -106,6 +106,6 @@ function keepClientForwarding(response: Response, original: Headers): Response {
 export const config = {
   // Every path but the ingest endpoint itself: Next buffers a request body for the proxy (up to 10 MB) before
   // the route runs, which would defeat ingest's own 4 MiB limit and 15 s read deadline and cost every batch a
-  // copy. The ingest route sets the security headers itself.
-  matcher: ['/((?!api/v1/events$).*)'],
+  // copy. The OTLP receiver's routes are ingest too. The ingest routes set the security headers themselves.
+  matcher: ['/((?!api/v1/events$|api/otlp/v1/(?:traces|logs|metrics)$).*)'],
 };

@@ -16,4 +16,5 @@ export const MINIMAL_EVENTS = {
   'auth.attempt': { outcome: 'failure', method: 'password', reason: 'bad password' },
   metric: { name: 'cpu', value: 0.42, unit: 'ratio', labels: { host: 'a' } },
   retrieval: { durationMs: 35, resultCount: 8, topScore: 0.91 },
+  span: { name: 'db.query', durationMs: 12, kind: 'client', status: 'ok', parentSpanId: 'b7ad6b7169203331' },
 } as const satisfies Record<EventType, Record<string, unknown>>;

@@ -304,9 +304,13 @@ async function convertsExistingRows(db: Db, migrate: (folder: string) => Promise
     await migrate(before);
     const project = await newProject(db);
     const days = ['2026-01-30T23:59:59.999Z', '2026-01-31T00:00:00.000Z', '2026-02-01T12:00:00.000Z'];
-    await db
-      .insert(schema.events)
-      .values(days.map((ts, i) => row(project.id, `e${i}`, new Date(ts))) as never);
+    // Raw SQL: the table of that time has none of the columns added since (drizzle's insert names them all).
+    for (const [i, ts] of days.entries()) {
+      await db.execute(
+        sql`insert into events (project_id, event_id, ts, type, path, service, user_id)
+            values (${project.id}, ${`e${i}`}, ${ts}, 'page.view', '/', 'app', 'u1')`,
+      );
+    }
     const activityBefore = await rawRows<{ n: number }>(
       db,
       sql`select sum(events)::int as n from event_activity_hourly`,

@@ -37,6 +37,7 @@ export const events = pgTable(
     conversationId: text('conversation_id'),
     traceId: text('trace_id'),
     spanId: text('span_id'),
+    parentSpanId: text('parent_span_id'),
     service: text('service').notNull().default('app'),
     environment: text('environment'),
     release: text('release'),
@@ -51,7 +52,7 @@ export const events = pgTable(
     costUsd: doublePrecision('cost_usd'),
     temperature: real('temperature'),
     contextLength: integer('context_length'),
-    /** ai.call outcome: ok | error. */
+    /** ai.call outcome: ok | error; span status: unset | ok | error. */
     status: text('status'),
     /** HTTP status of http.request and error events. */
     httpStatus: smallint('http_status'),

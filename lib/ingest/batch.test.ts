@@ -9,7 +9,7 @@ const options = { now, retentionDays: 90 };
 const project = '00000000-0000-0000-0000-000000000001';
 
 describe('prepareBatch', () => {
-  it('accepts one event of each of the 14 types and maps typed columns', () => {
+  it('accepts one event of each of the 15 types and maps typed columns', () => {
     const events = EVENT_TYPES.map((type, i) => ({
       type,
       id: `e${i}`,
@@ -18,7 +18,7 @@ describe('prepareBatch', () => {
     }));
     const batch = prepareBatch({ events }, project, options);
     expect(batch.errors).toEqual([]);
-    expect(batch.rows).toHaveLength(14);
+    expect(batch.rows).toHaveLength(15);
     const byType = Object.fromEntries(batch.rows.map((r) => [r.type, r]));
     expect(byType['ai.call']).toMatchObject({ model: 'claude-sonnet-4-5', inputTokens: 1000, status: 'ok' });
     expect(byType['ai.call']?.costUsd).toBeCloseTo((1000 * 3 + 200 * 15) / 1e6, 12);
@@ -30,6 +30,14 @@ describe('prepareBatch', () => {
       attributes: { data: { table: 'messages' } },
     });
     expect(byType['cache']).toMatchObject({ operation: 'get', cacheName: 'llm', hit: true });
+    expect(byType['span']).toMatchObject({
+      name: 'db.query',
+      durationMs: 12,
+      status: 'ok',
+      parentSpanId: 'b7ad6b7169203331',
+    });
+    expect(byType['span']?.httpStatus).toBeUndefined();
+    expect(byType['span']?.attributes).toEqual({ kind: 'client' });
     expect(byType['response.sent']).toMatchObject({ length: 900, ttftMs: 300, streamed: true });
     expect(byType['auth.attempt']).toMatchObject({ outcome: 'failure' });
     expect(byType['auth.attempt']?.method).toBeUndefined();

@@ -1,17 +1,10 @@
 import { AppError } from '@/lib/http/errors';
 import { BODY_READ_TIMEOUT_MS, MAX_BODY_BYTES } from './limits';
 
-export type ReadBodyOptions = { limit?: number; deadlineMs?: number };
+export type ReadBodyOptions = { limit?: number; deadlineMs?: number; emptyHint?: string };
 
-/**
- * Reads a JSON body, gunzipping as it goes, and stops as soon as the decompressed size passes
- * `limit`, so neither a large body nor a gzip bomb is ever held in memory whole, or as soon as
- * `deadlineMs` have passed, so a body dribbled a byte at a time cannot hold the request open.
- */
-export async function readJsonBody(
-  request: Request,
-  { limit = MAX_BODY_BYTES, deadlineMs = BODY_READ_TIMEOUT_MS }: ReadBodyOptions = {},
-): Promise<unknown> {
+/** Reads a JSON body within the bounds of `readBody` and parses it. */
+export async function readJsonBody(request: Request, options: ReadBodyOptions = {}): Promise<unknown> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(contentType.trim())) {
     throw new AppError(
@@ -19,6 +12,30 @@ export async function readJsonBody(
       'Send the body as JSON with "Content-Type: application/json".',
     );
   }
+  const text = (await readBody(request, options)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError(
+      'bad_request',
+      `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
+    );
+  }
+}
+
+/**
+ * Reads a body of any type, gunzipping as it goes, and stops as soon as the decompressed size passes `limit`, so
+ * neither a large body nor a gzip bomb is ever held in memory whole, or as soon as `deadlineMs` have passed, so a
+ * body dribbled a byte at a time cannot hold the request open.
+ */
+export async function readBody(
+  request: Request,
+  {
+    limit = MAX_BODY_BYTES,
+    deadlineMs = BODY_READ_TIMEOUT_MS,
+    emptyHint = 'send {"events": [...]}',
+  }: ReadBodyOptions = {},
+): Promise<Buffer> {
   const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     throw new AppError(
@@ -28,7 +45,7 @@ export async function readJsonBody(
   }
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (encoding === 'identity' && declared > limit) throw tooLarge(limit);
-  if (!request.body) throw new AppError('bad_request', 'The body is empty; send {"events": [...]}.');
+  if (!request.body) throw new AppError('bad_request', `The body is empty; ${emptyHint}.`);
 
   const stream =
     encoding === 'gzip' ? request.body.pipeThrough(new DecompressionStream('gzip')) : request.body;
@@ -59,16 +76,8 @@ export async function readJsonBody(
   } finally {
     clearTimeout(timer);
   }
-  if (size === 0) throw new AppError('bad_request', 'The body is empty; send {"events": [...]}.');
-  const text = Buffer.concat(chunks, size).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AppError(
-      'bad_request',
-      `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
-    );
-  }
+  if (size === 0) throw new AppError('bad_request', `The body is empty; ${emptyHint}.`);
+  return Buffer.concat(chunks, size);
 }
 
 function tooSlow(deadlineMs: number) {

@@ -28,7 +28,9 @@ describe('pricing', () => {
 
   it('lets a project override win over the shipped table', () => {
     const overrides = { 'claude-sonnet-4': { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 } };
-    expect(computeCost('claude-sonnet-4-5', { inputTokens: 1_000_000, outputTokens: 1_000_000 }, overrides)).toBe(3);
+    expect(
+      computeCost('claude-sonnet-4-5', { inputTokens: 1_000_000, outputTokens: 1_000_000 }, overrides),
+    ).toBe(3);
   });
 
   it('returns undefined without tokens or for an unknown model', () => {

@@ -77,9 +77,12 @@ const FIELD_KINDS: Record<string, Kind[]> = {
   labels: ['object'],
   resultCount: ['number'],
   topScore: ['number'],
+  parentSpanId: ['string'],
+  kind: ['string'],
+  statusMessage: ['string'],
 };
 const kindsOf = (type: EventType, field: string) =>
-  type === 'ai.call' && field === 'status' ? ['string'] : FIELD_KINDS[field]!;
+  (type === 'ai.call' || type === 'span') && field === 'status' ? ['string'] : FIELD_KINDS[field]!;
 
 /** The JS kind each column takes, from the table itself: what Postgres accepts in it. */
 const COLUMN_KIND = Object.fromEntries(

@@ -17,12 +17,15 @@ export const EVENT_TYPES = [
   'auth.attempt',
   'metric',
   'retrieval',
+  'span',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'critical'] as const;
 export const WEB_VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB', 'FID'] as const;
 export const ERROR_SOURCES = ['api', 'ai', 'client', 'database', 'cache'] as const;
+export const SPAN_KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+export const SPAN_STATUSES = ['unset', 'ok', 'error'] as const;
 
 const id = z.string().min(1).max(256);
 const shortText = z.string().min(1).max(128);
@@ -60,6 +63,7 @@ const common = {
   conversationId: id.optional(),
   traceId: id.optional(),
   spanId: id.optional(),
+  parentSpanId: id.optional(),
   service: shortText.optional(),
   environment: shortText.optional(),
   release: shortText.optional(),
@@ -161,6 +165,14 @@ export const eventSchemas = {
     durationMs: ms,
     resultCount: count.optional(),
     topScore: float4.optional(),
+  }),
+  /** A span of a trace that no other type describes (what the OTLP receiver keeps of other spans). */
+  span: event('span', {
+    name: text(512).min(1),
+    durationMs: ms,
+    kind: z.enum(SPAN_KINDS).optional(),
+    status: z.enum(SPAN_STATUSES).optional(),
+    statusMessage: text(4096).optional(),
   }),
 } as const satisfies Record<EventType, z.ZodType>;
 

@@ -9,6 +9,7 @@ const COLUMNS: Record<string, keyof NewEventRow> = {
   conversationId: 'conversationId',
   traceId: 'traceId',
   spanId: 'spanId',
+  parentSpanId: 'parentSpanId',
   environment: 'environment',
   release: 'release',
   model: 'model',
@@ -55,7 +56,9 @@ export const COLUMNS_BY_TYPE: Record<EventType, ReadonlyMap<string, keyof NewEve
   EVENT_TYPES.map((type) => {
     const columns = new Map<string, keyof NewEventRow>();
     for (const field of EVENT_FIELDS[type]) {
-      const column = field === 'status' ? (type === 'ai.call' ? 'status' : 'httpStatus') : COLUMNS[field];
+      // The outcome of a model call or a span is text; every other type's status is an HTTP status.
+      const textStatus = type === 'ai.call' || type === 'span';
+      const column = field === 'status' ? (textStatus ? 'status' : 'httpStatus') : COLUMNS[field];
       if (column) columns.set(field, column);
     }
     if (type === 'log') columns.set('event', 'name');

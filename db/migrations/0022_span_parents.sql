@@ -1,0 +1,1 @@
+ALTER TABLE "events" ADD COLUMN "parent_span_id" text;

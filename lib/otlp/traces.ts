@@ -1,0 +1,340 @@
+import { cut, number, text, attributes, type Attrs } from './attributes';
+import { enumValue, hexId, list, nanos, toMs } from './decode';
+import { checkItemCount, originOf, type Mapped, type Origin } from './resource';
+
+const SPAN_KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+] as const;
+const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'] as const;
+const STATUS_ERROR = 2;
+const SERVER = 2;
+
+export type Span = {
+  traceId?: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startNs: bigint;
+  endNs: bigint;
+  attrs: Attrs;
+  events: { timeNs?: bigint; name: string; attrs: Attrs }[];
+  status: { code: number; message?: string };
+  origin: Origin;
+};
+
+/** The spans of an ExportTraceServiceRequest, in order, with the problem of each span that cannot be read. */
+export function readSpans(request: Record<string, unknown>): { spans: (Span | string)[] } {
+  const spans: (Span | string)[] = [];
+  for (const resourceSpans of list(request, 'resourceSpans')) {
+    for (const scopeSpans of list(resourceSpans, 'scopeSpans')) {
+      const origin = originOf(resourceSpans, scopeSpans);
+      for (const raw of list(scopeSpans, 'spans')) {
+        checkItemCount(spans.length, 'spans');
+        spans.push(readSpan(raw, origin));
+      }
+    }
+  }
+  return { spans };
+}
+
+function readSpan(raw: unknown, origin: Origin): Span | string {
+  if (typeof raw !== 'object' || raw === null) return 'span: must be an object';
+  const s = raw as Record<string, unknown>;
+  const spanId = hexId(s.spanId, 8);
+  if (!spanId) return 'spanId: required, 8 bytes (16 hex digits in OTLP/JSON), not all zero';
+  const traceId = hexId(s.traceId, 16);
+  if (traceId === null) return 'traceId: must be 16 bytes (32 hex digits in OTLP/JSON)';
+  const parentSpanId = hexId(s.parentSpanId, 8);
+  if (parentSpanId === null) return 'parentSpanId: must be 8 bytes (16 hex digits in OTLP/JSON)';
+  const startNs = nanos(s.startTimeUnixNano);
+  const endNs = nanos(s.endTimeUnixNano) ?? startNs;
+  if (startNs === undefined || endNs === undefined)
+    return 'startTimeUnixNano: required, nanoseconds since the epoch';
+  if (endNs < startNs) return 'endTimeUnixNano: is before startTimeUnixNano';
+  const status = (s.status ?? {}) as Record<string, unknown>;
+  const name = typeof s.name === 'string' && s.name.length > 0 ? cut(s.name, 512) : '(unnamed span)';
+  return {
+    ...(traceId ? { traceId } : {}),
+    spanId,
+    ...(parentSpanId ? { parentSpanId } : {}),
+    name,
+    kind: enumValue(s.kind, SPAN_KINDS),
+    startNs,
+    endNs,
+    attrs: attributes(s.attributes),
+    events: list(s, 'events').map((e) => {
+      const event = (e ?? {}) as Record<string, unknown>;
+      return {
+        timeNs: nanos(event.timeUnixNano),
+        name: typeof event.name === 'string' ? event.name : '',
+        attrs: attributes(event.attributes),
+      };
+    }),
+    status: {
+      code: enumValue(status.code, STATUS_CODES),
+      ...(typeof status.message === 'string' && status.message ? { message: cut(status.message) } : {}),
+    },
+    origin,
+  };
+}
+
+/** The AI SDK's operation of a span (`ai.streamText.doStream`), from its attribute or its name. */
+function aiSdkOperation(span: Span): string | undefined {
+  const op = text(span.attrs, 'ai.operationId');
+  if (op) return op;
+  return /^ai\.[A-Za-z]+(\.do[A-Za-z]+)?$/.test(span.name) && 'ai.model.id' in span.attrs
+    ? span.name
+    : undefined;
+}
+
+const AI_SDK_CALL = /\.do(Stream|Generate)$/;
+const GEN_AI_CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
+
+/**
+ * Whether a span is one model call: the AI SDK's `doStream`/`doGenerate` span (not its outer `ai.streamText`), or
+ * a GenAI span of an instrumented SDK (a request model, or a chat operation, and a provider).
+ */
+export function isAiSdkCall(span: Span): boolean {
+  const op = aiSdkOperation(span);
+  return op !== undefined && AI_SDK_CALL.test(op);
+}
+
+function isGenAiCall(span: Span): boolean {
+  if (aiSdkOperation(span) !== undefined) return false;
+  const operation = text(span.attrs, 'gen_ai.operation.name');
+  if (operation && !GEN_AI_CALL_OPERATIONS.has(operation)) return false;
+  return (
+    text(span.attrs, 'gen_ai.request.model', 'gen_ai.response.model') !== undefined &&
+    text(span.attrs, 'gen_ai.provider.name', 'gen_ai.system') !== undefined
+  );
+}
+
+/**
+ * Spans to events, each under the span's id (so a re-exported span is stored once): one model call is one
+ * `ai.call`, an HTTP server span is an `http.request`, any other span is a `span` of its trace; each `exception`
+ * span event, or a failed span without one, is also an `error`. A GenAI span of an instrumented SDK under an AI SDK
+ * model-call span of the same export is the same call, kept as a `span`.
+ */
+export function mapSpans(request: Record<string, unknown>): Mapped {
+  const { spans } = readSpans(request);
+  const aiSdkCalls = new Set<string>();
+  for (const span of spans) if (typeof span !== 'string' && isAiSdkCall(span)) aiSdkCalls.add(span.spanId);
+  const mapped: Mapped = { events: [], items: [], rejections: [], total: spans.length };
+  spans.forEach((span, index) => {
+    if (typeof span === 'string') {
+      mapped.rejections.push({ index, message: span });
+      return;
+    }
+    const push = (event: Record<string, unknown>) => {
+      mapped.events.push(event);
+      mapped.items.push(index);
+    };
+    const base = baseOf(span);
+    const modelCall =
+      isAiSdkCall(span) ||
+      (isGenAiCall(span) && !(span.parentSpanId !== undefined && aiSdkCalls.has(span.parentSpanId)));
+    if (modelCall) push(aiCall(span, base));
+    else if (span.kind === SERVER && isHttp(span)) push(httpRequest(span, base));
+    else push(spanEvent(span, base));
+    for (const error of errors(span, base, modelCall)) push(error);
+  });
+  return mapped;
+}
+
+type Base = Record<string, unknown>;
+
+function baseOf(span: Span): Base {
+  const a = span.attrs;
+  const userId = text(a, 'ai.telemetry.metadata.userId', 'user.id', 'enduser.id');
+  const sessionId = text(a, 'ai.telemetry.metadata.sessionId', 'session.id');
+  const conversationId = text(a, 'gen_ai.conversation.id', 'ai.telemetry.metadata.conversationId');
+  return {
+    ...span.origin.common,
+    timestamp: toMs(span.startNs),
+    ...(span.traceId ? { traceId: span.traceId } : {}),
+    spanId: span.spanId,
+    ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
+    ...(userId ? { userId: cut(userId, 256) } : {}),
+    ...(sessionId ? { sessionId: cut(sessionId, 256) } : {}),
+    ...(conversationId ? { conversationId: cut(conversationId, 256) } : {}),
+  };
+}
+
+const durationMs = (span: Span) => Number(span.endNs - span.startNs) / 1e6;
+
+function aiCall(span: Span, base: Base): Record<string, unknown> {
+  const a = span.attrs;
+  const model =
+    text(a, 'gen_ai.response.model', 'ai.response.model', 'gen_ai.request.model', 'ai.model.id') ?? 'unknown';
+  // The AI SDK names its provider `anthropic.messages` (in gen_ai.system too): the first part is the provider.
+  const provider = isAiSdkCall(span)
+    ? text(a, 'ai.model.provider', 'gen_ai.provider.name', 'gen_ai.system')?.split('.')[0]
+    : text(a, 'gen_ai.provider.name', 'gen_ai.system');
+  const usage = tokens(a);
+  const ttftMs =
+    number(a, 'ai.response.msToFirstChunk') ??
+    secondsToMs(number(a, 'gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token'));
+  const temperature = number(a, 'gen_ai.request.temperature', 'ai.settings.temperature');
+  const errorType = text(a, 'error.type') ?? (span.status.code === STATUS_ERROR ? 'error' : undefined);
+  return {
+    ...base,
+    type: 'ai.call',
+    id: span.spanId,
+    model: cut(model, 128),
+    durationMs: durationMs(span),
+    ...(provider ? { provider: cut(provider, 128) } : {}),
+    ...usage,
+    ...(ttftMs !== undefined && ttftMs >= 0 ? { timeToFirstTokenMs: ttftMs } : {}),
+    ...(temperature !== undefined && temperature >= 0 && temperature <= 2 ? { temperature } : {}),
+    status: errorType ? 'error' : 'ok',
+    ...(errorType ? { errorType: cut(errorType, 128) } : {}),
+  };
+}
+
+const secondsToMs = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+const count = (n: number | undefined) => (n !== undefined && n >= 0 ? Math.round(n) : undefined);
+
+/**
+ * Token counts as our columns hold them, Anthropic's way: input tokens without the cache's. The GenAI conventions'
+ * `gen_ai.usage.input_tokens` and the AI SDK's `ai.usage.inputTokens` are totals that include cache reads and
+ * writes, so those are taken out (the AI SDK's `noCacheTokens` is used when present).
+ */
+export function tokens(a: Attrs): Record<string, number> {
+  const cacheRead = count(
+    number(
+      a,
+      'gen_ai.usage.cache_read.input_tokens',
+      'gen_ai.usage.cache_read_input_tokens',
+      'ai.usage.inputTokenDetails.cacheReadTokens',
+      'ai.usage.cachedInputTokens',
+    ),
+  );
+  const cacheWrite = count(
+    number(
+      a,
+      'gen_ai.usage.cache_creation.input_tokens',
+      'gen_ai.usage.cache_creation_input_tokens',
+      'ai.usage.inputTokenDetails.cacheWriteTokens',
+    ),
+  );
+  const noCache = count(number(a, 'ai.usage.inputTokenDetails.noCacheTokens'));
+  const total = count(
+    number(
+      a,
+      'gen_ai.usage.input_tokens',
+      'ai.usage.inputTokens',
+      'gen_ai.usage.prompt_tokens',
+      'ai.usage.promptTokens',
+    ),
+  );
+  const input =
+    noCache ?? (total === undefined ? undefined : Math.max(0, total - (cacheRead ?? 0) - (cacheWrite ?? 0)));
+  const output = count(
+    number(
+      a,
+      'gen_ai.usage.output_tokens',
+      'ai.usage.outputTokens',
+      'gen_ai.usage.completion_tokens',
+      'ai.usage.completionTokens',
+    ),
+  );
+  return {
+    ...(input !== undefined ? { inputTokens: input } : {}),
+    ...(output !== undefined ? { outputTokens: output } : {}),
+    ...(cacheRead !== undefined ? { cacheReadTokens: cacheRead } : {}),
+    ...(cacheWrite !== undefined ? { cacheWriteTokens: cacheWrite } : {}),
+  };
+}
+
+function isHttp(span: Span): boolean {
+  return (
+    number(span.attrs, 'http.response.status_code', 'http.status_code') !== undefined ||
+    'http.route' in span.attrs
+  );
+}
+
+function httpRequest(span: Span, base: Base): Record<string, unknown> {
+  const a = span.attrs;
+  const code = number(a, 'http.response.status_code', 'http.status_code');
+  const status =
+    code !== undefined && code >= 100 && code <= 599 ? code : span.status.code === STATUS_ERROR ? 500 : 200;
+  const route = text(a, 'http.route', 'url.path', 'http.target') ?? span.name;
+  const method = text(a, 'http.request.method', 'http.method');
+  return {
+    ...base,
+    type: 'http.request',
+    id: span.spanId,
+    route: cut(route.split('?')[0]!, 512),
+    status,
+    durationMs: durationMs(span),
+    ...(method ? { method: cut(method, 16) } : {}),
+  };
+}
+
+function spanEvent(span: Span, base: Base): Record<string, unknown> {
+  return {
+    ...base,
+    type: 'span',
+    id: span.spanId,
+    name: span.name,
+    kind: KIND_NAMES[span.kind] ?? 'unspecified',
+    durationMs: durationMs(span),
+    status: span.status.code === STATUS_ERROR ? 'error' : span.status.code === 1 ? 'ok' : 'unset',
+    ...(span.status.message ? { statusMessage: span.status.message } : {}),
+    otel: otelOf(span),
+  };
+}
+
+/** One `error` per `exception` span event; a failed span without one is one `error` itself. */
+function errors(span: Span, base: Base, modelCall: boolean): Record<string, unknown>[] {
+  const source = modelCall ? 'ai' : 'api';
+  const route = text(span.attrs, 'http.route');
+  const out: Record<string, unknown>[] = [];
+  span.events.forEach((event, i) => {
+    if (event.name !== 'exception') return;
+    const type = text(event.attrs, 'exception.type') ?? 'Error';
+    const message =
+      text(event.attrs, 'exception.message') ?? span.status.message ?? `${span.name} threw ${type}`;
+    const stack = text(event.attrs, 'exception.stacktrace');
+    out.push({
+      ...base,
+      ...(event.timeNs ? { timestamp: toMs(event.timeNs) } : {}),
+      type: 'error',
+      id: `${span.spanId}.exception.${i}`,
+      errorType: cut(type, 128),
+      message: cut(message, 4096),
+      source,
+      ...(stack ? { stack: cut(stack, 16_384) } : {}),
+      ...(route ? { route: cut(route, 512) } : {}),
+    });
+  });
+  if (out.length === 0 && span.status.code === STATUS_ERROR) {
+    const type = text(span.attrs, 'error.type') ?? 'SpanError';
+    out.push({
+      ...base,
+      timestamp: toMs(span.endNs),
+      type: 'error',
+      id: `${span.spanId}.error`,
+      errorType: cut(type, 128),
+      message: span.status.message ?? `${span.name} failed`,
+      source,
+      ...(route ? { route: cut(route, 512) } : {}),
+    });
+  }
+  return out;
+}
+
+/** What the span carried beyond the mapped fields, kept with each of its events. */
+function otelOf(span: Span): Record<string, unknown> {
+  return {
+    ...(span.origin.scope ? { scope: span.origin.scope } : {}),
+    attributes: span.attrs,
+  };
+}
