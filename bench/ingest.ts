@@ -8,9 +8,20 @@
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import postgres from 'postgres';
-import { cpuMeter, ensureBuild, machine, percentile, startNext, watchPeakRss, type CpuUsed } from './lib';
+import {
+  addCpu,
+  ensureBuild,
+  machine,
+  pause,
+  percentile,
+  perK,
+  post,
+  startNext,
+  watchPeakRss,
+  window,
+  zeroCpu,
+} from './lib';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -88,39 +99,6 @@ function makeEvent(run: string, n: number, t: number) {
   }
 }
 
-/**
- * The load generator shares the two cores with the server and Postgres, so it should cost as little as a
- * real client on its own machine: node:http over kept-alive sockets (undici's fetch costs several times more
- * CPU per request, which the server under test then does not get).
- */
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-function post(url: string, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(body),
-          Authorization: `Bearer ${API_KEY}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function main() {
   console.log(`machine: ${machine()}`);
   await ensureBuild();
@@ -170,7 +148,7 @@ async function main() {
     counted = round > 0;
     const bodies = Array.from({ length: Math.ceil(budget / BATCH) }, () => nextBody());
     await pause();
-    const ingested = await window(server.child.pid!, async () => {
+    const ingested = await window(CLIENTS, WINDOW, server.child.pid!, async () => {
       let body = bodies.pop();
       if (body === undefined) {
         ingest.builtLate++;
@@ -178,9 +156,9 @@ async function main() {
       }
       ingest.attempted += BATCH;
       const t0 = performance.now();
-      const res = await post(`${server.url}/api/v1/events`, body);
+      const res = await post(`${server.url}/api/v1/events`, body, { Authorization: `Bearer ${API_KEY}` });
       if (counted) ingest.latencies.push(performance.now() - t0);
-      if (res.status === 200) return (JSON.parse(res.body) as { accepted: number }).accepted;
+      if (res.status === 200) return (JSON.parse(res.body.toString('utf8')) as { accepted: number }).accepted;
       ingest.failures[res.status] = (ingest.failures[res.status] ?? 0) + 1;
       return 0;
     });
@@ -192,7 +170,7 @@ async function main() {
 
     const batches = Array.from({ length: Math.ceil(budget / BATCH) }, () => nextRows());
     await pause();
-    const inserted = await window(undefined, async () => {
+    const inserted = await window(CLIENTS, WINDOW, undefined, async () => {
       let rows = batches.pop();
       if (rows === undefined) {
         direct.builtLate++;
@@ -261,35 +239,6 @@ async function main() {
       toRow(projectId, makeEvent(ceilingRun, directNext++, now.getTime()), now),
     );
   }
-}
-
-/** Runs CLIENTS loops of `step` (each answers how many events or rows it stored) for one window. */
-async function window(serverPid: number | undefined, step: () => Promise<number>) {
-  let count = 0;
-  const meter = cpuMeter(serverPid);
-  const started = performance.now();
-  const deadline = Date.now() + WINDOW * 1000;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (Date.now() < deadline) {
-        const stored = await step();
-        count += stored;
-      }
-    }),
-  );
-  return { count, seconds: (performance.now() - started) / 1000, cpu: meter.stop() };
-}
-
-/** Lets the server finish its after-response work and Postgres settle between windows. */
-const pause = () => new Promise((r) => setTimeout(r, 300));
-const zeroCpu = (): CpuUsed => ({ server: 0, postgres: 0, self: 0 });
-function addCpu(into: CpuUsed, add: CpuUsed) {
-  into.server += add.server;
-  into.postgres += add.postgres;
-  into.self += add.self;
-}
-function perK(cpuSeconds: number, n: number) {
-  return `${((cpuSeconds * 1e6) / n).toFixed(1)} ms`;
 }
 
 /** Mirrors lib/ingest/to-row for the five benchmark event kinds, in SQL column names. */

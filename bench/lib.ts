@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 
@@ -151,4 +152,70 @@ export function cpuMeter(serverPid?: number): { stop: () => CpuUsed } {
       };
     },
   };
+}
+
+/**
+ * The load generator shares the two cores with the server and Postgres, so it should cost as little as a
+ * real client on its own machine: node:http over kept-alive sockets (undici's fetch costs several times more
+ * CPU per request, which the server under test then does not get).
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+export function post(
+  url: string,
+  body: string | Uint8Array,
+  headers: Record<string, string>,
+  contentType = 'application/json',
+): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `clients` loops of `step` (each answers how many events or rows it stored) for `seconds`. */
+export async function window(
+  clients: number,
+  seconds: number,
+  serverPid: number | undefined,
+  step: () => Promise<number>,
+) {
+  let count = 0;
+  const meter = cpuMeter(serverPid);
+  const started = performance.now();
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < deadline) {
+        const stored = await step();
+        count += stored;
+      }
+    }),
+  );
+  return { count, seconds: (performance.now() - started) / 1000, cpu: meter.stop() };
+}
+
+/** Lets the server finish its after-response work and Postgres settle between windows. */
+export const pause = () => new Promise((r) => setTimeout(r, 300));
+export const zeroCpu = (): CpuUsed => ({ server: 0, postgres: 0, self: 0 });
+export function addCpu(into: CpuUsed, add: CpuUsed) {
+  into.server += add.server;
+  into.postgres += add.postgres;
+  into.self += add.self;
+}
+export function perK(cpuSeconds: number, n: number) {
+  return `${((cpuSeconds * 1e6) / n).toFixed(1)} ms`;
 }
