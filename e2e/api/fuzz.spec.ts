@@ -362,6 +362,33 @@ test.describe('fuzz: hostile requests over every route', () => {
     ];
     for (const [headers, body] of bodies)
       await run('ingest body', 'POST', '/api/v1/events', { ...auth, ...headers }, body);
+    // OTLP: random bytes as protobuf, and JSON of the wrong shapes, to each signal. Neither can hold an item with
+    // an id, a time within the retention and a value, so nothing is stored and the count below stays exact.
+    const otlpBodies: [string, Buffer | string][] = [
+      [
+        'application/x-protobuf',
+        Buffer.from(Array.from({ length: 64 + r * 97 }, () => Math.floor(random() * 256))),
+      ],
+      ['application/x-protobuf', Buffer.alloc(2000, 0x0a)],
+      ['application/json', '{"resourceSpans": "x", "resourceLogs": 1, "resourceMetrics": null}'],
+      [
+        'application/json',
+        '{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":5,"traceId":[],"name":{}}]}]}]}',
+      ],
+      [
+        'application/json',
+        '{"resourceLogs":[{"scopeLogs":[{"logRecords":[null,1,{"body":{"kvlistValue":7}}]}]}]}',
+      ],
+      [
+        'application/json',
+        '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":{},"sum":{"dataPoints":[{}]}}]}]}]}',
+      ],
+      ['application/json', '[' + '{"arrayValue":{"values":['.repeat(3000) + ']}}'.repeat(3000) + ']'],
+      ['text/plain', 'hello'],
+    ];
+    for (const signal of ['traces', 'logs', 'metrics'])
+      for (const [type, body] of otlpBodies)
+        await run('otlp', 'POST', `/api/otlp/v1/${signal}`, { ...auth, 'content-type': type }, body);
     // Query strings of every GET route, with a read key and with a session.
     for (const route of GET_ROUTES) {
       for (let i = 0; i < 12; i++) {
@@ -380,7 +407,7 @@ test.describe('fuzz: hostile requests over every route', () => {
     // Paths, methods and headers.
     for (const target of ODD_PATHS) await run('path', 'GET', target, { cookie, ...auth });
     for (const method of METHODS)
-      for (const target of [...GET_ROUTES, '/api/v1/events', '/', '/settings'])
+      for (const target of [...GET_ROUTES, '/api/v1/events', '/api/otlp/v1/traces', '/', '/settings'])
         await run('method', method, target, auth);
     const headerCases: Record<string, string>[] = [
       { authorization: 'Bearer ' + 'x'.repeat(4000) },
