@@ -59,6 +59,8 @@ export const envSchema = z.object({
   /** audit_log. */
   AUDIT_RETENTION_DAYS: positiveInt(400),
   INGEST_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
+  /** Browser keys: requests per minute from one client address (each key also has the per-key limit above). */
+  BROWSER_RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(60),
   HEALTH_TIMEOUT_MS: positiveInt(2000),
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.anthropic.com')),

@@ -142,7 +142,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
     projectId = project.id;
     await seedDefaultRules(projectId);
     const events = buildEvents();
-    const result = await ingestBatch(projectId, { events }, NOW);
+    const result = await ingestBatch(projectId, { events }, { now: NOW });
     expect(result.body).toEqual({ accepted: events.length, duplicates: 0, rejected: 0 });
     rules = await listRules(projectId, { enabledOnly: true });
   });
@@ -297,7 +297,7 @@ describe(`alert data against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}
         userId: `${prefix}${i}`,
         timestamp: at(msAgo),
       }));
-    await ingestBatch(projectId, { events: [...users(10, DAY + MIN, 'y'), ...users(7, MIN, 't')] }, NOW);
+    await ingestBatch(projectId, { events: [...users(10, DAY + MIN, 'y'), ...users(7, MIN, 't')] }, { now: NOW });
     const after = await loadRuleInput({ projectId }, r, NOW);
     expect(after.groups).toEqual([
       { group: null, current: { value: 7, samples: 7 }, baseline: [{ value: 10, samples: 10 }] },

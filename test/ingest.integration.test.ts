@@ -226,9 +226,9 @@ describe(`ingest against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`, (
         { type: 'page.view', id: 'p1', path: '/', userId: 'u1' },
       ],
     };
-    const first = await ingestBatch(project.id, body, now);
+    const first = await ingestBatch(project.id, body, { now });
     await first.liveRecorded;
-    const retry = await ingestBatch(project.id, body, now);
+    const retry = await ingestBatch(project.id, body, { now });
     await retry.liveRecorded;
     const kv = getKv();
     expect(await kv.hGetAll(minuteKey(project.id, now))).toEqual({

@@ -171,7 +171,7 @@ describe(`default rules read the dashboards' figures (${process.env.DATABASE_URL
     projectId = project!.id;
     const all = events().map((e, i) => ({ id: `rf-${i}`, ...e }));
     for (let i = 0; i < all.length; i += 500) {
-      const result = await ingestBatch(projectId, { events: all.slice(i, i + 500) }, now);
+      const result = await ingestBatch(projectId, { events: all.slice(i, i + 500) }, { now });
       expect(result.body).toMatchObject({ rejected: 0 });
     }
   }, 60_000);

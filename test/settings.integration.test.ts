@@ -116,6 +116,8 @@ describe(`settings verbs against ${process.env.DATABASE_URL ? 'Postgres' : 'PGli
       projectId: project.id,
       keyId: created.id,
       scopes: ['ingest'],
+      kind: 'server',
+      allowedOrigins: [],
     });
     await expect(authenticateApiKey(request(created.key), 'read')).rejects.toMatchObject({ status: 403 });
     const listed = await queries.listApiKeys(project.id);
@@ -209,7 +211,7 @@ describe('settings server actions', () => {
       ['admin@example.com', 'model_price.upsert', 'claude-haiku-4'],
       ['admin@example.com', 'model_price.delete', 'claude-haiku-4'],
     ]);
-    expect(audit[1]!.details).toEqual({ keyId, scopes: ['ingest', 'read'] });
+    expect(audit[1]!.details).toEqual({ keyId, scopes: ['ingest', 'read'], kind: 'server' });
     expect(audit[4]!.details).toEqual({
       input: 3,
       output: 4,

@@ -3,6 +3,12 @@ import { projects } from './projects';
 
 export const API_KEY_SCOPES = ['ingest', 'read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+/**
+ * A server key is a secret (Bearer header, any scope, any event type); a browser key is public: it sits in web
+ * pages, only ingests, only from its allowed origins and only the event types a browser sends.
+ */
+export const API_KEY_KINDS = ['server', 'browser'] as const;
+export type ApiKeyKind = (typeof API_KEY_KINDS)[number];
 
 export const apiKeys = pgTable(
   'api_keys',
@@ -17,6 +23,9 @@ export const apiKeys = pgTable(
     /** First characters of the key, so a user can tell keys apart. */
     prefix: text('prefix').notNull(),
     scopes: text('scopes').array().$type<ApiKeyScope[]>().notNull(),
+    kind: text('kind').$type<ApiKeyKind>().notNull().default('server'),
+    /** Browser keys: the origins (scheme://host[:port]) whose pages may send with the key. */
+    allowedOrigins: text('allowed_origins').array().$type<string[]>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),

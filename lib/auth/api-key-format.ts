@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'cw_';
+/** Browser keys are public (they sit in web pages): their prefix says so wherever one turns up. */
+export const BROWSER_KEY_PREFIX = 'cw_pub_';
 
 /** A new random key: shown to the user once, only its hash is stored. */
-export function generateApiKey(): string {
-  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+export function generateApiKey(kind: 'server' | 'browser' = 'server'): string {
+  return (kind === 'browser' ? BROWSER_KEY_PREFIX : API_KEY_PREFIX) + randomBytes(32).toString('base64url');
 }
 
 export function hashApiKey(key: string): string {
@@ -13,7 +15,8 @@ export function hashApiKey(key: string): string {
 
 /** What the UI shows to tell keys apart; never enough to use the key. */
 export function displayPrefix(key: string): string {
-  return key.slice(0, API_KEY_PREFIX.length + 6);
+  const prefix = key.startsWith(BROWSER_KEY_PREFIX) ? BROWSER_KEY_PREFIX : API_KEY_PREFIX;
+  return key.slice(0, prefix.length + 6);
 }
 
 export function bearerToken(header: string | null): string | undefined {

@@ -12,7 +12,11 @@ describe('resolveAuthConfig', () => {
     ['AUTH_MODE=none even with keys', { NODE_ENV: 'production', AUTH_MODE: 'none', ...keys }, 'none'],
     ['no keys in production', { NODE_ENV: 'production' }, 'unconfigured'],
     ['no keys under test', { NODE_ENV: 'test' }, 'unconfigured'],
-    ['AUTH_MODE=clerk without keys in development', { NODE_ENV: 'development', AUTH_MODE: 'clerk' }, 'unconfigured'],
+    [
+      'AUTH_MODE=clerk without keys in development',
+      { NODE_ENV: 'development', AUTH_MODE: 'clerk' },
+      'unconfigured',
+    ],
   ] as const)('%s -> %s', (_, env, mode) => {
     expect(resolveAuthConfig(env).mode).toBe(mode);
   });
@@ -22,7 +26,9 @@ describe('resolveAuthConfig', () => {
       mode: 'unconfigured',
       problem: expect.stringContaining('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY is not set'),
     });
-    expect(resolveAuthConfig({ NODE_ENV: 'production', NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: 'pk_live_x' })).toEqual({
+    expect(
+      resolveAuthConfig({ NODE_ENV: 'production', NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: 'pk_live_x' }),
+    ).toEqual({
       mode: 'unconfigured',
       problem: expect.stringContaining('CLERK_SECRET_KEY is not set'),
     });
@@ -30,6 +36,9 @@ describe('resolveAuthConfig', () => {
 
   it('tells a production operator both ways out', () => {
     const config = resolveAuthConfig({ NODE_ENV: 'production' });
-    expect(config).toEqual({ mode: 'unconfigured', problem: expect.stringMatching(/set the Clerk keys.*AUTH_MODE=none/) });
+    expect(config).toEqual({
+      mode: 'unconfigured',
+      problem: expect.stringMatching(/set the Clerk keys.*AUTH_MODE=none/),
+    });
   });
 });

@@ -21,10 +21,16 @@ export function resolveAuthConfig(env: AuthEnv): AuthConfig {
   if (publishable && secret) return { mode: 'clerk' };
   if (publishable !== secret) {
     const missing = publishable ? 'CLERK_SECRET_KEY' : 'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY';
-    return { mode: 'unconfigured', problem: `Authentication is half configured: ${missing} is not set. Set both Clerk keys.` };
+    return {
+      mode: 'unconfigured',
+      problem: `Authentication is half configured: ${missing} is not set. Set both Clerk keys.`,
+    };
   }
   if (env.AUTH_MODE === 'clerk') {
-    return { mode: 'unconfigured', problem: `AUTH_MODE=clerk needs the Clerk keys. ${NOT_CONFIGURED_MESSAGE}` };
+    return {
+      mode: 'unconfigured',
+      problem: `AUTH_MODE=clerk needs the Clerk keys. ${NOT_CONFIGURED_MESSAGE}`,
+    };
   }
   if (env.NODE_ENV === 'development') return { mode: 'local' };
   return { mode: 'unconfigured', problem: NOT_CONFIGURED_MESSAGE };

@@ -3,7 +3,7 @@ import { AppError } from '@/lib/http/errors';
 import type { NewEventRow } from '@/db/schema';
 import type { PriceTable } from './pricing';
 import { MAX_EVENTS_PER_BATCH } from './limits';
-import { parseEvent, type EventError } from './schema';
+import { BROWSER_EVENT_TYPES, parseEvent, type EventError, type ParsedEvent } from './schema';
 import { toRow } from './to-row';
 
 export type PreparedBatch = {
@@ -22,7 +22,7 @@ export type PreparedBatch = {
 export function prepareBatch(
   body: unknown,
   projectId: string,
-  options: { now: Date; retentionDays: number; prices?: PriceTable },
+  options: { now: Date; retentionDays: number; prices?: PriceTable; browser?: boolean },
 ): PreparedBatch {
   const events = (body as { events?: unknown } | null)?.events;
   if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(events)) {
@@ -47,6 +47,12 @@ export function prepareBatch(
       errors.push(parsed.error);
       return;
     }
+    const refused = options.browser ? browserRefusal(parsed.value) : undefined;
+    if (refused) {
+      const id = parsed.value.event.id;
+      errors.push({ index, ...(id !== undefined ? { id } : {}), message: refused });
+      return;
+    }
     const eventId = parsed.value.event.id ?? randomUUID();
     if (seen.has(eventId)) {
       inBatchDuplicates++;
@@ -60,4 +66,22 @@ export function prepareBatch(
     origins.push(parsed.value.event.id === undefined ? { index } : { index, id: eventId });
   });
   return { rows, origins, inBatchDuplicates, serverStamped, errors, total: events.length };
+}
+
+const BROWSER_TYPES: ReadonlySet<string> = new Set(BROWSER_EVENT_TYPES);
+
+/**
+ * Why a browser key may not send this event, or undefined: only the types a page reports, and errors only as the
+ * client's (an error without a source is the client's).
+ */
+function browserRefusal(parsed: ParsedEvent): string | undefined {
+  const event = parsed.event;
+  if (!BROWSER_TYPES.has(event.type)) {
+    return `type: a browser key sends ${BROWSER_EVENT_TYPES.join(', ')} only; send "${event.type}" from your server with a server key`;
+  }
+  if (event.type === 'error') {
+    if (event.source === undefined) event.source = 'client';
+    else if (event.source !== 'client') return 'source: a browser key sends errors with source "client" only';
+  }
+  return undefined;
 }

@@ -1,15 +1,24 @@
 import { AppError } from '@/lib/http/errors';
 import { BODY_READ_TIMEOUT_MS, MAX_BODY_BYTES } from './limits';
 
-export type ReadBodyOptions = { limit?: number; deadlineMs?: number; emptyHint?: string };
+export type ReadBodyOptions = {
+  limit?: number;
+  deadlineMs?: number;
+  emptyHint?: string;
+  /** Also take `text/plain` (what `navigator.sendBeacon` sends for a string): browser keys only. */
+  textPlain?: boolean;
+};
 
 /** Reads a JSON body within the bounds of `readBody` and parses it. */
 export async function readJsonBody(request: Request, options: ReadBodyOptions = {}): Promise<unknown> {
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(contentType.trim())) {
+  const contentType = (request.headers.get('content-type') ?? '').trim();
+  const json = /^application\/(.+\+)?json\b/i.test(contentType);
+  if (!json && !(options.textPlain && /^text\/plain\b/i.test(contentType))) {
     throw new AppError(
       'unsupported_media_type',
-      'Send the body as JSON with "Content-Type: application/json".',
+      options.textPlain
+        ? 'Send the body as JSON with "Content-Type: application/json" or "text/plain".'
+        : 'Send the body as JSON with "Content-Type: application/json".',
     );
   }
   const text = (await readBody(request, options)).toString('utf8');

@@ -14,10 +14,17 @@ export type IngestResult = {
   liveRecorded: Promise<void>;
 };
 
-/** Validates, prices and stores one batch for a project: the verb behind POST /api/v1/events. */
-export async function ingestBatch(projectId: string, body: unknown, now = new Date()): Promise<IngestResult> {
+/**
+ * Validates, prices and stores one batch for a project: the verb behind POST /api/v1/events. `browser`: the batch
+ * came with a browser key, which sends the browser's event types only.
+ */
+export async function ingestBatch(
+  projectId: string,
+  body: unknown,
+  { now = new Date(), browser = false }: { now?: Date; browser?: boolean } = {},
+): Promise<IngestResult> {
   const prices = await projectPrices(projectId);
-  const batch = prepareBatch(body, projectId, { now, retentionDays: env.RETENTION_DAYS, prices });
+  const batch = prepareBatch(body, projectId, { now, retentionDays: env.RETENTION_DAYS, prices, browser });
   if (batch.rows.length === 0 && batch.errors.length === batch.total) {
     throw new AllInvalidError(batch.errors);
   }

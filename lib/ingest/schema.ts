@@ -21,6 +21,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** What a browser key may send: what a page reports about itself. `error` only with source `client`. */
+export const BROWSER_EVENT_TYPES = ['page.view', 'web.vital', 'error', 'feedback'] as const satisfies readonly EventType[];
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'critical'] as const;
 export const WEB_VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB', 'FID'] as const;
 export const ERROR_SOURCES = ['api', 'ai', 'client', 'database', 'cache'] as const;

@@ -1,7 +1,14 @@
 import 'server-only';
 import { asc, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { apiKeys, modelPrices, projects, type ApiKeyScope, type ModelPrice } from '@/db/schema';
+import {
+  apiKeys,
+  modelPrices,
+  projects,
+  type ApiKeyKind,
+  type ApiKeyScope,
+  type ModelPrice,
+} from '@/db/schema';
 
 /** A project's daily budget in USD (null: none). */
 export async function getDailyBudget(projectId: string): Promise<number | null> {
@@ -19,6 +26,9 @@ export type ApiKeyRow = {
   name: string;
   prefix: string;
   scopes: ApiKeyScope[];
+  kind: ApiKeyKind;
+  /** Browser keys: the origins allowed to send; null for server keys. */
+  allowedOrigins: string[] | null;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -32,6 +42,8 @@ export async function listApiKeys(projectId: string): Promise<ApiKeyRow[]> {
       name: apiKeys.name,
       prefix: apiKeys.prefix,
       scopes: apiKeys.scopes,
+      kind: apiKeys.kind,
+      allowedOrigins: apiKeys.allowedOrigins,
       createdAt: apiKeys.createdAt,
       lastUsedAt: apiKeys.lastUsedAt,
       revokedAt: apiKeys.revokedAt,

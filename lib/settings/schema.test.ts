@@ -43,6 +43,48 @@ describe('createApiKeySchema', () => {
   });
 });
 
+describe('createApiKeySchema for browser keys', () => {
+  it('makes an ingest-only key with the normalized origins typed, whatever scopes were posted', () => {
+    const parsed = createApiKeySchema.parse({
+      projectId,
+      name: 'web',
+      kind: 'browser',
+      scopes: ['read'],
+      allowedOrigins: 'https://Chat.Example.com:443, http://localhost:5173\nhttps://chat.example.com',
+    });
+    expect(parsed).toMatchObject({
+      kind: 'browser',
+      scopes: ['ingest'],
+      allowedOrigins: ['https://chat.example.com', 'http://localhost:5173'],
+    });
+  });
+
+  it('says what to fix in the origins', () => {
+    const origins = (allowedOrigins?: string) =>
+      firstMessage(createApiKeySchema.safeParse({ projectId, name: 'web', kind: 'browser', allowedOrigins }));
+    expect(origins()).toMatch(/enter the origin of each site/);
+    expect(origins('chat.example.com')).toMatch(/is not an origin; write it as https:\/\/host/);
+    expect(origins('ftp://example.com')).toMatch(/must start with https:\/\/ or http:\/\//);
+    expect(origins('https://example.com/app')).toMatch(
+      /keep scheme, host and port only \(https:\/\/example.com\)/,
+    );
+    expect(origins(Array.from({ length: 21 }, (_, i) => `https://s${i}.example.com`).join(' '))).toMatch(
+      /at most 20/,
+    );
+  });
+
+  it('leaves server keys without origins', () => {
+    expect(
+      createApiKeySchema.parse({
+        projectId,
+        name: 'k',
+        scopes: 'ingest',
+        allowedOrigins: 'https://x.example',
+      }),
+    ).toMatchObject({ kind: 'server', allowedOrigins: [] });
+  });
+});
+
 describe('modelPriceSchema', () => {
   it('fills blank cache prices from the input price, as Anthropic prices them', () => {
     const price = modelPriceSchema.parse({

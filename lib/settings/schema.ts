@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { API_KEY_SCOPES } from '@/db/schema';
+import { API_KEY_KINDS, API_KEY_SCOPES, type ApiKeyKind, type ApiKeyScope } from '@/db/schema';
 import { normalizeModel } from '@/lib/ingest/pricing';
+import { parseOrigins } from './origins';
 import { SLUG_PATTERN, SLUG_RULE, slugify } from './slug';
 
 const blankAsUndefined = (value: unknown) =>
@@ -30,17 +31,60 @@ export const createProjectSchema = z
   })
   .transform(({ name, slug }) => ({ name, slug }));
 
-export const createApiKeySchema = z.object({
-  projectId,
-  name: name('key'),
-  scopes: z.preprocess(
-    asArray,
-    z
-      .array(z.enum(API_KEY_SCOPES, { error: `Scopes are ${API_KEY_SCOPES.join(' and ')}.` }))
-      .min(1, 'Pick at least one scope: ingest, read or both.')
-      .transform((scopes) => API_KEY_SCOPES.filter((scope) => scopes.includes(scope))),
-  ),
-});
+/**
+ * A server key with its scopes, or a browser key (ingest only) with the origins allowed to send with it. The
+ * output names the kind, the scopes and the origins (none for server keys) whichever was posted.
+ */
+export const createApiKeySchema = z
+  .object({
+    projectId,
+    name: name('key'),
+    kind: z.preprocess(
+      blankAsUndefined,
+      z.enum(API_KEY_KINDS, { error: 'Pick a server key or a browser key.' }).default('server'),
+    ),
+    scopes: z.preprocess(
+      asArray,
+      z
+        .array(z.enum(API_KEY_SCOPES, { error: `Scopes are ${API_KEY_SCOPES.join(' and ')}.` }))
+        .transform((scopes) => API_KEY_SCOPES.filter((scope) => scopes.includes(scope))),
+    ),
+    allowedOrigins: z.preprocess(
+      blankAsUndefined,
+      z.string().max(4000, 'Allowed origins: keep it to 4,000 characters.').optional(),
+    ),
+  })
+  .transform((input, ctx) => {
+    if (input.kind === 'browser') {
+      const parsed = parseOrigins(input.allowedOrigins ?? '');
+      if ('error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error, path: ['allowedOrigins'] });
+        return z.NEVER;
+      }
+      return {
+        projectId: input.projectId,
+        name: input.name,
+        kind: input.kind,
+        scopes: ['ingest' as const],
+        allowedOrigins: parsed.origins,
+      };
+    }
+    if (input.scopes.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Pick at least one scope: ingest, read or both.',
+        path: ['scopes'],
+      });
+      return z.NEVER;
+    }
+    return {
+      projectId: input.projectId,
+      name: input.name,
+      kind: input.kind,
+      scopes: input.scopes,
+      allowedOrigins: [] as string[],
+    };
+  });
 
 export const revokeApiKeySchema = z.object({
   projectId,
@@ -121,5 +165,11 @@ export const setDailyBudgetSchema = z.object({
 });
 
 export type CreateProjectInput = z.output<typeof createProjectSchema>;
-export type CreateApiKeyInput = Omit<z.output<typeof createApiKeySchema>, 'projectId'>;
+/** What creating a key takes; a server key unless `kind` says browser (then `allowedOrigins` are its origins). */
+export type CreateApiKeyInput = {
+  name: string;
+  scopes: ApiKeyScope[];
+  kind?: ApiKeyKind;
+  allowedOrigins?: string[];
+};
 export type ModelPriceInput = Omit<z.output<typeof modelPriceSchema>, 'projectId'>;

@@ -61,10 +61,15 @@ export const createApiKeyAction = projectAction(
       actor: actorOf(viewer),
       action: 'api_key.create',
       target: created.name,
-      details: { keyId: created.id, scopes: created.scopes },
+      details: {
+        keyId: created.id,
+        scopes: created.scopes,
+        kind: created.kind,
+        ...(created.kind === 'browser' ? { allowedOrigins: created.allowedOrigins } : {}),
+      },
     });
     revalidatePath('/settings');
-    return { ok: `Created key "${created.name}".`, name: created.name, key: created.key };
+    return { ok: `Created key "${created.name}".`, name: created.name, key: created.key, kind: created.kind };
   },
 );
 

@@ -7,10 +7,13 @@ import { Button } from '@/components/ui/form-parts';
 export function BoxNewKey({
   name,
   secret,
+  browser = false,
   onDismiss,
 }: {
   name: string;
   secret: string;
+  /** A browser key: public, shown with the snippet that loads the browser script with it. */
+  browser?: boolean;
   onDismiss: () => void;
 }) {
   const input = useRef<HTMLInputElement>(null);
@@ -53,11 +56,31 @@ export function BoxNewKey({
           </Button>
         </div>
       </div>
+      {browser ? <BrowserSnippet secret={secret} /> : null}
       {copy === 'manual' ? (
         <p className="text-xs text-amber-900 dark:text-amber-200">
           The browser blocked the clipboard: the key is selected, press Ctrl+C or ⌘C.
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/** What to paste into the pages: the script served by this dashboard, with the new browser key. */
+function BrowserSnippet({ secret }: { secret: string }) {
+  const snippet = `<script src="${window.location.origin}/chatwatch.js" data-key="${secret}" defer></script>`;
+  return (
+    <div className="space-y-1">
+      <p className="text-xs text-amber-900 dark:text-amber-200">
+        Paste this into the pages of the allowed origins (before &lt;/head&gt;). It reports page views, Core
+        Web Vitals and uncaught errors; <code>window.chatwatch.track(...)</code> sends feedback.
+      </p>
+      <pre
+        className="overflow-x-auto rounded-md border border-amber-300 bg-white p-2 font-mono text-xs text-zinc-900 dark:border-amber-800 dark:bg-zinc-950 dark:text-zinc-100"
+        data-testid="browser-snippet"
+      >
+        {snippet}
+      </pre>
     </div>
   );
 }

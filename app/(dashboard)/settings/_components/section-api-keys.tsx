@@ -24,7 +24,12 @@ export function SectionApiKeys({ projectId, projectName, keys, isAdmin }: Props)
       key: 'scopes',
       label: 'Scopes',
       render: (k) => (
-        <span className="flex gap-1">
+        <span className="flex flex-wrap items-center gap-1">
+          {k.kind === 'browser' ? (
+            <span className={`${BADGE} bg-sky-50 text-sky-700 dark:bg-sky-950 dark:text-sky-300`}>
+              browser
+            </span>
+          ) : null}
           {k.scopes.map((scope) => (
             <span
               key={scope}
@@ -33,6 +38,11 @@ export function SectionApiKeys({ projectId, projectName, keys, isAdmin }: Props)
               {scope}
             </span>
           ))}
+          {k.kind === 'browser' && k.allowedOrigins?.length ? (
+            <span className="text-xs text-zinc-500" title="Allowed origins">
+              from {k.allowedOrigins.join(', ')}
+            </span>
+          ) : null}
         </span>
       ),
     },
@@ -77,7 +87,7 @@ export function SectionApiKeys({ projectId, projectName, keys, isAdmin }: Props)
   return (
     <CardPanel
       title="API keys"
-      subtitle={`Keys that send events to or read figures of ${projectName}. A key is shown once, when it is created.`}
+      subtitle={`Keys that send events to or read figures of ${projectName}. A key is shown once, when it is created. Browser keys are public: they sit in web pages and only send page views, web vitals, client errors and feedback from their allowed origins.`}
     >
       <TableSimple rows={keys} columns={columns} empty="No API keys yet." rowKey={(k) => k.id} />
       <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
