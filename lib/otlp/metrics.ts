@@ -38,7 +38,8 @@ export function mapMetrics(request: Record<string, unknown>): Mapped {
             mapped.rejections.push({ index, message: `${name}: the data point has no finite value` });
             continue;
           }
-          const labels: Record<string, string> = {};
+          // No prototype: a label named __proto__ is kept like any other.
+          const labels: Record<string, string> = Object.create(null);
           for (const [key, value] of Object.entries(p.attrs)) {
             labels[cut(key, 128)] = cut(typeof value === 'string' ? value : JSON.stringify(value), 256);
           }

@@ -279,6 +279,34 @@ describe('logs and metrics', () => {
     expect(mapLogs(request).events.map((e) => e.id)).toEqual(ids);
   });
 
+  it('keeps attribute keys that name Object.prototype members as plain keys', () => {
+    const attrs = [
+      { key: '__proto__', value: { stringValue: 'x' } },
+      { key: 'constructor', value: { stringValue: 'y' } },
+    ];
+    const mapped = mapMetrics({
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                { name: 'm', gauge: { dataPoints: [{ timeUnixNano: T, asDouble: 1, attributes: attrs }] } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(Object.entries(mapped.events[0]!.labels as object)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+    expect(Object.entries(attributes(attrs))).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+  });
+
   it('maps gauge, sum, histogram and summary points, skipping empty intervals', () => {
     const point = (value: Record<string, unknown>) => ({
       timeUnixNano: T,
