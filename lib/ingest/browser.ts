@@ -64,12 +64,11 @@ export async function ingestFromBrowser(request: Request): Promise<{ result: Ing
       : undefined;
   const key = await browserKey(request, fromQuery ?? fromBody, origin);
   const kv = getKv();
+  // The address first, so one address over its limit cannot use up the key's count for every visitor. An
+  // unknown address (no TRUSTED_PROXIES, not on Vercel) is not limited on its own: all visitors would share it.
+  const ip = requestIp(request.headers);
+  if (ip) await enforceRateLimit(kv, `${key.keyId}:ip:${ip}`, env.BROWSER_RATE_LIMIT_PER_IP_PER_MINUTE);
   await enforceRateLimit(kv, key.keyId);
-  await enforceRateLimit(
-    kv,
-    `${key.keyId}:ip:${requestIp(request.headers) ?? 'unknown'}`,
-    env.BROWSER_RATE_LIMIT_PER_IP_PER_MINUTE,
-  );
   return { result: await ingestBatch(key.projectId, body, { browser: true }), origin };
 }
 

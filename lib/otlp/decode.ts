@@ -111,7 +111,8 @@ export function hexId(raw: unknown, bytes: 8 | 16): string | undefined | null {
 
 /** A fixed64 nanosecond time (a decimal string or a number); undefined when absent or zero. */
 export function nanos(raw: unknown): bigint | undefined {
-  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw > 0) return BigInt(raw);
+  // OTLP/JSON may send int64 as a number: nanosecond times are past 2^53, so they arrive rounded, still usable.
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 1) return BigInt(Math.trunc(raw));
   if (typeof raw === 'string' && /^\d{1,20}$/.test(raw)) {
     const n = BigInt(raw);
     return n > 0n ? n : undefined;

@@ -56,6 +56,7 @@ describe('OTLP values', () => {
     expect(hexId(Buffer.from([1]), 8)).toBeNull();
     expect(nanos(T)).toBe(BigInt(T));
     expect(nanos(1_000)).toBe(1000n);
+    expect(nanos(1764806400000000000)).toBe(1764806400000000000n);
     expect(nanos('0')).toBeUndefined();
     expect(nanos('-5')).toBeUndefined();
     expect(
