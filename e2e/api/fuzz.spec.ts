@@ -256,6 +256,7 @@ const GET_ROUTES = [
   '/api/v1/stats/ai',
   '/api/v1/stats/system',
   '/api/v1/stats/logs',
+  '/api/v1/metrics',
   '/api/health',
   '/api/cron/alerts',
 ];

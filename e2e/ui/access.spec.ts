@@ -78,7 +78,7 @@ const PAGES = [
   '/settings',
   '/settings/audit',
 ];
-const API = ['overview', 'experience', 'ai', 'system', 'logs'].map((d) => `/api/v1/stats/${d}`);
+const API = [...['overview', 'experience', 'ai', 'system', 'logs'].map((d) => `/api/v1/stats/${d}`), '/api/v1/metrics'];
 
 let server: Server;
 const tokens = new Map<SessionOptions, string>();

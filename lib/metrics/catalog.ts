@@ -350,6 +350,14 @@ export const METRICS = {
     /** class: the score; model: that of the call rated (lib/metrics/rollups/shape.ts). */
     dimensions: ['class', 'model'],
   },
+  errors: {
+    label: 'errors',
+    type: 'error',
+    aggregation: { kind: 'count' },
+    unit: 'count',
+    /** name: the error's source (api, ai, client, database, cache); path: its route; class: its HTTP status class. */
+    dimensions: ['name', 'path', 'class'],
+  },
   rate_limit_hits: {
     label: 'rate-limit hits',
     type: 'rate_limit',

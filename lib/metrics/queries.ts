@@ -7,3 +7,4 @@ export { getAi } from './queries/ai';
 export { getSystem } from './queries/system';
 export { searchLogs } from './queries/logs';
 export { getFilterOptions } from './queries/options';
+export { getPrometheusExposition } from './queries/prometheus';
