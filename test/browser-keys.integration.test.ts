@@ -198,4 +198,44 @@ describe(`browser keys against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite
     // Another address of the same key is not limited.
     expect((await send(browserKey, body, { client: nextIp() })).status).toBe(200);
   });
+  it('checks a key in the URL before reading the body, and caps a browser body at 64 KiB and 50 events', async () => {
+    const { projectId, browserKey } = await setup();
+    const huge = { events: [{ type: 'page.view', path: `/${'x'.repeat(5 * 1024 * 1024)}` }] };
+    // A refused origin is a 403 even with a body past every size limit: the body was never read.
+    const refused = await send(browserKey, huge, { origin: 'https://evil.example' });
+    expect(refused.status).toBe(403);
+    const large = await send(browserKey, { events: [{ type: 'page.view', path: `/${'x'.repeat(70 * 1024)}` }] });
+    expect(large.status).toBe(413);
+    const many = await send(browserKey, {
+      events: Array.from({ length: 51 }, (_, i) => ({ type: 'page.view', path: `/${i}` })),
+    });
+    expect(many.status).toBe(413);
+    expect((await many.json()).error.message).toMatch(/at most 50/);
+    expect(many.headers.get('access-control-allow-origin')).toBe(PAGE);
+    expect(await rows(projectId)).toHaveLength(0);
+  });
+
+  it("stores a browser event's id apart from the server's, so a page cannot drop a server event by its id", async () => {
+    const { projectId, browserKey, serverKey } = await setup();
+    const timestamp = new Date(Date.now() - 60_000).toISOString();
+    const event = { id: 'evt-1', type: 'error', errorType: 'TypeError', message: 'boom', timestamp };
+    const fromPage = await send(browserKey, { events: [{ ...event, source: 'client' }] });
+    expect(await fromPage.json()).toEqual({ accepted: 1, duplicates: 0, rejected: 0 });
+    const fromServer = await POST(
+      new Request('http://test/api/v1/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${serverKey}` },
+        body: JSON.stringify({ events: [{ ...event, source: 'api' }] }),
+      }),
+    );
+    expect(await fromServer.json()).toEqual({ accepted: 1, duplicates: 0, rejected: 0 });
+    // A page's retry is still stored once.
+    const retry = await send(browserKey, { events: [{ ...event, source: 'client' }] });
+    expect(await retry.json()).toEqual({ accepted: 0, duplicates: 1, rejected: 0 });
+    const stored = await rows(projectId);
+    expect(stored.map((r) => [r.eventId, r.source]).sort()).toEqual([
+      ['browser:evt-1', 'client'],
+      ['evt-1', 'api'],
+    ]);
+  });
 });

@@ -53,7 +53,9 @@ export function prepareBatch(
       errors.push({ index, ...(id !== undefined ? { id } : {}), message: refused });
       return;
     }
-    const eventId = parsed.value.event.id ?? randomUUID();
+    const sentId = parsed.value.event.id;
+    // A public browser key stores its ids apart, so a page cannot take (and so drop) a server event's id.
+    const eventId = sentId === undefined ? randomUUID() : options.browser ? BROWSER_ID_PREFIX + sentId : sentId;
     if (seen.has(eventId)) {
       inBatchDuplicates++;
       return;
@@ -63,10 +65,13 @@ export function prepareBatch(
     rows.push(row);
     if (parsed.value.event.id !== undefined && parsed.value.event.timestamp === undefined)
       serverStamped.push(row);
-    origins.push(parsed.value.event.id === undefined ? { index } : { index, id: eventId });
+    origins.push(sentId === undefined ? { index } : { index, id: sentId });
   });
   return { rows, origins, inBatchDuplicates, serverStamped, errors, total: events.length };
 }
+
+/** The prefix of the stored id of an event sent with a browser key (the answer names the id as sent). */
+export const BROWSER_ID_PREFIX = 'browser:';
 
 const BROWSER_TYPES: ReadonlySet<string> = new Set(BROWSER_EVENT_TYPES);
 

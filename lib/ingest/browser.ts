@@ -5,6 +5,7 @@ import { AppError } from '@/lib/http/errors';
 import { getKv } from '@/lib/kv';
 import { readJsonBody } from './body';
 import { ingestBatch, type IngestResult } from './ingest';
+import { MAX_BROWSER_BODY_BYTES, MAX_BROWSER_EVENTS_PER_BATCH } from './limits';
 import { enforceRateLimit } from './rate-limit';
 
 /**
@@ -56,20 +57,38 @@ export async function ingestFromBrowser(request: Request): Promise<{ result: Ing
       'A browser key is used from web pages: the request must carry the Origin header a browser sets.',
     );
   }
-  const body = await readJsonBody(request, { textPlain: true });
+  // A key in the URL is checked, and its limits counted, before the body is read: a refused key, origin or
+  // client costs no body read. A key sent in the body instead is checked once the body is read.
   const fromQuery = new URL(request.url).searchParams.get('key') ?? undefined;
-  const fromBody =
-    typeof body === 'object' && body !== null && typeof (body as { key?: unknown }).key === 'string'
-      ? (body as { key: string }).key
-      : undefined;
-  const key = await browserKey(request, fromQuery ?? fromBody, origin);
+  let key = fromQuery === undefined ? null : await admit(request, fromQuery, origin);
+  const body = await readJsonBody(request, { textPlain: true, limit: MAX_BROWSER_BODY_BYTES });
+  if (!key) {
+    const fromBody =
+      typeof body === 'object' && body !== null && typeof (body as { key?: unknown }).key === 'string'
+        ? (body as { key: string }).key
+        : undefined;
+    key = await admit(request, fromBody, origin);
+  }
+  const events = typeof body === 'object' && body !== null ? (body as { events?: unknown }).events : undefined;
+  if (Array.isArray(events) && events.length > MAX_BROWSER_EVENTS_PER_BATCH) {
+    throw new AppError(
+      'payload_too_large',
+      `${events.length} events in one request; a browser key sends at most ${MAX_BROWSER_EVENTS_PER_BATCH}: split the batch.`,
+    );
+  }
+  return { result: await ingestBatch(key.projectId, body, { browser: true }), origin };
+}
+
+/** The browser key, from an allowed origin, within its limits: per client address first, then per key. */
+async function admit(request: Request, token: string | undefined, origin: string): Promise<AuthenticatedKey> {
+  const key = await browserKey(request, token, origin);
   const kv = getKv();
   // The address first, so one address over its limit cannot use up the key's count for every visitor. An
   // unknown address (no TRUSTED_PROXIES, not on Vercel) is not limited on its own: all visitors would share it.
   const ip = requestIp(request.headers);
   if (ip) await enforceRateLimit(kv, `${key.keyId}:ip:${ip}`, env.BROWSER_RATE_LIMIT_PER_IP_PER_MINUTE);
   await enforceRateLimit(kv, key.keyId);
-  return { result: await ingestBatch(key.projectId, body, { browser: true }), origin };
+  return key;
 }
 
 async function browserKey(

@@ -9,6 +9,13 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const BODY_READ_TIMEOUT_MS = 15_000;
 export const MAX_EVENTS_PER_BATCH = 1000;
 
+/**
+ * A request with a browser key: what a keepalive fetch or `navigator.sendBeacon` may carry (64 KiB), so a page
+ * cannot make the server read megabytes under a public key.
+ */
+export const MAX_BROWSER_BODY_BYTES = 64 * 1024;
+export const MAX_BROWSER_EVENTS_PER_BATCH = 50;
+
 /** One event as JSON (UTF-8), with all its fields. */
 export const MAX_EVENT_BYTES = 64 * 1024;
 /** Object keys in one event, counting its own fields and those of every nested object. */
