@@ -353,6 +353,52 @@ describe(`OTLP receiver with the OpenTelemetry SDK against ${process.env.DATABAS
     expect((await rowsOf(projectId, 'span')).map((s) => s.name)).toEqual(['chat claude-haiku-4-5']);
   });
 
+  it('counts the AI SDK call and its instrumented SDK span once when they arrive in separate exports, in either order', async () => {
+    for (const order of ['child first', 'parent first'] as const) {
+      const { projectId, headers } = await newProject();
+      const { tracer, spans } = recorder('chat-web');
+      const parent = tracer.startSpan('ai.streamText.doStream', {
+        startTime: T0,
+        attributes: {
+          'ai.operationId': 'ai.streamText.doStream',
+          'ai.model.id': 'claude-haiku-4-5',
+          'ai.model.provider': 'anthropic.messages',
+          'ai.usage.inputTokens': 100,
+          'ai.usage.outputTokens': 10,
+        },
+      });
+      const child = tracer.startSpan(
+        'chat claude-haiku-4-5',
+        {
+          kind: SpanKind.CLIENT,
+          startTime: T0 + 5,
+          attributes: {
+            'gen_ai.provider.name': 'anthropic',
+            'gen_ai.request.model': 'claude-haiku-4-5',
+            'gen_ai.usage.input_tokens': 100,
+            'gen_ai.usage.output_tokens': 10,
+          },
+        },
+        trace.setSpan(context.active(), parent),
+      );
+      child.end(T0 + 900);
+      parent.end(T0 + 950);
+      const [childSpan, parentSpan] = spans();
+      const exporter = new ProtoTraceExporter({ url: `${base}/v1/traces`, headers });
+      const batches = order === 'child first' ? [[childSpan!], [parentSpan!]] : [[parentSpan!], [childSpan!]];
+      for (const batch of batches) expect(await exportSpans(exporter, batch)).toEqual({ code: 0 });
+      // A re-export of both changes nothing.
+      expect(await exportSpans(exporter, [childSpan!, parentSpan!])).toEqual({ code: 0 });
+      await exporter.shutdown();
+      const calls = await rowsOf(projectId, 'ai.call');
+      expect(calls, order).toHaveLength(1);
+      expect((await rowsOf(projectId, 'span')).length, order).toBe(1);
+      const ai = await getAi({ projectId }, parseRange({ range: '24h' }), NO_FILTERS);
+      expect(ai.totals.calls, order).toBe(1);
+      expect(ai.models[0]!.tokensIn, order).toBe(100);
+    }
+  });
+
   it('stores log records from the logs exporters (protobuf and JSON) as log events, a re-export once', async () => {
     const { projectId, headers } = await newProject();
     for (const Exporter of [ProtoLogExporter, JsonLogExporter]) {

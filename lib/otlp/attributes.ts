@@ -1,4 +1,10 @@
-import { MAX_OTLP_ATTRIBUTES, MAX_OTLP_DEPTH, MAX_OTLP_STRING, MAX_OTLP_VALUES } from './limits';
+import {
+  MAX_OTLP_ATTRIBUTE_BYTES,
+  MAX_OTLP_ATTRIBUTES,
+  MAX_OTLP_DEPTH,
+  MAX_OTLP_STRING,
+  MAX_OTLP_VALUES,
+} from './limits';
 
 /** An OTLP AnyValue as plain JSON. */
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
@@ -52,6 +58,34 @@ export function anyValue(raw: unknown, depth = 0, budget = { values: MAX_OTLP_VA
   return out;
 }
 
+/**
+ * An AnyValue or KeyValue list as sent, uncut, in a form both encodings give alike (ints as decimal text, bytes as
+ * base64, kinds tagged): what item digests are made of, so a record re-exported in the other encoding, or two
+ * records that differ only past a cut, digest as they should.
+ */
+export function canonical(raw: unknown, depth = 0): unknown {
+  if (Array.isArray(raw)) {
+    return raw.map((pair) => [
+      (pair as { key?: unknown } | null)?.key ?? null,
+      canonical((pair as { value?: unknown } | null)?.value, depth),
+    ]);
+  }
+  if (typeof raw !== 'object' || raw === null) return null;
+  const v = raw as Record<string, unknown>;
+  if (typeof v.stringValue === 'string') return ['s', v.stringValue];
+  if (typeof v.boolValue === 'boolean') return ['b', v.boolValue];
+  if (v.intValue !== undefined && v.intValue !== null) return ['i', String(v.intValue)];
+  if (v.doubleValue !== undefined && v.doubleValue !== null) return ['d', Number(v.doubleValue)];
+  if (v.bytesValue !== undefined && v.bytesValue !== null) return ['y', bytesAsBase64(v.bytesValue)];
+  // Past the depth anything reads as a note: it only has to tell records apart, and the decoders bound nesting.
+  if (depth >= MAX_OTLP_DEPTH * 4) return ['n', JSON.stringify(raw).length];
+  const list = (v.arrayValue as { values?: unknown } | undefined)?.values;
+  if (Array.isArray(list)) return ['a', list.map((item) => canonical(item, depth + 1))];
+  const kv = (v.kvlistValue as { values?: unknown } | undefined)?.values;
+  if (Array.isArray(kv)) return ['k', canonical(kv, depth + 1)];
+  return null;
+}
+
 /** A KeyValue list as one object; later keys win, as OTLP leaves duplicates to the receiver. */
 export function attributes(raw: unknown, into: Attrs = Object.create(null)): Attrs {
   if (!Array.isArray(raw)) return into;
@@ -68,8 +102,37 @@ export function attributes(raw: unknown, into: Attrs = Object.create(null)): Att
     if (!(key in into)) kept++;
     into[key] = anyValue((pair as { value?: unknown }).value, 0, budget);
   }
+  dropped += fitBytes(into);
   if (dropped > 0) into['otel.dropped_attributes_count'] = dropped;
   return into;
+}
+
+/**
+ * Drops the largest attributes until the rest take at most MAX_OTLP_ATTRIBUTE_BYTES as JSON, and answers how many
+ * went. Mapped attributes (model, tokens, route, ids) are short, so what goes is prompts, completions, payloads.
+ */
+function fitBytes(attrs: Attrs): number {
+  const keys = Object.keys(attrs);
+  // A cheap bound first (3 bytes per UTF-16 unit at most): most items are far below it.
+  let bound = 0;
+  for (const key of keys) {
+    const value = attrs[key];
+    bound +=
+      key.length +
+      4 +
+      (typeof value === 'string' ? value.length : typeof value === 'object' ? MAX_OTLP_STRING : 24);
+  }
+  if (bound * 3 <= MAX_OTLP_ATTRIBUTE_BYTES) return 0;
+  const sizes = keys.map((key) => ({ key, bytes: Buffer.byteLength(JSON.stringify({ [key]: attrs[key] })) }));
+  let total = sizes.reduce((sum, s) => sum + s.bytes, 0);
+  let dropped = 0;
+  for (const { key, bytes } of sizes.sort((a, b) => b.bytes - a.bytes)) {
+    if (total <= MAX_OTLP_ATTRIBUTE_BYTES) break;
+    delete attrs[key];
+    total -= bytes;
+    dropped++;
+  }
+  return dropped;
 }
 
 function keyOf(pair: unknown): string | undefined {

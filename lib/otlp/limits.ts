@@ -13,3 +13,10 @@ export const MAX_OTLP_STRING = 4096;
 export const MAX_OTLP_DEPTH = 6;
 /** Items of one attribute's array or key-value list (nested ones included) kept. */
 export const MAX_OTLP_VALUES = 256;
+/** `exception` events of one span turned into `error` events; a span that throws in a loop keeps the first ones. */
+export const MAX_OTLP_EXCEPTIONS_PER_SPAN = 16;
+/**
+ * An item's attributes as JSON (UTF-8): past this, the largest are dropped and counted, so a span with many long
+ * attributes (prompts, completions) still fits the 64 KiB of one event (lib/ingest/limits.ts) with its own fields.
+ */
+export const MAX_OTLP_ATTRIBUTE_BYTES = 32 * 1024;

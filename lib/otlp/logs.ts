@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { anyValue, attributes, cut, text, type Attrs } from './attributes';
+import { anyValue, attributes, canonical, cut, text, type Attrs } from './attributes';
 import { hexId, list, nanos, toMs } from './decode';
-import { checkItemCount, originOf, type Mapped } from './resource';
+import { checkItemCount, itemDigest, originOf, type Mapped, type Origin } from './resource';
 
 /** OTLP severity numbers (1-24, four per level) to our log levels. */
 export function levelOf(severityNumber: number, severityText?: string): string {
@@ -20,8 +19,8 @@ export function levelOf(severityNumber: number, severityText?: string): string {
 
 /**
  * Log records to `log` events. A log record has no id of its own, so its id is a digest of what it holds (time,
- * trace and span, severity, body, attributes): a re-exported record is stored once, and two records alike in all
- * of that are one.
+ * trace and span, severity, event name, body, attributes, as sent) and of its resource and scope: a re-exported
+ * record is stored once, and two records alike in all of that are one.
  */
 export function mapLogs(request: Record<string, unknown>): Mapped {
   const mapped: Mapped = { events: [], items: [], rejections: [], total: 0 };
@@ -31,7 +30,7 @@ export function mapLogs(request: Record<string, unknown>): Mapped {
       for (const raw of list(scopeLogs, 'logRecords')) {
         const index = mapped.total++;
         checkItemCount(index, 'log records');
-        const event = mapRecord(raw, origin.common, origin.scope);
+        const event = mapRecord(raw, origin);
         if (typeof event === 'string') mapped.rejections.push({ index, message: event });
         else {
           mapped.events.push(event);
@@ -43,11 +42,8 @@ export function mapLogs(request: Record<string, unknown>): Mapped {
   return mapped;
 }
 
-function mapRecord(
-  raw: unknown,
-  common: Record<string, string>,
-  scope?: string,
-): Record<string, unknown> | string {
+function mapRecord(raw: unknown, origin: Origin): Record<string, unknown> | string {
+  const { common, scope } = origin;
   if (typeof raw !== 'object' || raw === null) return 'logRecord: must be an object';
   const r = raw as Record<string, unknown>;
   const timeNs = nanos(r.timeUnixNano) ?? nanos(r.observedTimeUnixNano);
@@ -82,9 +78,16 @@ function mapRecord(
     ...(userId ? { userId: cut(userId, 256) } : {}),
     ...(sessionId ? { sessionId: cut(sessionId, 256) } : {}),
   };
-  const digest = createHash('sha256')
-    .update(JSON.stringify([String(timeNs), traceId, spanId, severity, severityText, message, attrs, common]))
-    .digest('base64url')
-    .slice(0, 32);
-  return { ...event, id: `log.${digest}` };
+  // As sent, uncut: two records that differ past the cut or in their resource are two.
+  const id = itemDigest('log', origin, [
+    String(timeNs),
+    traceId,
+    spanId,
+    severity,
+    severityText,
+    r.eventName ?? null,
+    canonical(r.body),
+    canonical(list(r, 'attributes')),
+  ]);
+  return { ...event, id };
 }

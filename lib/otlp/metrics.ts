@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
-import { attributes, cut, type Attrs } from './attributes';
+import { attributes, canonical, cut, type Attrs } from './attributes';
 import { list, nanos, toMs } from './decode';
-import { checkItemCount, originOf, type Mapped } from './resource';
+import { checkItemCount, itemDigest, originOf, type Mapped } from './resource';
 
 type Point = { attrs: Attrs; timeNs?: bigint; value?: number; extra?: Record<string, number> };
 
 /**
  * Metric data points to `metric` events, one per point: a gauge or sum point's value (a cumulative sum is its
  * running total), a histogram's or summary's mean (`sum / count`, with count, sum, min and max kept beside it).
- * The point's attributes are the labels. Its id is a digest of the metric, the labels and the time, so a
- * re-exported point is stored once.
+ * The point's attributes are the labels. Its id is a digest of the metric, its attributes, the time, the resource
+ * and the scope, so a re-exported point is stored once and two instances' points are two.
  */
 export function mapMetrics(request: Record<string, unknown>): Mapped {
   const mapped: Mapped = { events: [], items: [], rejections: [], total: 0 };
@@ -43,14 +42,17 @@ export function mapMetrics(request: Record<string, unknown>): Mapped {
           for (const [key, value] of Object.entries(p.attrs)) {
             labels[cut(key, 128)] = cut(typeof value === 'string' ? value : JSON.stringify(value), 256);
           }
-          const id = createHash('sha256')
-            .update(JSON.stringify([name, kind, labels, String(p.timeNs), origin.common]))
-            .digest('base64url')
-            .slice(0, 32);
+          // The point's attributes as sent (labels are cut) and the whole resource: two instances are two sources.
+          const id = itemDigest('metric', origin, [
+            name,
+            kind,
+            canonical(list(point, 'attributes')),
+            String(p.timeNs),
+          ]);
           mapped.events.push({
             ...origin.common,
             type: 'metric',
-            id: `metric.${id}`,
+            id,
             timestamp: toMs(p.timeNs),
             name: cut(name, 128),
             value: p.value,

@@ -130,10 +130,18 @@ describe('token counts', () => {
       inputTokens: 800,
       outputTokens: 100,
     });
+    // A total below its cache tokens cannot include them (Anthropic's input_tokens under the convention's name).
     expect(tokens({ 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.cache_read.input_tokens': 50 })).toEqual({
-      inputTokens: 0,
+      inputTokens: 10,
       cacheReadTokens: 50,
     });
+    expect(
+      tokens({
+        'gen_ai.usage.input_tokens': 80,
+        'gen_ai.usage.cache_read.input_tokens': 50,
+        'gen_ai.usage.cache_creation.input_tokens': 30,
+      }),
+    ).toEqual({ inputTokens: 0, cacheReadTokens: 50, cacheWriteTokens: 30 });
     expect(tokens({})).toEqual({});
   });
 });
@@ -347,5 +355,115 @@ describe('logs and metrics', () => {
       'metric.name: required',
       'nan: the data point has no finite value',
     ]);
+  });
+  it('tells records and points apart by everything they hold: resource, scope, event name, uncut body and labels', () => {
+    const long = 'x'.repeat(5000);
+    const resource = (instance: string) => ({
+      attributes: [
+        { key: 'service.name', value: { stringValue: 'api' } },
+        { key: 'service.instance.id', value: { stringValue: instance } },
+      ],
+    });
+    const record = (over: Record<string, unknown>) => ({ timeUnixNano: T, severityNumber: 9, ...over });
+    const logs = mapLogs({
+      resourceLogs: [
+        {
+          resource: resource('a'),
+          scopeLogs: [
+            {
+              scope: { name: 'one' },
+              logRecords: [
+                record({ body: { stringValue: `${long}1` } }),
+                record({ body: { stringValue: `${long}2` } }),
+                record({ body: { stringValue: 'same' }, eventName: 'e1' }),
+                record({ body: { stringValue: 'same' }, eventName: 'e2' }),
+              ],
+            },
+            {
+              scope: { name: 'two' },
+              logRecords: [record({ body: { stringValue: 'same' }, eventName: 'e1' })],
+            },
+          ],
+        },
+        {
+          resource: resource('b'),
+          scopeLogs: [
+            {
+              scope: { name: 'one' },
+              logRecords: [record({ body: { stringValue: 'same' }, eventName: 'e1' })],
+            },
+          ],
+        },
+      ],
+    });
+    // The first two are cut alike yet differ past the cut.
+    expect(logs.events[0]!.message).toBe(logs.events[1]!.message);
+    expect(new Set(logs.events.map((e) => e.id)).size).toBe(6);
+    const point = (value: string) => ({
+      timeUnixNano: T,
+      asDouble: 0.5,
+      attributes: [{ key: 'path', value: { stringValue: `${'p'.repeat(300)}${value}` } }],
+    });
+    const metrics = mapMetrics({
+      resourceMetrics: ['a', 'b'].map((instance) => ({
+        resource: resource(instance),
+        scopeMetrics: [{ metrics: [{ name: 'cpu', gauge: { dataPoints: [point('1'), point('2')] } }] }],
+      })),
+    });
+    expect(metrics.events).toHaveLength(4);
+    expect(new Set(metrics.events.map((e) => e.id)).size).toBe(4);
+  });
+});
+
+describe('bounds of one span', () => {
+  const span = (over: Record<string, unknown>) => ({
+    traceId: '5b8efff798038103d269b633813fc60c',
+    spanId: 'eee19b7ec3c1b174',
+    name: 'ai.streamText.doStream',
+    kind: 3,
+    startTimeUnixNano: T,
+    endTimeUnixNano: String(BigInt(T) + 2_500_000n),
+    ...over,
+  });
+  const request = (...spans: unknown[]) => ({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
+
+  it('drops the largest attributes past 32 KiB, keeping the mapped ones, and counts them', () => {
+    const big = Array.from({ length: 17 }, (_, i) => ({
+      key: `ai.prompt.part${i}`,
+      value: { stringValue: `${i}`.repeat(4096) },
+    }));
+    const mapped = mapSpans(
+      request(
+        span({
+          attributes: [
+            { key: 'ai.operationId', value: { stringValue: 'ai.streamText.doStream' } },
+            { key: 'ai.model.id', value: { stringValue: 'claude-sonnet-4-5' } },
+            { key: 'ai.usage.inputTokens', value: { intValue: '1200' } },
+            ...big,
+          ],
+        }),
+        span({ spanId: 'aaa19b7ec3c1b174', name: 'tool', attributes: big }),
+      ),
+    );
+    expect(mapped.events[0]).toMatchObject({
+      type: 'ai.call',
+      model: 'claude-sonnet-4-5',
+      inputTokens: 1200,
+    });
+    const tool = mapped.events[1]!;
+    const attrs = (tool.otel as { attributes: Record<string, unknown> }).attributes;
+    expect(Buffer.byteLength(JSON.stringify(attrs))).toBeLessThanOrEqual(32 * 1024 + 64);
+    expect(attrs['otel.dropped_attributes_count']).toBeGreaterThanOrEqual(9);
+    expect(Buffer.byteLength(JSON.stringify(tool))).toBeLessThan(64 * 1024);
+  });
+
+  it('turns at most 16 exception events of one span into errors', () => {
+    const events = Array.from({ length: 40 }, () => ({
+      name: 'exception',
+      timeUnixNano: T,
+      attributes: [{ key: 'exception.type', value: { stringValue: 'RetryError' } }],
+    }));
+    const mapped = mapSpans(request(span({ name: 'loop', events })));
+    expect(mapped.events.filter((e) => e.type === 'error')).toHaveLength(16);
   });
 });

@@ -1,6 +1,6 @@
 import { authenticateApiKey } from '@/lib/auth/api-keys';
 import { describeError } from '@/db/errors';
-import { AppError } from '@/lib/http/errors';
+import { AppError, databaseFailure } from '@/lib/http/errors';
 import { readBody } from '@/lib/ingest/body';
 import { AllInvalidError, ingestBatch } from '@/lib/ingest/ingest';
 import { MAX_EVENTS_PER_BATCH } from '@/lib/ingest/limits';
@@ -19,10 +19,20 @@ import {
 import { mapLogs } from './logs';
 import { mapMetrics } from './metrics';
 import type { Mapped } from './resource';
-import { mapSpans } from './traces';
+import { findStoredCalls } from './stored';
+import { mapReadSpans, readSpans } from './traces';
 
-const MAPPERS: Record<Signal, (request: Record<string, unknown>) => Mapped> = {
-  traces: mapSpans,
+const MAPPERS: Record<
+  Signal,
+  (request: Record<string, unknown>, projectId: string) => Mapped | Promise<Mapped>
+> = {
+  traces: async (request, projectId) => {
+    const { spans } = readSpans(request);
+    const stored = await findStoredCalls(projectId, spans).catch((error: unknown) =>
+      databaseFailure(error, 'The database is unreachable; retry shortly.'),
+    );
+    return mapReadSpans(spans, stored);
+  },
   logs: mapLogs,
   metrics: mapMetrics,
 };
@@ -62,7 +72,7 @@ export async function receiveOtlp(signal: Signal, request: Request): Promise<Otl
     encoding = encodingOf(contentType);
     await enforceRateLimit(getKv(), key.keyId);
     const body = await readBody(request, { emptyHint: `send an OTLP ${signal} export request` });
-    const mapped = MAPPERS[signal](decodeRequest(signal, encoding, body));
+    const mapped = await MAPPERS[signal](decodeRequest(signal, encoding, body), key.projectId);
     const { rejected, messages, liveRecorded } = await store(key.projectId, mapped);
     if (mapped.total > 0 && rejected === mapped.total) {
       throw new AppError(

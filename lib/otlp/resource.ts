@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '@/lib/http/errors';
 import { attributes, cut, text, type Attrs } from './attributes';
 import { list } from './decode';
@@ -41,4 +42,16 @@ export function checkItemCount(index: number, items: string): void {
     'payload_too_large',
     `The request holds more than ${MAX_OTLP_ITEMS} ${items}; export at most ${MAX_OTLP_ITEMS} per request (the SDK's maxExportBatchSize, 512 by default).`,
   );
+}
+
+/**
+ * The id of an item that has none of its own (a log record, a metric point): a digest of its resource (every
+ * attribute, not only the service: two instances of one service are two sources), its scope and `parts`, the
+ * item as it was sent (uncut), so a re-export is stored once and two items that differ anywhere are two.
+ */
+export function itemDigest(prefix: string, origin: Origin, parts: readonly unknown[]): string {
+  const json = JSON.stringify([origin.resource, origin.scope ?? null, ...parts], (_, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+  return `${prefix}.${createHash('sha256').update(json).digest('base64url').slice(0, 32)}`;
 }

@@ -1,5 +1,6 @@
 import { cut, number, text, attributes, type Attrs } from './attributes';
 import { enumValue, hexId, list, nanos, toMs } from './decode';
+import { MAX_OTLP_EXCEPTIONS_PER_SPAN } from './limits';
 import { checkItemCount, originOf, type Mapped, type Origin } from './resource';
 
 const SPAN_KINDS = [
@@ -117,15 +118,47 @@ function isGenAiCall(span: Span): boolean {
 }
 
 /**
+ * Model calls stored by earlier exports that this export's spans relate to (lib/otlp/stored.ts): a child span ends
+ * before its parent, so a batch processor often exports an instrumented SDK's span before the AI SDK span above it.
+ */
+export type StoredCalls = {
+  /** Parent span ids of this export's spans that are stored as `ai.call`. */
+  callParents: ReadonlySet<string>;
+  /** Span ids of this export's spans that a stored `ai.call` names as its parent. */
+  parentsOfCalls: ReadonlySet<string>;
+};
+
+export const NO_STORED_CALLS: StoredCalls = { callParents: new Set(), parentsOfCalls: new Set() };
+
+/** Spans `mapSpans` may treat as model calls, for the lookup of related stored calls. */
+export function callCandidates(spans: readonly (Span | string)[]): Span[] {
+  return spans.filter((s): s is Span => typeof s !== 'string' && (isAiSdkCall(s) || isGenAiCall(s)));
+}
+
+/**
  * Spans to events, each under the span's id (so a re-exported span is stored once): one model call is one
  * `ai.call`, an HTTP server span is an `http.request`, any other span is a `span` of its trace; each `exception`
- * span event, or a failed span without one, is also an `error`. A GenAI span of an instrumented SDK under an AI SDK
- * model-call span of the same export is the same call, kept as a `span`.
+ * span event, or a failed span without one, is also an `error`. One request is one call: a GenAI span of an
+ * instrumented SDK under a model-call span (the AI SDK's, or another instrumentation's) of this export or stored
+ * before is kept as a `span`, and a model-call span whose child was stored as the call before it arrived is too.
  */
-export function mapSpans(request: Record<string, unknown>): Mapped {
-  const { spans } = readSpans(request);
-  const aiSdkCalls = new Set<string>();
-  for (const span of spans) if (typeof span !== 'string' && isAiSdkCall(span)) aiSdkCalls.add(span.spanId);
+export function mapSpans(request: Record<string, unknown>, stored: StoredCalls = NO_STORED_CALLS): Mapped {
+  return mapReadSpans(readSpans(request).spans, stored);
+}
+
+/** `mapSpans` of spans already read (`readSpans`). */
+export function mapReadSpans(
+  spans: readonly (Span | string)[],
+  stored: StoredCalls = NO_STORED_CALLS,
+): Mapped {
+  const candidates = new Set(callCandidates(spans).map((span) => span.spanId));
+  const isCall = (span: Span): boolean =>
+    candidates.has(span.spanId) &&
+    !stored.parentsOfCalls.has(span.spanId) &&
+    (isAiSdkCall(span) ||
+      span.parentSpanId === undefined ||
+      // Under a model-call span, counted or itself under one: the same request either way.
+      (!candidates.has(span.parentSpanId) && !stored.callParents.has(span.parentSpanId)));
   const mapped: Mapped = { events: [], items: [], rejections: [], total: spans.length };
   spans.forEach((span, index) => {
     if (typeof span === 'string') {
@@ -137,13 +170,12 @@ export function mapSpans(request: Record<string, unknown>): Mapped {
       mapped.items.push(index);
     };
     const base = baseOf(span);
-    const modelCall =
-      isAiSdkCall(span) ||
-      (isGenAiCall(span) && !(span.parentSpanId !== undefined && aiSdkCalls.has(span.parentSpanId)));
+    const modelCall = isCall(span);
     if (modelCall) push(aiCall(span, base));
     else if (span.kind === SERVER && isHttp(span)) push(httpRequest(span, base));
     else push(spanEvent(span, base));
-    for (const error of errors(span, base, modelCall)) push(error);
+    // An error under a model call is the model's, whichever span of the call carried it.
+    for (const error of errors(span, base, modelCall || candidates.has(span.spanId))) push(error);
   });
   return mapped;
 }
@@ -204,7 +236,8 @@ const count = (n: number | undefined) => (n !== undefined && n >= 0 ? Math.round
 /**
  * Token counts as our columns hold them, Anthropic's way: input tokens without the cache's. The GenAI conventions'
  * `gen_ai.usage.input_tokens` and the AI SDK's `ai.usage.inputTokens` are totals that include cache reads and
- * writes, so those are taken out (the AI SDK's `noCacheTokens` is used when present).
+ * writes, so those are taken out (the AI SDK's `noCacheTokens` is used when present), unless the total is below
+ * them, which only a count without the cache's can be.
  */
 export function tokens(a: Attrs): Record<string, number> {
   const cacheRead = count(
@@ -234,8 +267,10 @@ export function tokens(a: Attrs): Record<string, number> {
       'ai.usage.promptTokens',
     ),
   );
-  const input =
-    noCache ?? (total === undefined ? undefined : Math.max(0, total - (cacheRead ?? 0) - (cacheWrite ?? 0)));
+  const cached = (cacheRead ?? 0) + (cacheWrite ?? 0);
+  // A total below its own cache tokens cannot include them: an instrumentation that copied Anthropic's
+  // `input_tokens` (already without the cache's) into the convention's name. Take it as it is.
+  const input = noCache ?? (total === undefined ? undefined : total >= cached ? total - cached : total);
   const output = count(
     number(
       a,
@@ -292,13 +327,13 @@ function spanEvent(span: Span, base: Base): Record<string, unknown> {
   };
 }
 
-/** One `error` per `exception` span event; a failed span without one is one `error` itself. */
+/** One `error` per `exception` span event (the first MAX_OTLP_EXCEPTIONS_PER_SPAN); a failed span without one is one `error` itself. */
 function errors(span: Span, base: Base, modelCall: boolean): Record<string, unknown>[] {
   const source = modelCall ? 'ai' : 'api';
   const route = text(span.attrs, 'http.route');
   const out: Record<string, unknown>[] = [];
   span.events.forEach((event, i) => {
-    if (event.name !== 'exception') return;
+    if (event.name !== 'exception' || out.length >= MAX_OTLP_EXCEPTIONS_PER_SPAN) return;
     const type = text(event.attrs, 'exception.type') ?? 'Error';
     const message =
       text(event.attrs, 'exception.message') ?? span.status.message ?? `${span.name} threw ${type}`;
