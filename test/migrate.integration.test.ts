@@ -29,6 +29,7 @@ describe('migrations', () => {
       'api_keys',
       'audit_log',
       'dimension_values',
+      'error_rollups',
       'event_activity_hourly',
       'event_arrivals',
       'events',

@@ -7,7 +7,8 @@ import { MIGRATIONS, migrationsBefore, numeric } from './migrations';
 
 /**
  * Migrations 0017 (per-user weeks), 0018 (quarter-hour metric rollups) and 0019 (metric weeks) build a new grain from the rows
- * already rolled up, since the raw events behind them may be gone. Checked on rows written before each:
+ * already rolled up, since the raw events behind them may be gone; 0024 (the error list's rollups) builds its rows
+ * from the raw errors behind the rollup job's mark. Checked on rows written before each:
  * the new rows hold exactly the sums, extremes and merged histograms of the rows they come from.
  */
 const folders: (() => void)[] = [];
@@ -206,6 +207,70 @@ describe('migrations that add a rollup grain', () => {
           h_duration_bins: [10, 20, 30],
           h_duration_counts: [2, 1, 1],
           h_ttft_bins: null,
+        },
+      ]);
+    } finally {
+      await close();
+    }
+  });
+  it("0024 builds the error list's day and week rows from the errors already rolled up, not from those after the mark", async () => {
+    const { run, close } = await withDbBefore('0024_error_rollups', async (run) => {
+      await run(sql`create table events_p20261105 partition of events
+        for values from ('2026-11-05 00:00:00+00') to ('2026-11-06 00:00:00+00')`);
+      const error = (id: string, at: string, received: string, message: string, source: string) =>
+        sql`(${PROJECT}, ${id}, 'error', ${at}::timestamptz, ${received}::timestamptz, 'api', 'TimeoutError', ${message},
+          ${source}, '/api/chat')`;
+      const long = 'x'.repeat(5000);
+      await run(sql`insert into events (project_id, event_id, type, ts, received_at, service, error_type, message, source, route)
+        values ${sql.join(
+          [
+            error('a', '2026-11-05T10:00:00Z', '2026-11-05T10:00:01Z', 'timed out', 'api'),
+            error('b', '2026-11-05T11:00:00Z', '2026-11-05T11:00:01Z', 'timed out', 'api'),
+            error('c', '2026-11-05T12:00:00Z', '2026-11-05T12:00:01Z', long, 'ai'),
+            // Received after the mark: the raw tail, not a rollup.
+            error('d', '2026-11-05T13:00:00Z', '2026-11-05T13:00:01Z', 'timed out', 'api'),
+          ],
+          sql`, `,
+        )}`);
+      await run(sql`update metric_rollup_state set rolled_through = '2026-11-05T12:30:00Z' where id = 1`);
+    });
+    try {
+      const rows = numeric(
+        await run(sql`select grain, to_char(bucket at time zone 'UTC', 'YYYY-MM-DD') as bucket, name, length(message) as len,
+            n::int as n, last_ms from error_rollups order by grain, name`),
+      );
+      expect(rows).toEqual([
+        {
+          grain: 'day',
+          bucket: '2026-11-05',
+          name: 'ai',
+          len: 5000,
+          n: 1,
+          last_ms: Date.parse('2026-11-05T12:00:00Z'),
+        },
+        {
+          grain: 'day',
+          bucket: '2026-11-05',
+          name: 'api',
+          len: 9,
+          n: 2,
+          last_ms: Date.parse('2026-11-05T11:00:00Z'),
+        },
+        {
+          grain: 'week',
+          bucket: '2026-11-05',
+          name: 'ai',
+          len: 5000,
+          n: 1,
+          last_ms: Date.parse('2026-11-05T12:00:00Z'),
+        },
+        {
+          grain: 'week',
+          bucket: '2026-11-05',
+          name: 'api',
+          len: 9,
+          n: 2,
+          last_ms: Date.parse('2026-11-05T11:00:00Z'),
         },
       ]);
     } finally {

@@ -128,6 +128,24 @@ function makeEvents(projectId: string, now: number, count: number) {
   return rows;
 }
 
+/** Errors of a few types, routes, sources and messages (one longer than an index key may be), over 3 days. */
+function makeErrors(projectId: string, now: number, count: number): schema.NewEventRow[] {
+  const next = random(7);
+  const long = `stack overflow ${'x'.repeat(5000)}`;
+  return Array.from({ length: count }, (_, i) => ({
+    projectId,
+    eventId: `err${i}`,
+    ts: new Date(now - Math.floor(next() * 3 * DAY) - 1000),
+    service: next() < 0.7 ? 'api' : 'worker',
+    environment: next() < 0.8 ? 'production' : null,
+    type: 'error',
+    errorType: ['TimeoutError', 'TypeError', 'RateLimitError'][i % 3]!,
+    message: ['upstream timed out', 'x is undefined', long, 'slow down'][Math.floor(next() * 4)]!,
+    source: next() < 0.5 ? 'api' : 'ai',
+    route: next() < 0.2 ? null : next() < 0.5 ? '/api/chat' : '/api/history',
+  }));
+}
+
 async function insert(db: Db, rows: schema.NewEventRow[]) {
   for (let i = 0; i < rows.length; i += 500) {
     await db
@@ -224,7 +242,7 @@ describe.each(backends)('rollups against $name', (backend) => {
       .values({ slug: `ru-${randomUUID().slice(0, 10)}`, name: 'rollups' })
       .returning();
     projectId = project!.id;
-    rows = makeEvents(projectId, now - 10_000, 1_200);
+    rows = [...makeEvents(projectId, now - 10_000, 1_200), ...makeErrors(projectId, now - 10_000, 240)];
     await insert(db, rows);
   }, 120_000);
   afterAll(() => backend.close());
@@ -244,6 +262,53 @@ describe.each(backends)('rollups against $name', (backend) => {
       for (const field of ['temperature', 'context'] as const)
         for (const [bin, n] of row.bins[field] ?? []) merged[field][bin] = (merged[field][bin] ?? 0) + n;
     return merged;
+  };
+  /** The System page's error list, as its query reads it: per type, route and message, with sources and last time. */
+  const errorList = async (service: string | null = null) => {
+    const [read] = await readRollupsIn(
+      scope(),
+      { ...NO_FILTERS, service },
+      [
+        {
+          window,
+          spec: {
+            table: 'errors',
+            types: ['error'],
+            groupBy: ['error_type', 'path', 'message', 'name'],
+            measures: ['n', 'last_ms'],
+          },
+        },
+      ],
+      { db },
+    );
+    const list = new Map<string, { n: number; last: number; sources: Set<string> }>();
+    for (const r of read!) {
+      const id = JSON.stringify([r.key.error_type, r.key.path, r.key.message]);
+      const e = list.get(id) ?? { n: 0, last: 0, sources: new Set<string>() };
+      e.n += r.values.n ?? 0;
+      e.last = Math.max(e.last, r.values.last_ms ?? 0);
+      e.sources.add(r.key.name ?? '');
+      list.set(id, e);
+    }
+    return Object.fromEntries(
+      [...list].map(([id, e]) => [id, { n: e.n, last: e.last, sources: [...e.sources].sort() }]),
+    );
+  };
+  const expectedErrorList = (service: string | null = null) => {
+    const list = new Map<string, { n: number; last: number; sources: Set<string> }>();
+    for (const r of rows) {
+      if (r.type !== 'error' || r.ts < window.from || r.ts >= window.to) continue;
+      if (service !== null && r.service !== service) continue;
+      const id = JSON.stringify([r.errorType, r.route ?? '', r.message]);
+      const e = list.get(id) ?? { n: 0, last: 0, sources: new Set<string>() };
+      e.n += 1;
+      e.last = Math.max(e.last, r.ts.getTime());
+      e.sources.add(r.source ?? '');
+      list.set(id, e);
+    }
+    return Object.fromEntries(
+      [...list].map(([id, e]) => [id, { n: e.n, last: e.last, sources: [...e.sources].sort() }]),
+    );
   };
   /** Per user: AI calls and their cost, from the per-user rollups and raw rows. */
   const userCosts = async () => {
@@ -420,6 +485,9 @@ describe.each(backends)('rollups against $name', (backend) => {
         .size,
     );
     expect(await distributions()).toEqual(expectedDistributions());
+    expect(Object.keys(expectedErrorList()).length).toBeGreaterThan(20);
+    expect(await errorList()).toEqual(expectedErrorList());
+    expect(await errorList('worker')).toEqual(expectedErrorList('worker'));
     expect(await userCosts()).toEqual(expectedUserCosts());
     expect(await lastSeen()).toEqual(expectedActive());
     expect(await userSummary()).toEqual(expectedUserSummary());
@@ -445,6 +513,13 @@ describe.each(backends)('rollups against $name', (backend) => {
     expect(Number(rolled!.n)).toBeGreaterThan(0);
     expectSameFigures(raw, await totals());
     expect(await distributions()).toEqual(expectedDistributions());
+    expect(await errorList()).toEqual(expectedErrorList());
+    expect(await errorList('worker')).toEqual(expectedErrorList('worker'));
+    const [errorRows] = await rawRows<{ n: unknown }>(
+      db,
+      sql`select count(*) as n from error_rollups where project_id = ${projectId} and grain = 'day'`,
+    );
+    expect(Number(errorRows!.n)).toBeGreaterThan(0);
     expect(await getFilterOptions(scope(), { db })).toEqual(pickers);
     expect(await userCosts()).toEqual(expectedUserCosts());
     expect(await ratingsByModel()).toEqual(ratings);

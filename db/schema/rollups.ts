@@ -161,6 +161,50 @@ export const userRollups = pgTable(
 );
 
 /**
+ * The System page's error list per project, grain (UTC day, week) and bucket: each error type, route, source and
+ * message with its count and the time it was last seen (lib/metrics/queries/system.ts), so a month's list reads
+ * a few hundred rows instead of every raw error. The key holds the message's md5 (a message can be longer than
+ * a key may be). Kept by the rollup job in the same step as metric_rollups.
+ */
+export const errorRollups = pgTable(
+  'error_rollups',
+  {
+    projectId: projectId(),
+    grain: text('grain').notNull(),
+    type: text('type').notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    service: text('service').notNull(),
+    environment: text('environment').notNull(),
+    path: text('path').notNull(),
+    name: text('name').notNull(),
+    errorType: text('error_type').notNull(),
+    message: text('message').notNull(),
+    messageMd5: text('message_md5')
+      .notNull()
+      .generatedAlwaysAs(sql`md5(message)`),
+    n: count('n').notNull(),
+    lastMs: doublePrecision('last_ms'),
+  },
+  (t) => [
+    primaryKey({
+      name: 'error_rollups_pk',
+      columns: [
+        t.projectId,
+        t.grain,
+        t.bucket,
+        t.service,
+        t.environment,
+        t.path,
+        t.name,
+        t.errorType,
+        t.messageMd5,
+      ],
+    }),
+    check('error_rollups_grain_check', sql`${t.grain} in ('day', 'week')`),
+  ],
+);
+
+/**
  * Sessions per UTC day, for the session figures of long ranges (lib/metrics/queries/sessions.ts): the sessions
  * whose every event lies in that day ("single-day" sessions: most of them), counted once per filter
  * combination (service and environment, '*' for any) with their messages, summed durations and a histogram of

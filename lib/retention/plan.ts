@@ -74,6 +74,13 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     bucketMs: GRAIN_MS.week,
   },
   {
+    key: 'error_rollups',
+    table: 'error_rollups',
+    timeColumn: 'bucket',
+    setting: 'rollupRetentionDays',
+    bucketMs: GRAIN_MS.week,
+  },
+  {
     key: 'dimension_values',
     table: 'dimension_values',
     timeColumn: 'last_seen',

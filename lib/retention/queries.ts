@@ -9,6 +9,7 @@ const ROLLUP_TABLES = [
   'event_activity_hourly',
   'metric_rollups',
   'user_rollups',
+  'error_rollups',
   'dimension_values',
   'session_rollups',
   'session_parts',

@@ -1,11 +1,11 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
 import { fillBuckets, fillSeries } from '../buckets';
 import type { Filters, TimeRange } from '../range';
-import { epochMs, minutes, query, scoped, typeIs } from '../sql';
+import { minutes } from '../sql';
+import { readRollups } from '../rollups/read';
 import { readFigures, readTotals } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
-import { int, num, ratio } from '../stats';
+import { ratio } from '../stats';
 import type { ResourceSeries, Scope, System } from '../types';
 
 const TOP_ROUTES = 50;
@@ -168,28 +168,56 @@ async function resourceStats(scope: Scope, range: TimeRange, filters: Filters): 
     );
 }
 
+/**
+ * The error list: per error type, route and message, its count, sources and last time, the latest first. Whole
+ * days and weeks from error_rollups, the edges and the tail raw (one statement, as every rollup read).
+ */
 async function errorStream(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await query<{
-    error_type: string;
-    route: string | null;
-    message: string;
-    sources: string | null;
-    n: unknown;
-    last_seen: unknown;
-  }>(sql`
-    select error_type, route, message, string_agg(distinct source, ',') as sources, count(*) as n,
-      ${epochMs('max(ts)')} as last_seen
-    from events
-    where ${scoped(scope, range, filters)} and ${typeIs('error')}
-    group by 1, 2, 3
-    order by 6 desc, 5 desc
-    limit ${TOP_ERRORS}`);
-  return rows.map((r) => ({
-    errorType: r.error_type,
-    route: r.route,
-    message: r.message,
-    sources: r.sources ? r.sources.split(',') : [],
-    count: int(r.n),
-    lastSeen: new Date(num(r.last_seen)!).toISOString(),
-  }));
+  const rows = await readRollups(scope, range, filters, {
+    table: 'errors',
+    types: ['error'],
+    groupBy: ['error_type', 'path', 'message', 'name'],
+    measures: ['n', 'last_ms'],
+  });
+  const byError = new Map<
+    string,
+    {
+      errorType: string;
+      route: string | null;
+      message: string;
+      sources: Set<string>;
+      count: number;
+      last: number;
+    }
+  >();
+  for (const r of rows) {
+    const id = JSON.stringify([r.key.error_type, r.key.path, r.key.message]);
+    let error = byError.get(id);
+    if (!error) {
+      error = {
+        errorType: r.key.error_type ?? '',
+        route: r.key.path || null,
+        message: r.key.message ?? '',
+        sources: new Set(),
+        count: 0,
+        last: -Infinity,
+      };
+      byError.set(id, error);
+    }
+    if (r.key.name) error.sources.add(r.key.name);
+    error.count += r.values.n ?? 0;
+    error.last = Math.max(error.last, r.values.last_ms ?? -Infinity);
+  }
+  return [...byError.values()]
+    .filter((e) => e.count > 0)
+    .sort((a, b) => b.last - a.last || b.count - a.count)
+    .slice(0, TOP_ERRORS)
+    .map((e) => ({
+      errorType: e.errorType,
+      route: e.route,
+      message: e.message,
+      sources: [...e.sources].sort(),
+      count: e.count,
+      lastSeen: new Date(e.last).toISOString(),
+    }));
 }

@@ -16,6 +16,8 @@ import {
   ANY_TYPE,
   ALL_TOGETHER,
   PICKER_VALUES_SQL,
+  ERROR_KEY,
+  ERROR_MEASURES,
   ROLLUP_TABLES,
   USER_KEY,
   USER_MEASURES,
@@ -26,7 +28,8 @@ import { rebuildDirtyDays, rollSessionSpans } from './sessions';
  * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
  * own timestamp, so late and backfilled events land in their old buckets like any other. Each step reads
  * the events received in [rolled_through, end), adds them to the minute, quarter-hour, hour, day and week rollups
- * (those with a user also to the per-user rollups of hours, days and weeks, their services, environments and
+ * (those with a user also to the per-user rollups of hours, days and weeks, errors to the error list's days and
+ * weeks, their services, environments and
  * models to dimension_values, their sessions to session_spans, rebuilding the session rollups of the days
  * they touch) and moves
  * `rolled_through` to `end`, all in one transaction: a crash mid-step rolls back as a whole and the rerun
@@ -138,6 +141,23 @@ function rollUsers(from: Date, to: Date) {
     on conflict on constraint user_rollups_pk do update set ${sql.raw(updates)}`;
 }
 
+/** Adds the errors received in [from, to) to the error list's rollups, every grain in one scan. */
+function rollErrors(from: Date, to: Date) {
+  const { grains } = ROLLUP_TABLES.errors;
+  const grainRows = grains.map((g) => `('${g}', interval '${GRAIN_MS[g] / 1000} seconds')`).join(', ');
+  const updates = ERROR_MEASURES.map((m) => `${m} = ${mergeSql(m)}`).join(', ');
+  return sql`
+    insert into error_rollups as r (project_id, grain, bucket, ${sql.raw(ERROR_KEY.join(', '))}, ${sql.raw(ERROR_MEASURES.join(', '))})
+    select project_id, g.grain, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00'),
+      ${sql.raw(ERROR_KEY.map((d) => DIMENSION_SQL[d]).join(', '))},
+      ${sql.raw(ERROR_MEASURES.map((m) => MEASURES[m].raw).join(', '))}
+    from events cross join (values ${sql.raw(grainRows)}) as g(grain, step)
+    where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
+      and type = 'error'
+    group by ${sql.raw(Array.from({ length: 3 + ERROR_KEY.length }, (_, i) => String(i + 1)).join(', '))}
+    on conflict on constraint error_rollups_pk do update set ${sql.raw(updates)}`;
+}
+
 /** Adds the services, environments and models of the events received in [from, to) to dimension_values. */
 function rollDimensions(from: Date, to: Date) {
   return sql`
@@ -213,6 +233,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
   if (rows > 0) {
     for (const grain of METRIC_GRAINS) await tx.execute(rollGrain(grain, from, to));
     await tx.execute(rollUsers(from, to));
+    await tx.execute(rollErrors(from, to));
     await tx.execute(rollDimensions(from, to));
     await tx.execute(rollSessionSpans(from, to));
   }

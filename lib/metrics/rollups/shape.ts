@@ -24,7 +24,8 @@ export const DIMENSIONS = [
   'class',
   'labels',
 ] as const;
-export type Dimension = (typeof DIMENSIONS)[number] | 'user_id';
+/** Besides those of metric_rollups: the user of the per-user rollups, an error's type and message (error_rollups). */
+export type Dimension = (typeof DIMENSIONS)[number] | 'user_id' | 'error_type' | 'message';
 
 export const DIMENSION_SQL: Record<Dimension, string> = {
   type: 'type',
@@ -43,6 +44,8 @@ export const DIMENSION_SQL: Record<Dimension, string> = {
     order by c.trace_id is not distinct from events.trace_id desc, c.ts desc
     limit 1) end, '')`,
   user_id: `coalesce(user_id, '')`,
+  error_type: `coalesce(error_type, '')`,
+  message: `coalesce(message, '')`,
   /** The route of a request or an error, the page of a view or a web vital. */
   path: `coalesce(case when type in ('http.request', 'error', 'rate_limit') then route when type in ('page.view', 'web.vital') then path end, '')`,
   /** The web vital, the metric, the cache, the error source, the log level, an AI call's error type. */
@@ -76,7 +79,8 @@ export type AnyType = typeof ANY_TYPE;
 /**
  * The rollup tables a read can take whole buckets from: their grains and the types they hold.
  * metric_rollups holds every figure; user_rollups one row per user and bucket for the AI calls (per model,
- * for cost per user) and for any event (ANY_TYPE, for exact active users): only events with a user.
+ * for cost per user) and for any event (ANY_TYPE, for exact active users): only events with a user;
+ * error_rollups the errors per type, route, source and message (ERROR_KEY).
  */
 export const ROLLUP_TABLES = {
   metrics: {
@@ -85,6 +89,14 @@ export const ROLLUP_TABLES = {
     // Weeks for the 30-day, 90-day and 1-year figures: one row per dimension set and week instead of seven.
     grains: ['week', 'day', 'hour', 'quarter', 'minute'],
     types: null,
+    userOnly: false,
+    together: [],
+  },
+  errors: {
+    table: 'error_rollups',
+    // The error list of a 30-day or longer range: whole weeks and days, the edges raw.
+    grains: ['week', 'day'],
+    types: ['error'],
     userOnly: false,
     together: [],
   },
@@ -120,11 +132,23 @@ export const ALL_TOGETHER = '';
 export const USER_KEY = ['type', 'service', 'environment', 'model', 'user_id'] as const satisfies Dimension[];
 export const USER_MEASURES = ['n', 'sum_cost', 'last_ms'] as const;
 
+/** The key of error_rollups (besides project, grain and bucket) and the measures it keeps. */
+export const ERROR_KEY = [
+  'type',
+  'service',
+  'environment',
+  'path',
+  'name',
+  'error_type',
+  'message',
+] as const satisfies Dimension[];
+export const ERROR_MEASURES = ['n', 'last_ms'] as const;
+
 type MeasureDef = {
   raw: string;
   merge: 'sum' | 'min' | 'max';
   sqlType: 'int8' | 'float8';
-  /** Kept in user_rollups only. */
+  /** Not kept in metric_rollups (user_rollups and error_rollups keep it). */
   usersOnly?: true;
 };
 
@@ -150,7 +174,10 @@ export const MEASURES = {
   n_results: { raw: 'count(result_count)', merge: 'sum', sqlType: 'int8' },
   sum_length: { raw: 'sum(length)', merge: 'sum', sqlType: 'int8' },
   n_length: { raw: 'count(length)', merge: 'sum', sqlType: 'int8' },
-  /** A user's last event (epoch ms): DAU and WAU are the month's users last seen in the last day or week. */
+  /**
+   * The last event (epoch ms): a user's (DAU and WAU are the month's users last seen in the last day or week), an
+   * error's (last seen).
+   */
   last_ms: { raw: 'max(extract(epoch from ts) * 1000)', merge: 'max', sqlType: 'float8', usersOnly: true },
 } as const satisfies Record<string, MeasureDef>;
 export type Measure = keyof typeof MEASURES;
