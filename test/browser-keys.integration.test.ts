@@ -195,6 +195,7 @@ describe(`browser keys against ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.headers.get('access-control-allow-origin')).toBe(PAGE);
+    expect(limited.headers.get('access-control-expose-headers')).toBe('Retry-After');
     // Another address of the same key is not limited.
     expect((await send(browserKey, body, { client: nextIp() })).status).toBe(200);
   });

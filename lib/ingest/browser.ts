@@ -20,9 +20,9 @@ export function isBrowserRequest(request: Request): boolean {
   return url.searchParams.has('key') || /^text\/plain\b/i.test(request.headers.get('content-type') ?? '');
 }
 
-/** The CORS headers of an answer to an allowed origin. */
+/** The CORS headers of an answer to an allowed origin; the page may read Retry-After (a 429's, a 503's). */
 export function corsHeaders(origin: string): Record<string, string> {
-  return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After', Vary: 'Origin' };
 }
 
 /** The answer to a CORS preflight: 204 with the allowed method and headers for an allowed origin, else 403. */
