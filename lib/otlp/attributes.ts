@@ -10,8 +10,12 @@ import {
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
 export type Attrs = Record<string, AttrValue>;
 
-/** Cuts a string to `max` characters (ellipsis included), never inside a surrogate pair. */
-export function cut(text: string, max = MAX_OTLP_STRING): string {
+/**
+ * Cuts a string to `max` characters (ellipsis included), never inside a surrogate pair. NUL characters, which
+ * Postgres text cannot hold (the ingest API refuses them), become U+FFFD: one in an attribute must not cost the span.
+ */
+export function cut(raw: string, max = MAX_OTLP_STRING): string {
+  const text = raw.includes('\u0000') ? raw.replace(/\u0000/g, '\uFFFD') : raw;
   if (text.length <= max) return text;
   let end = max - 1;
   const code = text.charCodeAt(end - 1);

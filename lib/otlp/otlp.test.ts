@@ -4,7 +4,7 @@ import { decodeRequest, encodeResponse, encodingOf, enumValue, hexId, nanos } fr
 import { levelOf, mapLogs } from './logs';
 import { mapMetrics } from './metrics';
 import { messages } from './proto';
-import { mapSpans, tokens } from './traces';
+import { mapSpans, routeOfPath, tokens } from './traces';
 
 const T = '1764806400000000000'; // 2025-12-04T00:00:00Z in nanoseconds
 const T_MS = 1764806400000;
@@ -28,7 +28,9 @@ describe('OTLP values', () => {
     expect(anyValue(null)).toBeNull();
   });
 
-  it('cuts long strings with an ellipsis, never inside a surrogate pair', () => {
+  it('cuts long strings with an ellipsis, never inside a surrogate pair, and replaces NUL characters', () => {
+    expect(cut('a\u0000b')).toBe('a\uFFFDb');
+    expect(anyValue({ stringValue: 'x\u0000' })).toBe('x\uFFFD');
     expect(cut('abcdef', 4)).toBe('abc…');
     expect(cut('ab😀cd', 4)).toBe('ab…');
     expect(cut('abc', 4)).toBe('abc');
@@ -465,5 +467,14 @@ describe('bounds of one span', () => {
     }));
     const mapped = mapSpans(request(span({ name: 'loop', events })));
     expect(mapped.events.filter((e) => e.type === 'error')).toHaveLength(16);
+  });
+
+  it('folds the ids of a path into :id when a server span has no route template', () => {
+    expect(routeOfPath('/users/12345/orders/9f8e7d6c-1a2b-4c3d-8e9f-0a1b2c3d4e5f?x=1')).toBe(
+      '/users/:id/orders/:id',
+    );
+    expect(routeOfPath('/t/5f2b9c0a1d3e4f67a8b9')).toBe('/t/:id');
+    expect(routeOfPath('/api/chat')).toBe('/api/chat');
+    expect(routeOfPath('/docs/getting-started-guide')).toBe('/docs/getting-started-guide');
   });
 });

@@ -300,7 +300,10 @@ function httpRequest(span: Span, base: Base): Record<string, unknown> {
   const code = number(a, 'http.response.status_code', 'http.status_code');
   const status =
     code !== undefined && code >= 100 && code <= 599 ? code : span.status.code === STATUS_ERROR ? 500 : 200;
-  const route = text(a, 'http.route', 'url.path', 'http.target') ?? span.name;
+  // A route template when the instrumentation knows it; else the path with its ids folded (/users/:id), so
+  // every user's URL does not become a route of its own.
+  const template = text(a, 'http.route');
+  const route = template ?? routeOfPath(text(a, 'url.path', 'http.target') ?? span.name);
   const method = text(a, 'http.request.method', 'http.method');
   return {
     ...base,
@@ -311,6 +314,22 @@ function httpRequest(span: Span, base: Base): Record<string, unknown> {
     durationMs: durationMs(span),
     ...(method ? { method: cut(method, 16) } : {}),
   };
+}
+
+/** A path's segments that look like ids (numbers, UUIDs, long hex or mixed tokens) as `:id`, the query left out. */
+export function routeOfPath(path: string): string {
+  return path
+    .split('?')[0]!
+    .split('/')
+    .map((segment) =>
+      /^\d+$/.test(segment) ||
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
+      /^[0-9a-f]{16,}$/i.test(segment) ||
+      (segment.length >= 16 && /\d/.test(segment) && /^[\w-]+$/.test(segment))
+        ? ':id'
+        : segment,
+    )
+    .join('/');
 }
 
 function spanEvent(span: Span, base: Base): Record<string, unknown> {
