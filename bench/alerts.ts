@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
-import { machine } from './lib';
+import { benchDatabaseUrl, machine } from './lib';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,8 +23,7 @@ const RUNS = arg('runs', 5);
 const DATABASE = process.argv.includes('--database')
   ? process.argv[process.argv.indexOf('--database') + 1]!
   : 'chatwatch_bench_alerts';
-const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${DATABASE}` }).toString();
+const url = benchDatabaseUrl(DATABASE);
 // lib/env reads process.env once, at its first import (below, dynamic): the bench database, in-process KV,
 // and a webhook channel on a local receiver, so notifications are part of the run.
 process.env.DATABASE_URL = url;

@@ -11,8 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import postgres from 'postgres';
-import { ensureBuild, machine, percentile, startNext } from './lib';
-import { BENCH_DASH_DB, benchDatabaseUrl, loadEvents } from './load-events';
+import { benchDatabaseUrl, ensureBuild, machine, percentile, startNext } from './lib';
+import { BENCH_DASH_DB, loadEvents } from './load-events';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -186,7 +186,9 @@ async function main() {
       Authorization: `Bearer ${API_KEY}`,
     });
     rows.push(metrics);
-    console.log(`  ${metrics.target}: median ${metrics.median.toFixed(0)} ms, p95 ${metrics.p95.toFixed(0)} ms`);
+    console.log(
+      `  ${metrics.target}: median ${metrics.median.toFixed(0)} ms, p95 ${metrics.p95.toFixed(0)} ms`,
+    );
   } finally {
     server.stop();
   }

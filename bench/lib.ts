@@ -3,6 +3,46 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
+import postgres from 'postgres';
+
+/** A numeric command-line option `--name N`, or `fallback`. */
+export function numberArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** The machine's Postgres as its admin, where the benchmarks create their databases. */
+export const ADMIN_URL =
+  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The URL of a database of the benchmarks' Postgres. */
+export function benchDatabaseUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops and creates a database (a fresh one per run), answering its URL. */
+export async function recreateDatabase(name: string): Promise<string> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  return benchDatabaseUrl(name);
+}
+
+/** A production server for the ingest benchmarks: project `bench` with `apiKey`, no rate limit in the way. */
+export function startIngestServer(databaseUrl: string, apiKey: string) {
+  return startNext({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    INIT_API_KEY: apiKey,
+    INIT_PROJECT: 'bench',
+    DEMO: '0',
+    INGEST_RATE_LIMIT_PER_MINUTE: '10000000',
+    DATABASE_POOL_SIZE: '10',
+  });
+}
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;

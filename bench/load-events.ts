@@ -20,6 +20,7 @@ import { generateTraffic } from '@/lib/demo/traffic';
 import { CLAUDE_PRICES } from '@/lib/ingest/pricing';
 import type { IngestEvent } from '@/lib/ingest/schema';
 import { toRow } from '@/lib/ingest/to-row';
+import { benchDatabaseUrl, recreateDatabase } from './lib';
 
 const DAY = 86_400_000;
 const arg = (name: string, fallback: string) => {
@@ -28,13 +29,6 @@ const arg = (name: string, fallback: string) => {
 };
 
 export const BENCH_DASH_DB = 'chatwatch_bench_dash';
-const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export function benchDatabaseUrl(name: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 type LoadOptions = {
   events: number;
@@ -51,10 +45,7 @@ export async function loadEvents(
 ): Promise<{ projectId: string; rows: number; seconds: number; rollupSeconds: number }> {
   const started = performance.now();
   if (!options.keep) {
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${options.database} with (force)`);
-    await admin.unsafe(`create database ${options.database}`);
-    await admin.end();
+    await recreateDatabase(options.database);
   }
   const url = benchDatabaseUrl(options.database);
   const to = await endBeforeLoaded(url, options);

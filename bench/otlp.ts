@@ -19,21 +19,18 @@ import {
   pause,
   perK,
   post,
-  startNext,
+  numberArg,
+  recreateDatabase,
+  startIngestServer,
   watchPeakRss,
   window,
   zeroCpu,
 } from './lib';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 20);
-const WINDOW = arg('window', 5);
-const CLIENTS = arg('clients', 4);
+const SECONDS = numberArg('seconds', 20);
+const WINDOW = numberArg('window', 5);
+const CLIENTS = numberArg('clients', 4);
 const BATCH = 512;
-const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'chatwatch_bench_otlp';
 const API_KEY = 'cw_bench_key_' + 'o'.repeat(40);
 const AUTH = { Authorization: `Bearer ${API_KEY}` };
@@ -116,21 +113,8 @@ function eventsBody(run: string, first: number): string {
 async function main() {
   console.log(`machine: ${machine()}`);
   await ensureBuild();
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-  await admin.unsafe(`create database ${DB_NAME}`);
-  await admin.end();
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${DB_NAME}`;
-  const server = await startNext({
-    DATABASE_URL: dbUrl.toString(),
-    REDIS_URL: process.env.REDIS_URL ?? '',
-    INIT_API_KEY: API_KEY,
-    INIT_PROJECT: 'bench',
-    DEMO: '0',
-    INGEST_RATE_LIMIT_PER_MINUTE: '10000000',
-    DATABASE_POOL_SIZE: '10',
-  });
+  const dbUrl = new URL(await recreateDatabase(DB_NAME));
+  const server = await startIngestServer(dbUrl.toString(), API_KEY);
   const peak = watchPeakRss(server.child.pid!);
   const run = randomUUID().slice(0, 8);
   let built = 0;

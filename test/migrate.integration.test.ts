@@ -39,6 +39,7 @@ describe('migrations', () => {
       'model_prices',
       'notification_channels',
       'notification_deliveries',
+      'otlp_call_parents',
       'projects',
       'session_dirty_days',
       'session_parts',

@@ -7,3 +7,4 @@ export * from './model-prices';
 export * from './health-checks';
 export * from './alerts';
 export * from './rollups';
+export * from './otlp';

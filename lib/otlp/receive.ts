@@ -19,7 +19,7 @@ import {
 import { mapLogs } from './logs';
 import { mapMetrics } from './metrics';
 import type { Mapped } from './resource';
-import { findStoredCalls } from './stored';
+import { findStoredCalls, recordCallParents } from './stored';
 import { mapReadSpans, readSpans } from './traces';
 
 const MAPPERS: Record<
@@ -73,7 +73,13 @@ export async function receiveOtlp(signal: Signal, request: Request): Promise<Otl
     await enforceRateLimit(getKv(), key.keyId);
     const body = await readBody(request, { emptyHint: `send an OTLP ${signal} export request` });
     const mapped = await MAPPERS[signal](decodeRequest(signal, encoding, body), key.projectId);
-    const { rejected, messages, liveRecorded } = await store(key.projectId, mapped);
+    const { rejectedItems, messages, liveRecorded } = await store(key.projectId, mapped);
+    const rejected = rejectedItems.size;
+    const orphans = (mapped.orphanCalls ?? []).filter((o) => !rejectedItems.has(o.item));
+    await recordCallParents(
+      key.projectId,
+      orphans.map((o) => o.parentSpanId),
+    ).catch((error: unknown) => databaseFailure(error, 'The database is unreachable; retry shortly.'));
     if (mapped.total > 0 && rejected === mapped.total) {
       throw new AppError(
         'bad_request',
@@ -104,7 +110,7 @@ export async function receiveOtlp(signal: Signal, request: Request): Promise<Otl
 async function store(
   projectId: string,
   mapped: Mapped,
-): Promise<{ rejected: number; messages: string[]; liveRecorded: Promise<unknown> }> {
+): Promise<{ rejectedItems: Set<number>; messages: string[]; liveRecorded: Promise<unknown> }> {
   const rejectedItems = new Set(mapped.rejections.map((r) => r.index));
   const messages = mapped.rejections.map((r) => `item ${r.index}: ${r.message}`);
   const live: Promise<void>[] = [];
@@ -125,7 +131,7 @@ async function store(
       rejectedItems.add(item);
     }
   }
-  return { rejected: rejectedItems.size, messages, liveRecorded: Promise.all(live) };
+  return { rejectedItems, messages, liveRecorded: Promise.all(live) };
 }
 
 function summary(messages: string[]): string {

@@ -33,6 +33,11 @@ export type Mapped = {
   items: number[];
   rejections: Rejection[];
   total: number;
+  /**
+   * Model calls whose parent span is neither in the request nor stored as a call (traces only): once stored, their
+   * parents are recorded so that a parent arriving later is not a second call (lib/otlp/stored.ts).
+   */
+  orphanCalls?: { item: number; parentSpanId: string }[];
 };
 
 /** Throws the 413 of a request over MAX_OTLP_ITEMS once the item at `index` is one too many. */

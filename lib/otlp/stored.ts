@@ -11,8 +11,8 @@ type Probe = { id: string; lo: string; hi: string };
 
 /**
  * The model calls stored by earlier exports that this export's model-call spans belong with: their parents stored
- * as `ai.call` (found by the primary key: id and a time range), and their children stored as `ai.call` (their
- * calls' parent ids within each span's own time). Two statements at most, none when no span is a model call.
+ * as `ai.call` (found by the primary key: id and a time range), and those of them named as the parent of a call
+ * stored before them (otlp_call_parents, by its key). Two statements at most, none when no span is a model call.
  */
 export async function findStoredCalls(
   projectId: string,
@@ -29,28 +29,46 @@ export async function findStoredCalls(
       lo: iso(toMs(s.startNs) - PARENT_LOOKBACK_MS),
       hi: iso(toMs(s.startNs)),
     }));
-  const children: Probe[] = candidates.map((s) => ({
-    id: s.spanId,
-    lo: iso(toMs(s.startNs)),
-    hi: iso(toMs(s.endNs)),
-  }));
   const db = await getDb();
-  const probe = (probes: Probe[], match: 'event_id' | 'parent_span_id') =>
-    probes.length === 0
+  const [callParents, parentsOfCalls] = await Promise.all([
+    parents.length === 0
       ? Promise.resolve([])
       : rawRows<{ id: string }>(
           db,
-          sql`select s.id from jsonb_to_recordset(${JSON.stringify(probes)}::jsonb) as s(id text, lo timestamptz, hi timestamptz)
+          sql`select s.id from jsonb_to_recordset(${JSON.stringify(parents)}::jsonb) as s(id text, lo timestamptz, hi timestamptz)
               where exists (select 1 from events e
-                where e.project_id = ${projectId} and e.type = 'ai.call' and e.${sql.raw(match)} = s.id
+                where e.project_id = ${projectId} and e.event_id = s.id and e.type = 'ai.call'
                   and e.ts >= s.lo and e.ts <= s.hi)`,
-        );
-  const [callParents, parentsOfCalls] = await Promise.all([
-    probe(parents, 'event_id'),
-    probe(children, 'parent_span_id'),
+        ),
+    rawRows<{ id: string }>(
+      db,
+      sql`select parent_span_id as id from otlp_call_parents
+          where project_id = ${projectId} and parent_span_id in (${sql.join(
+            candidates.map((s) => sql`${s.spanId}`),
+            sql`, `,
+          )})`,
+    ),
   ]);
   return {
     callParents: new Set(callParents.map((r) => r.id)),
     parentsOfCalls: new Set(parentsOfCalls.map((r) => r.id)),
   };
+}
+
+/** How long a recorded parent is kept: it arrives within seconds of its child, or never. */
+const CALL_PARENT_TTL = '1 hour';
+
+/** Records the parents of calls just stored whose parent span had not arrived; forgets those of an hour ago. */
+export async function recordCallParents(projectId: string, parentSpanIds: readonly string[]): Promise<void> {
+  if (parentSpanIds.length === 0) return;
+  await rawRows(
+    await getDb(),
+    sql`with gone as (delete from otlp_call_parents where stored_at < now() - interval '${sql.raw(CALL_PARENT_TTL)}')
+        insert into otlp_call_parents (project_id, parent_span_id)
+        select ${projectId}, id from unnest(${sql`array[${sql.join(
+          [...new Set(parentSpanIds)].map((id) => sql`${id}`),
+          sql`, `,
+        )}]::text[]`}) as id
+        on conflict (project_id, parent_span_id) do update set stored_at = now()`,
+  );
 }

@@ -124,7 +124,7 @@ function isGenAiCall(span: Span): boolean {
 export type StoredCalls = {
   /** Parent span ids of this export's spans that are stored as `ai.call`. */
   callParents: ReadonlySet<string>;
-  /** Span ids of this export's spans that a stored `ai.call` names as its parent. */
+  /** Span ids of this export's spans that a call stored before them names as its parent (otlp_call_parents). */
   parentsOfCalls: ReadonlySet<string>;
 };
 
@@ -152,6 +152,7 @@ export function mapReadSpans(
   stored: StoredCalls = NO_STORED_CALLS,
 ): Mapped {
   const candidates = new Set(callCandidates(spans).map((span) => span.spanId));
+  const inRequest = new Set(spans.flatMap((s) => (typeof s === 'string' ? [] : [s.spanId])));
   const isCall = (span: Span): boolean =>
     candidates.has(span.spanId) &&
     !stored.parentsOfCalls.has(span.spanId) &&
@@ -159,7 +160,7 @@ export function mapReadSpans(
       span.parentSpanId === undefined ||
       // Under a model-call span, counted or itself under one: the same request either way.
       (!candidates.has(span.parentSpanId) && !stored.callParents.has(span.parentSpanId)));
-  const mapped: Mapped = { events: [], items: [], rejections: [], total: spans.length };
+  const mapped: Mapped = { events: [], items: [], rejections: [], total: spans.length, orphanCalls: [] };
   spans.forEach((span, index) => {
     if (typeof span === 'string') {
       mapped.rejections.push({ index, message: span });
@@ -172,6 +173,14 @@ export function mapReadSpans(
     const base = baseOf(span);
     const modelCall = isCall(span);
     if (modelCall) push(aiCall(span, base));
+    // An instrumented SDK's call under a parent not here yet: the AI SDK's span, say, which ends after it.
+    if (
+      modelCall &&
+      !isAiSdkCall(span) &&
+      span.parentSpanId !== undefined &&
+      !inRequest.has(span.parentSpanId)
+    )
+      mapped.orphanCalls!.push({ item: index, parentSpanId: span.parentSpanId });
     else if (span.kind === SERVER && isHttp(span)) push(httpRequest(span, base));
     else push(spanEvent(span, base));
     // An error under a model call is the model's, whichever span of the call carried it.
