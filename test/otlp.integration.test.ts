@@ -317,13 +317,12 @@ describe(`OTLP receiver with the OpenTelemetry SDK against ${process.env.DATABAS
     expect(calls[0]!.parentSpanId).toBe(outer[0]!.spanId);
   });
 
-  it('keeps an instrumented SDK span under the AI SDK call as a span, not a second call', async () => {
-    const { projectId, headers } = await newProject();
-    const { tracer, spans } = recorder('chat-web');
-    const parent = tracer.startSpan('ai.generateText.doGenerate', {
+  /** An AI SDK model-call span (`operation`) and an instrumented Anthropic SDK's GenAI span under it: one call. */
+  function callWithChild(tracer: Tracer, operation: string) {
+    const parent = tracer.startSpan(operation, {
       startTime: T0,
       attributes: {
-        'ai.operationId': 'ai.generateText.doGenerate',
+        'ai.operationId': operation,
         'ai.model.id': 'claude-haiku-4-5',
         'ai.model.provider': 'anthropic.messages',
         'ai.usage.inputTokens': 100,
@@ -346,6 +345,12 @@ describe(`OTLP receiver with the OpenTelemetry SDK against ${process.env.DATABAS
     );
     child.end(T0 + 900);
     parent.end(T0 + 950);
+  }
+
+  it('keeps an instrumented SDK span under the AI SDK call as a span, not a second call', async () => {
+    const { projectId, headers } = await newProject();
+    const { tracer, spans } = recorder('chat-web');
+    callWithChild(tracer, 'ai.generateText.doGenerate');
     const exporter = new ProtoTraceExporter({ url: `${base}/v1/traces`, headers });
     expect(await exportSpans(exporter, spans())).toEqual({ code: 0 });
     await exporter.shutdown();
@@ -357,32 +362,7 @@ describe(`OTLP receiver with the OpenTelemetry SDK against ${process.env.DATABAS
     for (const order of ['child first', 'parent first'] as const) {
       const { projectId, headers } = await newProject();
       const { tracer, spans } = recorder('chat-web');
-      const parent = tracer.startSpan('ai.streamText.doStream', {
-        startTime: T0,
-        attributes: {
-          'ai.operationId': 'ai.streamText.doStream',
-          'ai.model.id': 'claude-haiku-4-5',
-          'ai.model.provider': 'anthropic.messages',
-          'ai.usage.inputTokens': 100,
-          'ai.usage.outputTokens': 10,
-        },
-      });
-      const child = tracer.startSpan(
-        'chat claude-haiku-4-5',
-        {
-          kind: SpanKind.CLIENT,
-          startTime: T0 + 5,
-          attributes: {
-            'gen_ai.provider.name': 'anthropic',
-            'gen_ai.request.model': 'claude-haiku-4-5',
-            'gen_ai.usage.input_tokens': 100,
-            'gen_ai.usage.output_tokens': 10,
-          },
-        },
-        trace.setSpan(context.active(), parent),
-      );
-      child.end(T0 + 900);
-      parent.end(T0 + 950);
+      callWithChild(tracer, 'ai.streamText.doStream');
       const [childSpan, parentSpan] = spans();
       const exporter = new ProtoTraceExporter({ url: `${base}/v1/traces`, headers });
       const batches = order === 'child first' ? [[childSpan!], [parentSpan!]] : [[parentSpan!], [childSpan!]];
