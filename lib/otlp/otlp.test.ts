@@ -477,4 +477,25 @@ describe('bounds of one span', () => {
     expect(routeOfPath('/api/chat')).toBe('/api/chat');
     expect(routeOfPath('/docs/getting-started-guide')).toBe('/docs/getting-started-guide');
   });
+
+  it('maps one model-call span to one event, whatever its parent', () => {
+    const genAi = (spanId: string, parentSpanId?: string) =>
+      span({
+        spanId,
+        name: 'chat claude',
+        ...(parentSpanId ? { parentSpanId } : {}),
+        attributes: [
+          { key: 'gen_ai.provider.name', value: { stringValue: 'anthropic' } },
+          { key: 'gen_ai.request.model', value: { stringValue: 'claude-sonnet-4-5' } },
+        ],
+      });
+    const mapped = mapSpans(
+      request(genAi('aaa19b7ec3c1b174'), genAi('bbb19b7ec3c1b174', 'ccc19b7ec3c1b174')),
+    );
+    expect(mapped.events.map((e) => [e.type, e.id])).toEqual([
+      ['ai.call', 'aaa19b7ec3c1b174'],
+      ['ai.call', 'bbb19b7ec3c1b174'],
+    ]);
+    expect(mapped.orphanCalls).toEqual([{ item: 1, parentSpanId: 'ccc19b7ec3c1b174' }]);
+  });
 });

@@ -11,8 +11,8 @@ type Probe = { id: string; lo: string; hi: string };
 
 /**
  * The model calls stored by earlier exports that this export's model-call spans belong with: their parents stored
- * as `ai.call` (found by the primary key: id and a time range), and those of them named as the parent of a call
- * stored before them (otlp_call_parents, by its key). Two statements at most, none when no span is a model call.
+ * as `ai.call` (found by the primary key: id and a time range), and the AI SDK call spans named as the parent of a
+ * call stored before them (otlp_call_parents, by its key). Two statements at most, none when no span needs one.
  */
 export async function findStoredCalls(
   projectId: string,
@@ -29,6 +29,7 @@ export async function findStoredCalls(
       lo: iso(toMs(s.startNs) - PARENT_LOOKBACK_MS),
       hi: iso(toMs(s.startNs)),
     }));
+  const aiSdkCalls = candidates.filter(isAiSdkCall).map((s) => s.spanId);
   const db = await getDb();
   const [callParents, parentsOfCalls] = await Promise.all([
     parents.length === 0
@@ -40,14 +41,16 @@ export async function findStoredCalls(
                 where e.project_id = ${projectId} and e.event_id = s.id and e.type = 'ai.call'
                   and e.ts >= s.lo and e.ts <= s.hi)`,
         ),
-    rawRows<{ id: string }>(
-      db,
-      sql`select parent_span_id as id from otlp_call_parents
-          where project_id = ${projectId} and parent_span_id in (${sql.join(
-            candidates.map((s) => sql`${s.spanId}`),
-            sql`, `,
-          )})`,
-    ),
+    // Only the AI SDK's call spans: an instrumented SDK's span under one ends first and often goes in an earlier
+    // export. One parameter (a JSON array), not one per span: building and binding 512 cost more than the lookup.
+    aiSdkCalls.length === 0
+      ? Promise.resolve([])
+      : rawRows<{ id: string }>(
+          db,
+          sql`select parent_span_id as id from otlp_call_parents
+              where project_id = ${projectId}
+                and parent_span_id in (select jsonb_array_elements_text(${JSON.stringify(aiSdkCalls)}::jsonb))`,
+        ),
   ]);
   return {
     callParents: new Set(callParents.map((r) => r.id)),
@@ -65,10 +68,7 @@ export async function recordCallParents(projectId: string, parentSpanIds: readon
     await getDb(),
     sql`with gone as (delete from otlp_call_parents where stored_at < now() - interval '${sql.raw(CALL_PARENT_TTL)}')
         insert into otlp_call_parents (project_id, parent_span_id)
-        select ${projectId}, id from unnest(${sql`array[${sql.join(
-          [...new Set(parentSpanIds)].map((id) => sql`${id}`),
-          sql`, `,
-        )}]::text[]`}) as id
+        select distinct ${projectId}::uuid, id from jsonb_array_elements_text(${JSON.stringify(parentSpanIds)}::jsonb) as id
         on conflict (project_id, parent_span_id) do update set stored_at = now()`,
   );
 }

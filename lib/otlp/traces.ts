@@ -172,7 +172,6 @@ export function mapReadSpans(
     };
     const base = baseOf(span);
     const modelCall = isCall(span);
-    if (modelCall) push(aiCall(span, base));
     // An instrumented SDK's call under a parent not here yet: the AI SDK's span, say, which ends after it.
     if (
       modelCall &&
@@ -181,6 +180,7 @@ export function mapReadSpans(
       !inRequest.has(span.parentSpanId)
     )
       mapped.orphanCalls!.push({ item: index, parentSpanId: span.parentSpanId });
+    if (modelCall) push(aiCall(span, base));
     else if (span.kind === SERVER && isHttp(span)) push(httpRequest(span, base));
     else push(spanEvent(span, base));
     // An error under a model call is the model's, whichever span of the call carried it.
