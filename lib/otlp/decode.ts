@@ -100,7 +100,10 @@ export function hexId(raw: unknown, bytes: 8 | 16): string | undefined | null {
   if (raw instanceof Uint8Array) {
     if (raw.length === 0) return undefined;
     if (raw.length !== bytes) return null;
-    hex = Buffer.from(raw).toString('hex');
+    // protobufjs gives Buffers (`bytes: Buffer`): read in place, no copy.
+    hex = (Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)).toString(
+      'hex',
+    );
   } else if (typeof raw === 'string' && raw.length === bytes * 2 && /^[0-9a-f]+$/i.test(raw)) {
     hex = raw.toLowerCase();
   } else {

@@ -28,6 +28,8 @@ export type Span = {
   events: { timeNs?: bigint; name: string; attrs: Attrs }[];
   status: { code: number; message?: string };
   origin: Origin;
+  /** The AI SDK operation, once looked up (null: none). */
+  aiOperation?: string | null;
 };
 
 /** The spans of an ExportTraceServiceRequest, in order, with the problem of each span that cannot be read. */
@@ -61,38 +63,42 @@ function readSpan(raw: unknown, origin: Origin): Span | string {
   if (endNs < startNs) return 'endTimeUnixNano: is before startTimeUnixNano';
   const status = (s.status ?? {}) as Record<string, unknown>;
   const name = typeof s.name === 'string' && s.name.length > 0 ? cut(s.name, 512) : '(unnamed span)';
-  return {
-    ...(traceId ? { traceId } : {}),
+  // Fields set one by one rather than spread: a span is read for every item of every export.
+  const span: Span = {
     spanId,
-    ...(parentSpanId ? { parentSpanId } : {}),
     name,
     kind: enumValue(s.kind, SPAN_KINDS),
     startNs,
     endNs,
     attrs: attributes(s.attributes),
-    events: list(s, 'events').map((e) => {
-      const event = (e ?? {}) as Record<string, unknown>;
-      return {
-        timeNs: nanos(event.timeUnixNano),
-        name: typeof event.name === 'string' ? event.name : '',
-        attrs: attributes(event.attributes),
-      };
-    }),
-    status: {
-      code: enumValue(status.code, STATUS_CODES),
-      ...(typeof status.message === 'string' && status.message ? { message: cut(status.message) } : {}),
-    },
+    events: [],
+    status: { code: enumValue(status.code, STATUS_CODES) },
     origin,
   };
+  if (traceId) span.traceId = traceId;
+  if (parentSpanId) span.parentSpanId = parentSpanId;
+  if (typeof status.message === 'string' && status.message) span.status.message = cut(status.message);
+  for (const e of list(s, 'events')) {
+    const event = (e ?? {}) as Record<string, unknown>;
+    span.events.push({
+      timeNs: nanos(event.timeUnixNano),
+      name: typeof event.name === 'string' ? event.name : '',
+      attrs: attributes(event.attributes),
+    });
+  }
+  return span;
 }
 
-/** The AI SDK's operation of a span (`ai.streamText.doStream`), from its attribute or its name. */
+/** The AI SDK's operation of a span (`ai.streamText.doStream`), from its attribute or its name; found once. */
 function aiSdkOperation(span: Span): string | undefined {
-  const op = text(span.attrs, 'ai.operationId');
-  if (op) return op;
-  return /^ai\.[A-Za-z]+(\.do[A-Za-z]+)?$/.test(span.name) && 'ai.model.id' in span.attrs
-    ? span.name
-    : undefined;
+  if (span.aiOperation !== undefined) return span.aiOperation ?? undefined;
+  const op =
+    text(span.attrs, 'ai.operationId') ??
+    (/^ai\.[A-Za-z]+(\.do[A-Za-z]+)?$/.test(span.name) && 'ai.model.id' in span.attrs
+      ? span.name
+      : undefined);
+  span.aiOperation = op ?? null;
+  return op;
 }
 
 const AI_SDK_CALL = /\.do(Stream|Generate)$/;
@@ -193,19 +199,18 @@ type Base = Record<string, unknown>;
 
 function baseOf(span: Span): Base {
   const a = span.attrs;
+  const base: Base = Object.assign({}, span.origin.common);
+  base.timestamp = toMs(span.startNs);
+  if (span.traceId) base.traceId = span.traceId;
+  base.spanId = span.spanId;
+  if (span.parentSpanId) base.parentSpanId = span.parentSpanId;
   const userId = text(a, 'ai.telemetry.metadata.userId', 'user.id', 'enduser.id');
+  if (userId) base.userId = cut(userId, 256);
   const sessionId = text(a, 'ai.telemetry.metadata.sessionId', 'session.id');
+  if (sessionId) base.sessionId = cut(sessionId, 256);
   const conversationId = text(a, 'gen_ai.conversation.id', 'ai.telemetry.metadata.conversationId');
-  return {
-    ...span.origin.common,
-    timestamp: toMs(span.startNs),
-    ...(span.traceId ? { traceId: span.traceId } : {}),
-    spanId: span.spanId,
-    ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
-    ...(userId ? { userId: cut(userId, 256) } : {}),
-    ...(sessionId ? { sessionId: cut(sessionId, 256) } : {}),
-    ...(conversationId ? { conversationId: cut(conversationId, 256) } : {}),
-  };
+  if (conversationId) base.conversationId = cut(conversationId, 256);
+  return base;
 }
 
 const durationMs = (span: Span) => Number(span.endNs - span.startNs) / 1e6;
@@ -224,19 +229,19 @@ function aiCall(span: Span, base: Base): Record<string, unknown> {
     secondsToMs(number(a, 'gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token'));
   const temperature = number(a, 'gen_ai.request.temperature', 'ai.settings.temperature');
   const errorType = text(a, 'error.type') ?? (span.status.code === STATUS_ERROR ? 'error' : undefined);
-  return {
-    ...base,
-    type: 'ai.call',
-    id: span.spanId,
-    model: cut(model, 128),
-    durationMs: durationMs(span),
-    ...(provider ? { provider: cut(provider, 128) } : {}),
-    ...usage,
-    ...(ttftMs !== undefined && ttftMs >= 0 ? { timeToFirstTokenMs: ttftMs } : {}),
-    ...(temperature !== undefined && temperature >= 0 && temperature <= 2 ? { temperature } : {}),
-    status: errorType ? 'error' : 'ok',
-    ...(errorType ? { errorType: cut(errorType, 128) } : {}),
-  };
+  // Assigned one by one on a copy of the span's base (errors share it): spreads cost more at this volume.
+  const event: Record<string, unknown> = Object.assign({}, base);
+  event.type = 'ai.call';
+  event.id = span.spanId;
+  event.model = cut(model, 128);
+  event.durationMs = durationMs(span);
+  if (provider) event.provider = cut(provider, 128);
+  Object.assign(event, usage);
+  if (ttftMs !== undefined && ttftMs >= 0) event.timeToFirstTokenMs = ttftMs;
+  if (temperature !== undefined && temperature >= 0 && temperature <= 2) event.temperature = temperature;
+  event.status = errorType ? 'error' : 'ok';
+  if (errorType) event.errorType = cut(errorType, 128);
+  return event;
 }
 
 const secondsToMs = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
@@ -289,12 +294,12 @@ export function tokens(a: Attrs): Record<string, number> {
       'ai.usage.completionTokens',
     ),
   );
-  return {
-    ...(input !== undefined ? { inputTokens: input } : {}),
-    ...(output !== undefined ? { outputTokens: output } : {}),
-    ...(cacheRead !== undefined ? { cacheReadTokens: cacheRead } : {}),
-    ...(cacheWrite !== undefined ? { cacheWriteTokens: cacheWrite } : {}),
-  };
+  const usage: Record<string, number> = {};
+  if (input !== undefined) usage.inputTokens = input;
+  if (output !== undefined) usage.outputTokens = output;
+  if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
+  if (cacheWrite !== undefined) usage.cacheWriteTokens = cacheWrite;
+  return usage;
 }
 
 function isHttp(span: Span): boolean {
@@ -314,15 +319,14 @@ function httpRequest(span: Span, base: Base): Record<string, unknown> {
   const template = text(a, 'http.route');
   const route = template ?? routeOfPath(text(a, 'url.path', 'http.target') ?? span.name);
   const method = text(a, 'http.request.method', 'http.method');
-  return {
-    ...base,
-    type: 'http.request',
-    id: span.spanId,
-    route: cut(route.split('?')[0]!, 512),
-    status,
-    durationMs: durationMs(span),
-    ...(method ? { method: cut(method, 16) } : {}),
-  };
+  const event: Record<string, unknown> = Object.assign({}, base);
+  event.type = 'http.request';
+  event.id = span.spanId;
+  event.route = cut(route.split('?')[0]!, 512);
+  event.status = status;
+  event.durationMs = durationMs(span);
+  if (method) event.method = cut(method, 16);
+  return event;
 }
 
 /** A path's segments that look like ids (numbers, UUIDs, long hex or mixed tokens) as `:id`, the query left out. */
@@ -342,17 +346,16 @@ export function routeOfPath(path: string): string {
 }
 
 function spanEvent(span: Span, base: Base): Record<string, unknown> {
-  return {
-    ...base,
-    type: 'span',
-    id: span.spanId,
-    name: span.name,
-    kind: KIND_NAMES[span.kind] ?? 'unspecified',
-    durationMs: durationMs(span),
-    status: span.status.code === STATUS_ERROR ? 'error' : span.status.code === 1 ? 'ok' : 'unset',
-    ...(span.status.message ? { statusMessage: span.status.message } : {}),
-    otel: otelOf(span),
-  };
+  const event: Record<string, unknown> = Object.assign({}, base);
+  event.type = 'span';
+  event.id = span.spanId;
+  event.name = span.name;
+  event.kind = KIND_NAMES[span.kind] ?? 'unspecified';
+  event.durationMs = durationMs(span);
+  event.status = span.status.code === STATUS_ERROR ? 'error' : span.status.code === 1 ? 'ok' : 'unset';
+  if (span.status.message) event.statusMessage = span.status.message;
+  event.otel = otelOf(span);
+  return event;
 }
 
 /** One `error` per `exception` span event (the first MAX_OTLP_EXCEPTIONS_PER_SPAN); a failed span without one is one `error` itself. */
