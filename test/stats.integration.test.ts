@@ -7,6 +7,7 @@ import { getDb } from '@/db/client';
 import * as schema from '@/db/schema';
 import { displayPrefix, generateApiKey, hashApiKey } from '@/lib/auth/api-key-format';
 import { ingestBatch } from '@/lib/ingest/ingest';
+import { rollUp } from '@/lib/metrics/rollups/job';
 import { getExperience, getFilterOptions, getOverview } from '@/lib/metrics/queries';
 import { NO_FILTERS, parseRange } from '@/lib/metrics/range';
 import { activeUsers, summarizeSessions } from '@/lib/metrics/activity';
@@ -568,6 +569,36 @@ describe(`stats read API against ${process.env.DATABASE_URL ? 'Postgres' : 'PGli
     const sonnetSeries = body.series.find((s) => s.model === 'claude-sonnet-4-5')!;
     expect(sonnetSeries.points.reduce((sum, p) => sum + p.calls, 0)).toBe(2);
     expect(body.costPerDay.reduce((sum, d) => sum + d.costUsd, 0)).toBeCloseTo(0.015, 12);
+  });
+
+  it('lists the 50 latest errors of many, each with its exact count and sources, from rollups and raw rows', async () => {
+    const { project, key } = await newProject();
+    const now = Date.now();
+    // 70 distinct errors, the k-th last seen k minutes ago, each reported k % 3 + 1 times by two sources.
+    const errors = Array.from({ length: 70 }, (_, k) =>
+      Array.from({ length: (k % 3) + 1 }, (_, j) => ({
+        type: 'error',
+        errorType: `E${k}`,
+        message: `failure ${k}`,
+        route: '/api/chat',
+        source: j % 2 ? 'ai' : 'api',
+        timestamp: new Date(now - (k + 1) * MINUTE - j * 1000).toISOString(),
+      })),
+    ).flat();
+    await ingest(project.id, errors);
+    const read = async () => (await get<System>('/api/v1/stats/system?range=24h', key)).body.errors;
+    const expected = Array.from({ length: 50 }, (_, k) => ({
+      errorType: `E${k}`,
+      route: '/api/chat',
+      message: `failure ${k}`,
+      sources: k % 3 === 0 ? ['api'] : ['ai', 'api'],
+      count: (k % 3) + 1,
+      lastSeen: new Date(now - (k + 1) * MINUTE).toISOString(),
+    }));
+    expect(await read()).toEqual(expected);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await rollUp({ budgetMs: 30_000 });
+    expect(await read()).toEqual(expected);
   });
 
   it('answers the system figures', async () => {

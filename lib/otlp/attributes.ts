@@ -124,7 +124,12 @@ function fitBytes(attrs: Attrs): number {
     bound +=
       key.length +
       4 +
-      (typeof value === 'string' ? value.length : typeof value === 'object' ? MAX_OTLP_STRING : 24);
+      // An array or key-value list may hold up to MAX_OTLP_VALUES strings: measured, not guessed.
+      (typeof value === 'string'
+        ? value.length
+        : typeof value === 'object' && value !== null
+          ? JSON.stringify(value).length
+          : 24);
   }
   if (bound * 3 <= MAX_OTLP_ATTRIBUTE_BYTES) return 0;
   const sizes = keys.map((key) => ({ key, bytes: Buffer.byteLength(JSON.stringify({ [key]: attrs[key] })) }));

@@ -459,6 +459,20 @@ describe('bounds of one span', () => {
     expect(Buffer.byteLength(JSON.stringify(tool))).toBeLessThan(64 * 1024);
   });
 
+  it('counts arrays and lists at their size when fitting attributes', () => {
+    const messages = {
+      arrayValue: { values: Array.from({ length: 20 }, () => ({ stringValue: 'm'.repeat(4000) })) },
+    };
+    const mapped = mapSpans(
+      request(span({ name: 'tool', attributes: [{ key: 'gen_ai.input.messages', value: messages }] })),
+    );
+    const event = mapped.events[0]!;
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(64 * 1024);
+    expect(
+      (event.otel as { attributes: Record<string, unknown> }).attributes['otel.dropped_attributes_count'],
+    ).toBe(1);
+  });
+
   it('turns at most 16 exception events of one span into errors', () => {
     const events = Array.from({ length: 40 }, () => ({
       name: 'exception',

@@ -5,6 +5,7 @@ import type { RollupRow } from '../rollups/read';
 import { MEASURE_NAMES, type Field, type Measure } from '../rollups/shape';
 import {
   countingSinceOutput,
+  MAX_SERIES_PER_FAMILY,
   dependencyOutputs,
   familyOutput,
   formatNumber,
@@ -20,7 +21,10 @@ function row(
 ): RollupRow {
   const all = Object.fromEntries(MEASURE_NAMES.map((m) => [m, values[m] ?? null])) as RollupRow['values'];
   const bins = Object.fromEntries(
-    Object.entries(samples).map(([field, list]) => [field, mergeBins(list.map((v) => [binOf(v), 1] as const))]),
+    Object.entries(samples).map(([field, list]) => [
+      field,
+      mergeBins(list.map((v) => [binOf(v), 1] as const)),
+    ]),
   );
   return { key, bucket: null, values: all, bins };
 }
@@ -160,11 +164,21 @@ describe('histograms', () => {
 
   it('keep web vitals measured in time apart from the layout shift score', () => {
     const rows = [
-      row({ service: 'web', environment: '', name: 'LCP', class: '' }, { n: 2, sum_value: 3_000 }, { value: [1_000, 2_000] }),
-      row({ service: 'web', environment: '', name: 'CLS', class: '' }, { n: 2, sum_value: 0.3 }, { value: [0.05, 0.25] }),
+      row(
+        { service: 'web', environment: '', name: 'LCP', class: '' },
+        { n: 2, sum_value: 3_000 },
+        { value: [1_000, 2_000] },
+      ),
+      row(
+        { service: 'web', environment: '', name: 'CLS', class: '' },
+        { n: 2, sum_value: 0.3 },
+        { value: [0.05, 0.25] },
+      ),
     ];
     const timed = familyOutput(family('chatwatch_web_vital_seconds'), rows);
-    expect(new Set(timed.samples.map((s) => s.labels.find(([k]) => k === 'vital')![1]))).toEqual(new Set(['LCP']));
+    expect(new Set(timed.samples.map((s) => s.labels.find(([k]) => k === 'vital')![1]))).toEqual(
+      new Set(['LCP']),
+    );
     expect(timed.samples.find((s) => s.suffix === '_sum')!.value).toBe(3);
     const cls = familyOutput(family('chatwatch_web_vital_cls'), rows);
     expect(cls.samples.find((s) => s.suffix === '_count')!.value).toBe(2);
@@ -225,5 +239,23 @@ describe('text format', () => {
     ]);
     expect(latency!.samples).toEqual([{ suffix: '', labels: [['dependency', 'database']], value: 0.012 }]);
     expect(countingSinceOutput(new Date('2026-12-04T00:00:00Z')).samples[0]!.value).toBe(1_796_342_400);
+  });
+
+  it('keeps the largest series of a family only, and rounds sums so a counter cannot step down by float noise', () => {
+    const rows = Array.from({ length: MAX_SERIES_PER_FAMILY + 20 }, (_, i) =>
+      row({ service: `s${i}`, environment: '', name: 'client', path: `/r${i}` }, { n: i + 1 }),
+    );
+    const out = familyOutput(family('chatwatch_errors_total'), rows);
+    expect(out.samples).toHaveLength(MAX_SERIES_PER_FAMILY);
+    expect(Math.min(...out.samples.map((s) => s.value))).toBe(21);
+    const cost = (parts: number[]) =>
+      familyOutput(
+        family('chatwatch_ai_cost_usd_total'),
+        parts.map((c) =>
+          row({ service: 'a', environment: '', model: 'm', class: 'ok' }, { n: 1, sum_cost: c }),
+        ),
+      ).samples[0]!.value;
+    // 0.1 + 0.2 and 0.3 differ in the last bit; both read 0.3.
+    expect(cost([0.1, 0.2])).toBe(cost([0.3]));
   });
 });

@@ -12,9 +12,33 @@ import { FIELD_SUMS, fieldOf, typeOf, type Family, type HistogramFamily } from '
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+/**
+ * Series per family at most: the largest (by value, or by count for histograms). Service, environment and route
+ * come from what clients send, browsers included, so without a bound one page could make every scrape huge.
+ */
+export const MAX_SERIES_PER_FAMILY = 500;
+
+/**
+ * Sums are rounded to this many decimals: float additions in another grouping (raw rows, then rollups) differ in
+ * the last bits, and a counter a bit lower than at the last scrape would read as a reset to Prometheus.
+ */
+const SUM_DECIMALS = 9;
+const roundSum = (v: number) => Math.round(v * 10 ** SUM_DECIMALS) / 10 ** SUM_DECIMALS;
+
+function largest<S extends { samples: Sample[] }>(series: S[], n: number): S[] {
+  const size = (s: { samples: Sample[] }) =>
+    s.samples.length === 1 ? s.samples[0]!.value : (s.samples.find((x) => x.suffix === '_count')?.value ?? 0);
+  return [...series].sort((a, b) => size(b) - size(a)).slice(0, n);
+}
+
 export type Labels = readonly (readonly [string, string])[];
 export type Sample = { suffix: string; labels: Labels; value: number };
-export type FamilyOutput = { name: string; help: string; type: 'counter' | 'gauge' | 'histogram'; samples: Sample[] };
+export type FamilyOutput = {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  samples: Sample[];
+};
 
 /** One read per event type: every dimension, measure and histogram its families need, grouped by class. */
 export function specsOf(families: readonly Family[]): Map<EventType, RollupSpec> {
@@ -51,7 +75,9 @@ export function familyOutput(family: Family, rows: readonly RollupRow[]): Family
     (r) =>
       Object.entries({ ...def.where, ...family.where }).every(([dimension, allowed]) => {
         const value = r.key[dimension as Dimension] ?? '';
-        return typeof allowed === 'string' ? value === allowed : (allowed as readonly string[]).includes(value);
+        return typeof allowed === 'string'
+          ? value === allowed
+          : (allowed as readonly string[]).includes(value);
       }) &&
       (classes === null || classes.includes(r.key.class ?? '')),
   );
@@ -64,13 +90,16 @@ export function familyOutput(family: Family, rows: readonly RollupRow[]): Family
     });
     if (family.kind === 'counter') {
       const { value } = valueOf(family.metric, group);
-      if (value !== null && value !== 0) series.push({ labels, samples: [{ suffix: '', labels, value }] });
+      if (value !== null && value !== 0)
+        series.push({ labels, samples: [{ suffix: '', labels, value: roundSum(value) }] });
     } else {
       series.push({ labels, samples: histogramSamples(family, group, labels) });
     }
   }
-  series.sort((a, b) => compareLabels(a.labels, b.labels));
-  const samples = series.flatMap((s) => s.samples);
+  // Label values come from what was sent, some of it with public browser keys: keep the largest series only.
+  const shown = series.length > MAX_SERIES_PER_FAMILY ? largest(series, MAX_SERIES_PER_FAMILY) : series;
+  shown.sort((a, b) => compareLabels(a.labels, b.labels));
+  const samples = shown.flatMap((s) => s.samples);
   return { name: family.name, help: family.help, type: family.kind, samples };
 }
 
@@ -87,7 +116,7 @@ function histogramSamples(family: HistogramFamily, rows: readonly RollupRow[], l
   if (count === 0) return [];
   const measure: Measure | undefined = FIELD_SUMS[field];
   const exact = measure ? rows.reduce((s, r) => s + (r.values[measure] ?? 0), 0) : null;
-  const sum = (exact ?? bins.reduce((s, [bin, c]) => s + binValue(bin) * c, 0)) * family.scale;
+  const sum = roundSum((exact ?? bins.reduce((s, [bin, c]) => s + binValue(bin) * c, 0)) * family.scale);
   const out: Sample[] = [];
   let i = 0;
   let below = 0;

@@ -74,7 +74,10 @@ export const FAMILIES: readonly Family[] = [
     name: 'chatwatch_responses_total',
     help: 'Chat answers sent (response.sent events) since 00:00 UTC.',
     metric: 'responses',
-    labels: [...EVERYWHERE, { dimension: 'class', label: 'streamed', values: { streamed: 'true', '': 'false' } }],
+    labels: [
+      ...EVERYWHERE,
+      { dimension: 'class', label: 'streamed', values: { streamed: 'true', '': 'false' } },
+    ],
   }),
   seconds({
     name: 'chatwatch_response_duration_seconds',
@@ -154,9 +157,11 @@ export const FAMILIES: readonly Family[] = [
   }),
   counter({
     name: 'chatwatch_feedback_total',
-    help: 'User ratings since 00:00 UTC, by score (1-5) and the model of the call rated.',
+    // No model label: a rating's model is found when it is rolled up, and a call stored later could move a
+    // rating read raw at one scrape to another model at the next, and a counter must not go down.
+    help: 'User ratings since 00:00 UTC, by score (1-5).',
     metric: 'feedback_count',
-    labels: [...EVERYWHERE, MODEL, { dimension: 'class', label: 'score' }],
+    labels: [...EVERYWHERE, { dimension: 'class', label: 'score' }],
   }),
   counter({
     name: 'chatwatch_errors_total',

@@ -2,7 +2,7 @@ import 'server-only';
 import { fillBuckets, fillSeries } from '../buckets';
 import type { Filters, TimeRange } from '../range';
 import { minutes } from '../sql';
-import { readRollups } from '../rollups/read';
+import { readRollups, type RollupRow } from '../rollups/read';
 import { readFigures, readTotals } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
 import { ratio } from '../stats';
@@ -170,54 +170,44 @@ async function resourceStats(scope: Scope, range: TimeRange, filters: Filters): 
 
 /**
  * The error list: per error type, route and message, its count, sources and last time, the latest first. Whole
- * days and weeks from error_rollups, the edges and the tail raw (one statement, as every rollup read).
+ * days and weeks from error_rollups, the edges and the tail raw: the TOP_ERRORS latest in one statement (counted
+ * and ordered in SQL, however many distinct errors the range holds), then the sources of those.
  */
 async function errorStream(scope: Scope, range: TimeRange, filters: Filters) {
-  const rows = await readRollups(scope, range, filters, {
+  const key = ['error_type', 'path', 'message'] as const;
+  const latest = await readRollups(scope, range, filters, {
     table: 'errors',
     types: ['error'],
-    groupBy: ['error_type', 'path', 'message', 'name'],
+    groupBy: key,
     measures: ['n', 'last_ms'],
+    top: { by: ['last_ms', 'n'], limit: TOP_ERRORS },
   });
-  const byError = new Map<
-    string,
-    {
-      errorType: string;
-      route: string | null;
-      message: string;
-      sources: Set<string>;
-      count: number;
-      last: number;
-    }
-  >();
-  for (const r of rows) {
-    const id = JSON.stringify([r.key.error_type, r.key.path, r.key.message]);
-    let error = byError.get(id);
-    if (!error) {
-      error = {
-        errorType: r.key.error_type ?? '',
-        route: r.key.path || null,
-        message: r.key.message ?? '',
-        sources: new Set(),
-        count: 0,
-        last: -Infinity,
-      };
-      byError.set(id, error);
-    }
-    if (r.key.name) error.sources.add(r.key.name);
-    error.count += r.values.n ?? 0;
-    error.last = Math.max(error.last, r.values.last_ms ?? -Infinity);
+  if (latest.length === 0) return [];
+  const bySource = await readRollups(scope, range, filters, {
+    table: 'errors',
+    types: ['error'],
+    where: { message: [...new Set(latest.map((r) => r.key.message ?? ''))] },
+    groupBy: [...key, 'name'],
+    measures: ['n'],
+  });
+  const idOf = (k: RollupRow['key']) => JSON.stringify(key.map((d) => k[d] ?? ''));
+  const sources = new Map<string, Set<string>>();
+  for (const r of bySource) {
+    if (!r.key.name || !r.values.n) continue;
+    const id = idOf(r.key);
+    sources.set(id, (sources.get(id) ?? new Set()).add(r.key.name));
   }
-  return [...byError.values()]
-    .filter((e) => e.count > 0)
-    .sort((a, b) => b.last - a.last || b.count - a.count)
-    .slice(0, TOP_ERRORS)
-    .map((e) => ({
-      errorType: e.errorType,
-      route: e.route,
-      message: e.message,
-      sources: [...e.sources].sort(),
-      count: e.count,
-      lastSeen: new Date(e.last).toISOString(),
+  return latest
+    .filter((r) => (r.values.n ?? 0) > 0)
+    .sort(
+      (a, b) => (b.values.last_ms ?? 0) - (a.values.last_ms ?? 0) || (b.values.n ?? 0) - (a.values.n ?? 0),
+    )
+    .map((r) => ({
+      errorType: r.key.error_type ?? '',
+      route: r.key.path || null,
+      message: r.key.message ?? '',
+      sources: [...(sources.get(idOf(r.key)) ?? [])].sort(),
+      count: r.values.n ?? 0,
+      lastSeen: new Date(r.values.last_ms!).toISOString(),
     }));
 }

@@ -48,6 +48,8 @@ export type RollupSpec = {
   labels?: Readonly<Record<string, string>>;
   /** Apply the model filter (AI figures only). Default: when every type is `ai.call`. */
   modelFilter?: boolean;
+  /** Only the first `limit` groups by these measures, largest first (a list's top rows): measures only, no fields. */
+  top?: { by: readonly Measure[]; limit: number };
 };
 
 export type RollupRow = {
@@ -490,11 +492,16 @@ function measuresSql(
     from events where ${raw}${innerGroup(groupBy, bucketMs)}`);
   }
   if (parts.length === 0) return null;
+  const top = spec.top
+    ? sql.raw(
+        ` order by ${spec.top.by.map((m) => `${m} desc nulls last`).join(', ')} limit ${Math.trunc(spec.top.limit)}`,
+      )
+    : sql``;
   return sql`select ${selectList(
     outerCols,
     spec.measures.map((m) => sql.raw(`${rollupAggregateSql(m)} as ${m}`)),
   )}
-    from (${sql.join(parts, sql` union all `)}) as s${outerGroup(groupBy, bucketMs)}`;
+    from (${sql.join(parts, sql` union all `)}) as s${outerGroup(groupBy, bucketMs)}${top}`;
 }
 
 function binsSql(
