@@ -119,14 +119,15 @@ async function printStorage() {
       select (select count(*) from events)::text as events,
         (select sum(pg_total_relation_size(relid)) from pg_partition_tree('events'))::text as raw,
         pg_total_relation_size('metric_rollups')::text as rollups,
-        (pg_total_relation_size('user_rollups') + pg_total_relation_size('dimension_values'))::text as users,
+        (pg_total_relation_size('user_rollups') + pg_total_relation_size('user_sets')
+          + pg_total_relation_size('user_index') + pg_total_relation_size('dimension_values'))::text as users,
         (pg_total_relation_size('session_rollups') + pg_total_relation_size('session_parts')
           + pg_total_relation_size('session_spans') + pg_total_relation_size('session_dirty_days'))::text as sessions,
         pg_total_relation_size('event_activity_hourly')::text as activity`;
     const n = Number(row!.events);
     const per = (bytes: string) => (Number(bytes) / n).toFixed(0);
     console.log(
-      `storage at ${n.toLocaleString('en-US')} raw events: raw ${per(row!.raw)} B/event, metric rollups ${per(row!.rollups)} B/event, per-user rollups and picker values ${per(row!.users)} B/event, session rollups ${per(row!.sessions)} B/event, activity rollup ${per(row!.activity)} B/event`,
+      `storage at ${n.toLocaleString('en-US')} raw events: raw ${per(row!.raw)} B/event, metric rollups ${per(row!.rollups)} B/event, per-user rollups, user sets and picker values ${per(row!.users)} B/event, session rollups ${per(row!.sessions)} B/event, activity rollup ${per(row!.activity)} B/event`,
     );
   } finally {
     await sql.end();

@@ -130,7 +130,9 @@ export async function loadEvents(
   // What autovacuum would have done by the time anyone reads: statistics of the tables the load filled.
   await (
     await db.db
-  ).execute(statement`analyze event_activity_hourly, metric_rollups, user_rollups, dimension_values`);
+  ).execute(
+    statement`analyze event_activity_hourly, metric_rollups, user_rollups, user_sets, user_index, dimension_values`,
+  );
   await db.close();
   return { projectId, rows, seconds, rollupSeconds: (performance.now() - rolled) / 1000 };
 }

@@ -47,7 +47,9 @@ describe('migrations', () => {
       'session_spans',
       'shared_alerts',
       'silences',
+      'user_index',
       'user_rollups',
+      'user_sets',
     ]);
     // ...and made at startup, so today's events have somewhere to go.
     const partitions = await listEventPartitions(db);

@@ -8,7 +8,8 @@ import { MIGRATIONS, migrationsBefore, numeric } from './migrations';
 /**
  * Migrations 0017 (per-user weeks), 0018 (quarter-hour metric rollups) and 0019 (metric weeks) build a new grain from the rows
  * already rolled up, since the raw events behind them may be gone; 0024 (the error list's rollups) builds its rows
- * from the raw errors behind the rollup job's mark. Checked on rows written before each:
+ * from the raw errors behind the rollup job's mark; 0026 (user sets) numbers the users and builds their bitmaps from the
+ * per-user rows. Checked on rows written before each:
  * the new rows hold exactly the sums, extremes and merged histograms of the rows they come from.
  */
 const folders: (() => void)[] = [];
@@ -117,7 +118,7 @@ describe('migrations that add a rollup grain', () => {
   it('0017 builds per-user week rows from the day rows, weeks starting on Thursdays', async () => {
     const { run, close } = await withDbBefore('0017_users_by_week', async (run) => {
       const row = (grain: string, day: string, user: string, n: number, cost: number | null, last: number) =>
-        sql`(${PROJECT}, ${grain}, '*', ${day}::timestamptz, '', '', '', ${user}, ${n}, ${cost}::float8, ${last})`;
+        sql`(${PROJECT}, ${grain}, 'ai.call', ${day}::timestamptz, '', '', '', ${user}, ${n}, ${cost}::float8, ${last})`;
       await run(sql`insert into user_rollups (project_id, grain, type, bucket, service, environment, model, user_id,
           n, sum_cost, last_ms)
         values ${sql.join(
@@ -146,6 +147,140 @@ describe('migrations that add a rollup grain', () => {
       await close();
     }
   });
+  it('0026 numbers the users by first bucket and builds their sets per chunk; user_rollups keeps the AI calls', async () => {
+    const { run, close } = await withDbBefore('0026_user_sets', async (run) => {
+      const row = (
+        grain: string,
+        type: string,
+        bucket: string,
+        service: string,
+        model: string,
+        user: string,
+        cost: number | null,
+        last: number,
+      ) =>
+        sql`(${PROJECT}, ${grain}, ${type}, ${bucket}::timestamptz, ${service}, ${service && 'production'}, ${model},
+          ${user}, 1, ${cost}::float8, ${last})`;
+      // Everyone on the 2nd (numbers 0-4099: two chunks), per service and all services together.
+      await run(sql`insert into user_rollups (project_id, grain, type, bucket, service, environment, model, user_id,
+          n, sum_cost, last_ms)
+        select ${PROJECT}, 'day', '*', '2026-11-02T00:00:00Z', s.service, s.environment, '', 'u' || lpad(i::text, 4, '0'),
+          1, null, ${Date.parse('2026-11-02T10:00:00Z')}
+        from generate_series(0, 4099) as i cross join (values ('api', 'production'), ('', '')) as s(service, environment)`);
+      await run(sql`insert into user_rollups (project_id, grain, type, bucket, service, environment, model, user_id,
+          n, sum_cost, last_ms)
+        values ${sql.join(
+          [
+            // u0001 also on the 1st, so it is numbered first.
+            row(
+              'day',
+              '*',
+              '2026-11-01T00:00:00Z',
+              'api',
+              '',
+              'u0001',
+              null,
+              Date.parse('2026-11-01T08:00:00Z'),
+            ),
+            row('day', 'ai.call', '2026-11-02T00:00:00Z', 'api', 'haiku', 'u0001', 0.25, 1),
+            row('day', 'ai.call', '2026-11-02T00:00:00Z', 'api', 'haiku', 'u4099', 0.5, 1),
+            row('day', 'ai.call', '2026-11-02T00:00:00Z', '', '', 'u4099', 0.5, 1),
+            row('hour', 'ai.call', '2026-11-02T10:00:00Z', 'worker', 'opus', 'u0002', null, 1),
+          ],
+          sql`, `,
+        )}`);
+    });
+    try {
+      const index = numeric(
+        await run(sql`select user_id, idx, to_char(last_seen at time zone 'UTC', 'YYYY-MM-DD"T"HH24') as last
+          from user_index where user_id in ('u0000', 'u0001', 'u0002', 'u4099') order by idx`),
+      );
+      expect(index).toEqual([
+        { user_id: 'u0001', idx: 0, last: '2026-11-02T10' },
+        { user_id: 'u0000', idx: 1, last: '2026-11-02T10' },
+        { user_id: 'u0002', idx: 2, last: '2026-11-02T10' },
+        { user_id: 'u4099', idx: 4099, last: '2026-11-02T10' },
+      ]);
+      const sets = numeric(
+        await run(sql`select grain, type, to_char(bucket at time zone 'UTC', 'YYYY-MM-DD') as day, service, model,
+            chunk, bit_count(users)::int as users, length(users) as bits, sum_cost
+          from user_sets order by grain, type, bucket, service, model, chunk`),
+      );
+      expect(sets).toEqual([
+        {
+          grain: 'day',
+          type: '*',
+          day: '2026-11-01',
+          service: 'api',
+          model: '',
+          chunk: 0,
+          users: 1,
+          bits: 4096,
+          sum_cost: null,
+        },
+        {
+          grain: 'day',
+          type: '*',
+          day: '2026-11-02',
+          service: 'api',
+          model: '',
+          chunk: 0,
+          users: 4096,
+          bits: 4096,
+          sum_cost: null,
+        },
+        {
+          grain: 'day',
+          type: '*',
+          day: '2026-11-02',
+          service: 'api',
+          model: '',
+          chunk: 1,
+          users: 4,
+          bits: 4096,
+          sum_cost: null,
+        },
+        {
+          grain: 'day',
+          type: 'ai.call',
+          day: '2026-11-02',
+          service: 'api',
+          model: 'haiku',
+          chunk: 0,
+          users: 1,
+          bits: 4096,
+          sum_cost: 0.25,
+        },
+        {
+          grain: 'day',
+          type: 'ai.call',
+          day: '2026-11-02',
+          service: 'api',
+          model: 'haiku',
+          chunk: 1,
+          users: 1,
+          bits: 4096,
+          sum_cost: 0.5,
+        },
+        {
+          grain: 'hour',
+          type: 'ai.call',
+          day: '2026-11-02',
+          service: 'worker',
+          model: 'opus',
+          chunk: 0,
+          users: 1,
+          bits: 4096,
+          sum_cost: null,
+        },
+      ]);
+      const kept = numeric(await run(sql`select type, count(*)::int as n from user_rollups group by type`));
+      expect(kept).toEqual([{ type: 'ai.call', n: 4 }]);
+    } finally {
+      await close();
+    }
+  });
+
   it('0019 builds metric week rows from the day rows, weeks starting on Thursdays', async () => {
     const { run, close } = await withDbBefore('0019_metric_weeks', async (run) => {
       const row = (

@@ -10,7 +10,13 @@ import { getFilterOptions } from '@/lib/metrics/queries/options';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import { sessionStats } from '@/lib/metrics/queries/sessions';
 import { rollStep, rollUp } from '@/lib/metrics/rollups/job';
-import { primeTailBounds, readRollupsIn, readUserSummary, tailBound } from '@/lib/metrics/rollups/read';
+import {
+  primeTailBounds,
+  readActiveUsers,
+  readRollupsIn,
+  readTopUsers,
+  tailBound,
+} from '@/lib/metrics/rollups/read';
 import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
 import { summarizeSessions } from '@/lib/metrics/activity';
 import { percentile } from '@/lib/metrics/stats';
@@ -350,17 +356,15 @@ describe.each(backends)('rollups against $name', (backend) => {
    * model (the rows for all of them together) and for one (the rows per model).
    */
   const userSummary = async (model: string | null = null) => {
-    const { groups, top } = await readUserSummary(
-      scope(),
-      window,
-      { ...NO_FILTERS, model },
-      { types: ['ai.call'], top: 3 },
-      { db },
-    );
+    const filters = { ...NO_FILTERS, model };
+    const [[all], top] = await Promise.all([
+      readActiveUsers(scope(), window, filters, { types: ['ai.call'] }, { db }),
+      readTopUsers(scope(), window, filters, 3, { db }),
+    ]);
     return {
-      users: groups[0]?.users ?? 0,
+      users: all?.users ?? 0,
       // The total sums many floats in another order than the test: equal to a millionth of a dollar.
-      cost: groups[0]?.cost?.toFixed(6),
+      cost: all?.cost?.toFixed(6),
       top: top.map((u) => [u.userId, u.events, u.cost?.toFixed(9)]),
     };
   };
@@ -377,9 +381,9 @@ describe.each(backends)('rollups against $name', (backend) => {
     };
   };
   /**
-   * Users whose last event in the window is at or after each instant a user was last seen (and a millisecond
-   * later), as DAU and WAU count them: unfiltered (the rows for every service), filtered by service or by
-   * environment, and per service (the rows per service).
+   * Users with an event in the window and, as DAU and WAU count them, in its part from each instant a user was
+   * last seen (and a millisecond later) on: windows that start anywhere, so at every edge and grain.
+   * Unfiltered, filtered by service or by environment, and per service.
    */
   const ACTIVE_FILTERS: Filters[] = [
     NO_FILTERS,
@@ -393,17 +397,16 @@ describe.each(backends)('rollups against $name', (backend) => {
     const since = lastSeenThresholds();
     const filtered = await Promise.all(
       ACTIVE_FILTERS.map(async (filters) => {
-        const { groups } = await readUserSummary(
-          scope(),
-          window,
-          filters,
-          { types: [ANY_TYPE], since },
-          { db },
-        );
-        return { users: groups[0]?.users ?? 0, since: groups[0]?.since ?? [] };
+        const count = async (from: Date) => {
+          const read = { from, to: window.to };
+          const [all] = await readActiveUsers(scope(), read, filters, { types: [ANY_TYPE] }, { db });
+          return all?.users ?? 0;
+        };
+        const users = await count(window.from);
+        return { users, since: await Promise.all(since.map((t) => count(new Date(t)))) };
       }),
     );
-    const { groups } = await readUserSummary(
+    const groups = await readActiveUsers(
       scope(),
       window,
       NO_FILTERS,

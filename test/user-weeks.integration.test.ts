@@ -6,7 +6,7 @@ import { ensurePartitions } from '@/db/partitions';
 import * as schema from '@/db/schema';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import { rollUp } from '@/lib/metrics/rollups/job';
-import { readUserSummary } from '@/lib/metrics/rollups/read';
+import { readActiveUsers, readTopUsers } from '@/lib/metrics/rollups/read';
 import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
 
 /**
@@ -101,15 +101,14 @@ describe.each(backends)('per-user week rollups against $name', (backend) => {
       };
     };
     const read = async (type: 'ai.call' | typeof ANY_TYPE) => {
-      const summary = await readUserSummary(
-        { projectId },
-        window,
-        NO_FILTERS,
-        { types: [type], since, top: 5 },
-        { db },
-      );
-      const [group] = summary.groups;
-      return { users: group!.users, since: group!.since, cost: group!.cost ?? 0, top: summary.top };
+      const count = async (from: Date) =>
+        readActiveUsers({ projectId }, { from, to: window.to }, NO_FILTERS, { types: [type] }, { db });
+      const [[group], top] = await Promise.all([
+        count(window.from),
+        readTopUsers({ projectId }, window, NO_FILTERS, 5, { db }),
+      ]);
+      const inParts = await Promise.all(since.map(async (ms) => (await count(new Date(ms)))[0]!.users));
+      return { users: group!.users, since: inParts, cost: group!.cost ?? 0, top };
     };
     const check = async () => {
       for (const type of [ANY_TYPE, 'ai.call'] as const) {
@@ -128,13 +127,114 @@ describe.each(backends)('per-user week rollups against $name', (backend) => {
     const weeks = await rawRows<{ n: number; events: number }>(
       db,
       sql`select count(*)::int as n, coalesce(sum(n), 0)::int as events from user_rollups
-        where project_id = ${projectId} and grain = 'week' and type = ${ANY_TYPE} and service = ''`,
+        where project_id = ${projectId} and grain = 'week' and type = 'ai.call' and service = ''`,
     );
     expect(weeks[0]!.n).toBeGreaterThan(0);
-    // Every stored event with a user is in exactly one week row (all services together).
-    expect(weeks[0]!.events).toBe(rows.filter((r) => r.userId).length);
+    // Every stored AI call with a user is in exactly one week row (all services together).
+    expect(weeks[0]!.events).toBe(rows.filter((r) => r.userId && r.type === 'ai.call').length);
+    const sets = await rawRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from user_sets where project_id = ${projectId} and grain = 'week' and type = ${ANY_TYPE}`,
+    );
+    expect(sets[0]!.n).toBeGreaterThan(0);
     const top = await check();
     expect(top.map((u) => [u.userId, u.events])).toEqual(rawTop.map((u) => [u.userId, u.events]));
     top.forEach((u, i) => expect(u.cost).toBeCloseTo(rawTop[i]!.cost!, 12));
   }, 120_000);
+
+  it('counts users past one bitmap chunk exactly: new users in the tail, a user again, windows at any edge', async () => {
+    handle ??= await backend.open();
+    const { db } = handle;
+    const now = Date.now();
+    await ensurePartitions(db, { from: new Date(now - 5 * DAY), to: new Date(now + DAY) });
+    const [project] = await db
+      .insert(schema.projects)
+      .values({ slug: `uc-${randomUUID().slice(0, 10)}`, name: 'user chunks' })
+      .returning();
+    const projectId = project!.id;
+    const next = random(11);
+    const event = (i: number, user: string, ts: Date): schema.NewEventRow => ({
+      projectId,
+      eventId: `c${i}`,
+      ts,
+      service: i % 3 === 0 ? 'worker' : 'api',
+      userId: user,
+      type: 'page.view' as const,
+      path: '/',
+    });
+    // 9,000 users (three chunks of 4,096), a third of them twice.
+    const rows = Array.from({ length: 12_000 }, (_, i) =>
+      event(i, `u${i % 9000}`, new Date(now - 1000 - Math.floor(next() * 3 * DAY))),
+    );
+    const insert = async (batch: schema.NewEventRow[]) => {
+      for (let i = 0; i < batch.length; i += 500)
+        await db.insert(schema.events).values(batch.slice(i, i + 500));
+    };
+    await insert(rows);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    const chunks = await rawRows<{ chunk: number }>(
+      db,
+      sql`select distinct chunk from user_sets where project_id = ${projectId} order by chunk`,
+    );
+    expect(chunks.map((c) => Number(c.chunk))).toEqual([0, 1, 2]);
+    // The tail: users met for the first time (no number yet) and known ones, one of them late.
+    const tail = [
+      event(20_000, 'new-1', new Date(now - 500)),
+      event(20_001, 'u8999', new Date(now - 400)),
+      event(20_002, 'u5', new Date(now - 2 * DAY - 7 * HOUR)),
+      event(20_003, 'new-2', new Date(now - 2 * DAY - 7 * HOUR)),
+    ];
+    await insert(tail);
+    rows.push(...tail);
+    const to = new Date(now);
+    const starts = [
+      3 * DAY + HOUR,
+      2 * DAY + 7 * HOUR + 1,
+      2 * DAY + 7 * HOUR,
+      DAY + 13 * 60_000,
+      5 * HOUR,
+      450,
+    ];
+    const expected = (from: Date, service: string | null) =>
+      new Set(
+        rows
+          .filter((r) => r.ts >= from && r.ts < to && (service === null || r.service === service))
+          .map((r) => r.userId),
+      ).size;
+    const check = async () => {
+      for (const start of starts) {
+        const from = new Date(now - start);
+        for (const service of [null, 'worker']) {
+          const [all] = await readActiveUsers(
+            { projectId },
+            { from, to },
+            { ...NO_FILTERS, service },
+            { types: [ANY_TYPE] },
+            { db },
+          );
+          expect(all?.users ?? 0, `${start} ms, ${service}`).toBe(expected(from, service));
+        }
+        const byService = await readActiveUsers(
+          { projectId },
+          { from, to },
+          NO_FILTERS,
+          { types: [ANY_TYPE], groupBy: ['service'] },
+          { db },
+        );
+        for (const g of byService)
+          expect(g.users, `${start} ms by service`).toBe(expected(from, g.key.service!));
+      }
+    };
+    await check();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    await check();
+    const numbers = await rawRows<{ n: number; max: number }>(
+      db,
+      sql`select count(*)::int as n, max(idx)::int as max from user_index where project_id = ${projectId}`,
+    );
+    // Numbered once each, without gaps.
+    expect(numbers[0]).toEqual({ n: 9002, max: 9001 });
+  }, 180_000);
 });

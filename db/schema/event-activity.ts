@@ -5,7 +5,7 @@ import { projects } from './projects';
  * Hourly rollup of activity: one row per project, UTC hour, service, environment, user and session ('' when
  * absent), over every event. Maintained by a statement trigger on `events` (migration 0002_dashboard_reads),
  * so late and backfilled events land in it too. first_ts/last_ts keep the session figures exact without
- * scanning raw events (active users are read from user_rollups).
+ * scanning raw events (active users are read from user_sets).
  */
 export const eventActivityHourly = pgTable(
   'event_activity_hourly',

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -10,6 +11,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { projects } from './projects';
@@ -157,6 +159,53 @@ export const userRollups = pgTable(
       columns: [t.projectId, t.grain, t.type, t.bucket, t.service, t.environment, t.model, t.userId],
     }),
     check('user_rollups_grain_check', sql`${t.grain} in ('hour', 'day', 'week')`),
+  ],
+);
+
+/** A bit string (Postgres `bit varying`), as text of 0s and 1s on the rare occasion the app reads one. */
+const varbit = customType<{ data: string }>({ dataType: () => 'bit varying' });
+
+/**
+ * Every user id a project has sent, numbered 0, 1, 2, ... in the order the rollup job first met them: a user's
+ * bit in user_sets. `last_seen` (the latest event timestamp) lets retention drop the ids of users gone for
+ * longer than the rollups are kept; a number is never given twice.
+ */
+export const userIndex = pgTable(
+  'user_index',
+  {
+    projectId: projectId(),
+    userId: text('user_id').notNull(),
+    idx: integer('idx').notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'user_index_pk', columns: [t.projectId, t.userId] }),
+    uniqueIndex('user_index_idx_key').on(t.projectId, t.idx),
+    index('user_index_last_seen_idx').on(t.lastSeen),
+  ],
+);
+
+/**
+ * The users with an event per project, grain (hour, day, week), type ('*': any event; 'ai.call' per model),
+ * bucket and service, environment and model, as bitmaps of their user_index numbers in chunks of
+ * USER_CHUNK_BITS (chunk c holds numbers c * USER_CHUNK_BITS + 0, 1, ...; only chunks with a user are kept),
+ * with the cost of those users' AI calls. Exact distinct users of any window, filter and grouping are a
+ * bit_or per chunk and a bit_count, whatever the events (lib/metrics/rollups/users.ts).
+ */
+export const userSets = pgTable(
+  'user_sets',
+  {
+    ...rollupKey(),
+    chunk: integer('chunk').notNull(),
+    users: varbit('users').notNull(),
+    sumCost: doublePrecision('sum_cost'),
+  },
+  (t) => [
+    primaryKey({
+      name: 'user_sets_pk',
+      columns: [t.projectId, t.grain, t.type, t.bucket, t.service, t.environment, t.model, t.chunk],
+    }),
+    check('user_sets_grain_check', sql`${t.grain} in ('hour', 'day', 'week')`),
   ],
 );
 

@@ -84,6 +84,8 @@ describe('planRetention', () => {
       'metric_rollups.hour_day': '2025-02-23T12:00:00.000Z',
       'metric_rollups.week': '2025-02-17T12:00:00.000Z',
       user_rollups: '2025-02-17T12:00:00.000Z',
+      user_sets: '2025-02-17T12:00:00.000Z',
+      user_index: '2025-02-10T12:00:00.000Z',
       error_rollups: '2025-02-17T12:00:00.000Z',
       dimension_values: '2025-02-24T12:00:00.000Z',
       session_rollups: '2025-02-24T12:00:00.000Z',

@@ -74,6 +74,22 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     bucketMs: GRAIN_MS.week,
   },
   {
+    key: 'user_sets',
+    table: 'user_sets',
+    timeColumn: 'bucket',
+    setting: 'rollupRetentionDays',
+    bucketMs: GRAIN_MS.week,
+  },
+  {
+    // A user's number goes two weeks after the last set that could hold their bit: a user back after that
+    // gets a new number, and no window can reach a set with the old one.
+    key: 'user_index',
+    table: 'user_index',
+    timeColumn: 'last_seen',
+    setting: 'rollupRetentionDays',
+    bucketMs: 2 * GRAIN_MS.week,
+  },
+  {
     key: 'error_rollups',
     table: 'error_rollups',
     timeColumn: 'bucket',

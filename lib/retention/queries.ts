@@ -9,6 +9,8 @@ const ROLLUP_TABLES = [
   'event_activity_hourly',
   'metric_rollups',
   'user_rollups',
+  'user_sets',
+  'user_index',
   'error_rollups',
   'dimension_values',
   'session_rollups',

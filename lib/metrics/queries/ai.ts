@@ -4,7 +4,7 @@ import { costPerRequest } from '../cost';
 import type { Filters, TimeRange } from '../range';
 import { ratio } from '../stats';
 import type { Ai, CacheStat, ModelStat, Scope } from '../types';
-import { readRollups, readUserSummary } from '../rollups/read';
+import { readActiveUsers, readRollups, readTopUsers } from '../rollups/read';
 import { contextBinRange, TEMPERATURE_BINS_PER_UNIT } from '../rollups/shape';
 import { readFigures, readTotals } from './figures';
 
@@ -173,15 +173,15 @@ async function dailyCost(scope: Scope, range: TimeRange, filters: Filters) {
   );
 }
 
-/** AI users, the cost of their calls and the top users by cost, from the per-user rollups. */
+/** AI users and the cost of their calls (from the user sets), and the top users by cost (per-user rollups). */
 async function userCosts(scope: Scope, range: TimeRange, filters: Filters) {
-  const { groups, top } = await readUserSummary(scope, range, filters, {
-    types: ['ai.call'],
-    top: TOP_USERS,
-  });
+  const [[all], top] = await Promise.all([
+    readActiveUsers(scope, range, filters, { types: ['ai.call'] }),
+    readTopUsers(scope, range, filters, TOP_USERS),
+  ]);
   return {
-    users: groups[0]?.users ?? 0,
-    costOfUsers: groups[0]?.cost ?? null,
+    users: all?.users ?? 0,
+    costOfUsers: all?.cost ?? null,
     top: top.map((u) => {
       const costUsd = u.cost ?? 0;
       return {

@@ -3,7 +3,7 @@ import { fillBuckets } from '../buckets';
 import type { Filters, TimeRange } from '../range';
 import { ratio } from '../stats';
 import type { Experience, RouteStat, Scope, WebVitalsP75 } from '../types';
-import { readUserSummary } from '../rollups/read';
+import { readActiveUsers } from '../rollups/read';
 import { ANY_TYPE } from '../rollups/shape';
 import { readFigureViews, readFigures, readTotals } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
@@ -143,19 +143,18 @@ async function responseTotals(scope: Scope, range: TimeRange, filters: Filters) 
   };
 }
 
-/**
- * DAU, WAU and MAU as rolling windows ending at `to`, exact, in one read of the month's users from the
- * per-user rollups: a user active in the last day (week) is one whose last event of the month is in it.
- */
+/** DAU, WAU and MAU as rolling windows ending at `to`, exact, from the user sets. */
 async function activeUsers(scope: Scope, range: TimeRange, filters: Filters) {
   const to = range.to.getTime();
-  const { groups } = await readUserSummary(scope, { from: new Date(to - 30 * DAY), to: range.to }, filters, {
-    types: [ANY_TYPE],
-    since: [to - DAY, to - 7 * DAY],
-  });
-  const [dau = 0, wau = 0] = groups[0]?.since ?? [];
-  const mau = groups[0]?.users ?? 0;
-  return { dau, wau, mau, stickiness: ratio(dau, mau) };
+  const [dau, wau, mau] = await Promise.all(
+    [DAY, 7 * DAY, 30 * DAY].map(async (span) => {
+      const [all] = await readActiveUsers(scope, { from: new Date(to - span), to: range.to }, filters, {
+        types: [ANY_TYPE],
+      });
+      return all?.users ?? 0;
+    }),
+  );
+  return { dau: dau!, wau: wau!, mau: mau!, stickiness: ratio(dau!, mau!) };
 }
 
 async function satisfactionStats(scope: Scope, range: TimeRange, filters: Filters) {

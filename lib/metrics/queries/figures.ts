@@ -11,7 +11,7 @@ import {
   type MetricValue,
 } from '../catalog';
 import type { Filters } from '../range';
-import { readRollupsIn, readUserSummary } from '../rollups/read';
+import { readActiveUsers, readRollupsIn } from '../rollups/read';
 import type { Window } from '../rollups/plan';
 import { ANY_TYPE, type Dimension } from '../rollups/shape';
 import type { Scope } from '../types';
@@ -184,7 +184,7 @@ export function emptyFigures<I extends MetricId>(ids: readonly I[]): Record<I, M
   return Object.fromEntries(ids.map((id) => [id, emptyValue(id)])) as Record<I, MetricValue>;
 }
 
-/** Distinct users with an event in the window, per service when grouped so; exact, from the per-user rollups. */
+/** Distinct users with an event in the window, per service when grouped so; exact, from the user sets. */
 async function distinctUsers(
   scope: Scope,
   window: Window,
@@ -193,7 +193,7 @@ async function distinctUsers(
   db?: Db,
 ): Promise<{ key: Partial<Record<Dimension, string>>; users: number }[]> {
   if (groupBy.some((d) => d !== 'service')) throw new Error('active users group by service only');
-  const { groups } = await readUserSummary(scope, window, filters, { types: [ANY_TYPE], groupBy }, { db });
+  const groups = await readActiveUsers(scope, window, filters, { types: [ANY_TYPE], groupBy }, { db });
   if (groupBy.length === 0) return [{ key: {}, users: groups[0]?.users ?? 0 }];
   return groups.map((g) => ({ key: g.key, users: g.users }));
 }

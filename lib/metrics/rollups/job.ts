@@ -20,6 +20,7 @@ import {
   ERROR_MEASURES,
   ROLLUP_TABLES,
   USER_KEY,
+  USER_CHUNK_BITS,
   USER_MEASURES,
 } from './shape';
 import { rebuildDirtyDays, rollSessionSpans } from './sessions';
@@ -28,7 +29,7 @@ import { rebuildDirtyDays, rollSessionSpans } from './sessions';
  * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
  * own timestamp, so late and backfilled events land in their old buckets like any other. Each step reads
  * the events received in [rolled_through, end), adds them to the minute, quarter-hour, hour, day and week rollups
- * (those with a user also to the per-user rollups of hours, days and weeks, errors to the error list's days and
+ * (those with a user also to the user sets and, AI calls, to the per-user rollups of hours, days and weeks, errors to the error list's days and
  * weeks, their services, environments and
  * models to dimension_values, their sessions to session_spans, rebuilding the session rollups of the days
  * they touch) and moves
@@ -110,50 +111,100 @@ const ROLL_SQL = Object.fromEntries(METRIC_GRAINS.map((g) => [g, rollGrainSql(g)
   string[]
 >;
 
+const received = (from: Date, to: Date) =>
+  sql`received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz`;
+const grainValues = (grains: readonly Grain[]) =>
+  sql.raw(grains.map((g) => `('${g}', interval '${GRAIN_MS[g] / 1000} seconds')`).join(', '));
+
 /**
- * Adds the events with a user received in [from, to) to the per-user rollups, every grain and type in one scan
- * of the step's events: the AI calls per type and model, and every event as ANY_TYPE (model ''), per service,
- * environment and model and once more for all of them together (ALL_TOGETHER).
+ * Adds the AI calls with a user received in [from, to) to the per-user rollups, every grain in one scan of the
+ * step's events: per service, environment and model, and once more for all of them together (ALL_TOGETHER).
  */
 function rollUsers(from: Date, to: Date) {
-  const { grains, types, together } = ROLLUP_TABLES.users;
-  const grainRows = grains.map((g) => `('${g}', interval '${GRAIN_MS[g] / 1000} seconds')`).join(', ');
-  const kindRows = types.flatMap((t) => [`('${t}', false)`, `('${t}', true)`]).join(', ');
-  const keySql = USER_KEY.filter((d) => d !== 'type').map((d) => {
-    const value =
-      d === 'model'
-        ? `case when k.kind = '${ANY_TYPE}' then '' else ${DIMENSION_SQL.model} end`
-        : DIMENSION_SQL[d];
-    return (together as readonly string[]).includes(d)
-      ? `case when k.every then '${ALL_TOGETHER}' else ${value} end`
-      : value;
-  });
+  const { grains, together } = ROLLUP_TABLES.users;
+  const keySql = USER_KEY.filter((d) => d !== 'type').map((d) =>
+    (together as readonly string[]).includes(d)
+      ? `case when k.every then '${ALL_TOGETHER}' else ${DIMENSION_SQL[d]} end`
+      : DIMENSION_SQL[d],
+  );
   const updates = USER_MEASURES.map((m) => `${m} = ${mergeSql(m)}`).join(', ');
   return sql`
     insert into user_rollups as r (project_id, grain, bucket, ${sql.raw(USER_KEY.join(', '))}, ${sql.raw(USER_MEASURES.join(', '))})
-    select project_id, g.grain, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00'), k.kind,
+    select project_id, g.grain, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00'), type,
       ${sql.raw(keySql.join(', '))}, ${sql.raw(USER_MEASURES.map((m) => MEASURES[m].raw).join(', '))}
-    from events cross join (values ${sql.raw(grainRows)}) as g(grain, step)
-      cross join (values ${sql.raw(kindRows)}) as k(kind, every)
-    where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
-      and user_id is not null and (k.kind = '${sql.raw(ANY_TYPE)}' or type = k.kind)
+    from events cross join (values ${grainValues(grains)}) as g(grain, step)
+      cross join (values (false), (true)) as k(every)
+    where ${received(from, to)} and user_id is not null and type = 'ai.call'
     group by ${sql.raw(Array.from({ length: 3 + USER_KEY.length }, (_, i) => String(i + 1)).join(', '))}
     on conflict on constraint user_rollups_pk do update set ${sql.raw(updates)}`;
+}
+
+/**
+ * Numbers the users first met among the events received in [from, to) (user_index: the next numbers of
+ * their project, in the order of their first event) and moves the others' last_seen. Only the job writes
+ * user_index, under its lock, so numbers are never given twice.
+ */
+function rollUserIndex(from: Date, to: Date) {
+  return sql`
+    with met as materialized (
+      select project_id, user_id, min(ts) as first_ts, max(ts) as last_ts from events
+      where ${received(from, to)} and user_id is not null group by 1, 2
+    ),
+    seen as (
+      update user_index as d set last_seen = met.last_ts from met
+      where d.project_id = met.project_id and d.user_id = met.user_id and d.last_seen < met.last_ts
+    )
+    insert into user_index (project_id, user_id, idx, last_seen)
+    select project_id, user_id,
+      coalesce((select max(d.idx) from user_index as d where d.project_id = met.project_id), -1)
+        + row_number() over (partition by project_id order by first_ts, user_id collate "C"),
+      last_ts
+    from met
+    where not exists (select 1 from user_index as d where d.project_id = met.project_id and d.user_id = met.user_id)`;
+}
+
+/**
+ * Adds the users of the events received in [from, to) to user_sets (after rollUserIndex numbered them), every
+ * grain and type in one scan: each user's bit is OR-ed into its chunk's bitmap, so an event counted twice
+ * would still count its user once, and a user's AI call cost adds to the chunk's sum_cost.
+ */
+function rollUserSets(from: Date, to: Date) {
+  const { grains, types } = ROLLUP_TABLES.sets;
+  const kinds = sql.raw(types.map((t) => `('${t}')`).join(', '));
+  const model = `case when k.kind = '${ANY_TYPE}' then '' else ${DIMENSION_SQL.model} end`;
+  const cost = `case when k.kind = 'ai.call' then sum(cost_usd) end`;
+  return sql`
+    insert into user_sets as r (project_id, grain, type, bucket, service, environment, model, chunk, users, sum_cost)
+    select project_id, grain, kind, bucket, service, environment, model, idx / ${sql.raw(String(USER_CHUNK_BITS))},
+      bit_or(set_bit(repeat('0', ${sql.raw(String(USER_CHUNK_BITS))})::varbit, idx % ${sql.raw(String(USER_CHUNK_BITS))}, 1)),
+      sum(cost)
+    from (
+      select events.project_id, g.grain, k.kind, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00') as bucket,
+        ${sql.raw(DIMENSION_SQL.service)} as service, ${sql.raw(DIMENSION_SQL.environment)} as environment,
+        ${sql.raw(model)} as model, d.idx, ${sql.raw(cost)} as cost
+      from events
+        join user_index as d on d.project_id = events.project_id and d.user_id = events.user_id
+        cross join (values ${grainValues(grains)}) as g(grain, step)
+        cross join (values ${kinds}) as k(kind)
+      where ${received(from, to)} and events.user_id is not null and (k.kind = '${sql.raw(ANY_TYPE)}' or type = k.kind)
+      group by 1, 2, 3, 4, 5, 6, 7, 8
+    ) as u
+    group by 1, 2, 3, 4, 5, 6, 7, 8
+    on conflict on constraint user_sets_pk do update
+      set users = r.users | excluded.users, sum_cost = ${sql.raw(mergeSql('sum_cost'))}`;
 }
 
 /** Adds the errors received in [from, to) to the error list's rollups, every grain in one scan. */
 function rollErrors(from: Date, to: Date) {
   const { grains } = ROLLUP_TABLES.errors;
-  const grainRows = grains.map((g) => `('${g}', interval '${GRAIN_MS[g] / 1000} seconds')`).join(', ');
   const updates = ERROR_MEASURES.map((m) => `${m} = ${mergeSql(m)}`).join(', ');
   return sql`
     insert into error_rollups as r (project_id, grain, bucket, ${sql.raw(ERROR_KEY.join(', '))}, ${sql.raw(ERROR_MEASURES.join(', '))})
     select project_id, g.grain, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00'),
       ${sql.raw(ERROR_KEY.map((d) => DIMENSION_SQL[d]).join(', '))},
       ${sql.raw(ERROR_MEASURES.map((m) => MEASURES[m].raw).join(', '))}
-    from events cross join (values ${sql.raw(grainRows)}) as g(grain, step)
-    where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
-      and type = 'error'
+    from events cross join (values ${grainValues(grains)}) as g(grain, step)
+    where ${received(from, to)} and type = 'error'
     group by ${sql.raw(Array.from({ length: 3 + ERROR_KEY.length }, (_, i) => String(i + 1)).join(', '))}
     on conflict on constraint error_rollups_pk do update set ${sql.raw(updates)}`;
 }
@@ -164,8 +215,7 @@ function rollDimensions(from: Date, to: Date) {
     insert into dimension_values as d (project_id, dimension, value, last_seen)
     select project_id, v.dimension, v.value, max(ts)
     from events cross join lateral ${sql.raw(PICKER_VALUES_SQL)} as v(dimension, value)
-    where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
-      and v.value <> ''
+    where ${received(from, to)} and v.value <> ''
     group by 1, 2, 3
     on conflict on constraint dimension_values_pk do update set last_seen = greatest(d.last_seen, excluded.last_seen)`;
 }
@@ -233,6 +283,8 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
   if (rows > 0) {
     for (const grain of METRIC_GRAINS) await tx.execute(rollGrain(grain, from, to));
     await tx.execute(rollUsers(from, to));
+    await tx.execute(rollUserIndex(from, to));
+    await tx.execute(rollUserSets(from, to));
     await tx.execute(rollErrors(from, to));
     await tx.execute(rollDimensions(from, to));
     await tx.execute(rollSessionSpans(from, to));
@@ -261,7 +313,7 @@ function safeEnd() {
 async function countReceived(db: Pick<Db, 'execute'>, from: Date, to: Date): Promise<number> {
   const [row] = await rawRows<{ n: unknown }>(
     db,
-    sql`select count(*) as n from events where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz`,
+    sql`select count(*) as n from events where ${received(from, to)}`,
   );
   return Number(row?.n ?? 0);
 }

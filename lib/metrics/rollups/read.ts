@@ -17,6 +17,7 @@ import {
   ALL_TOGETHER,
   ROLLUP_TABLES,
   rollupAggregateSql,
+  USER_CHUNK_BITS,
   type AnyType,
   type Dimension,
   type Field,
@@ -190,91 +191,121 @@ async function findTailBounds(
   return new Map(rows.map((r) => [r.project_id, r.oldest ? new Date(r.oldest) : null]));
 }
 
-export type UserSummarySpec = {
+export type ActiveUsersSpec = {
   /** ai.call: the users of AI calls (and their cost); ANY_TYPE: the users of any event. */
   types: readonly [EventType | AnyType];
   /** Count users per value of these (a user active in two services counts in both). */
   groupBy?: readonly Dimension[];
-  /** Also count the users whose last event is at or after each of these instants (epoch ms). */
-  since?: readonly number[];
-  /** Also list this many users with the highest cost (ties by user id). */
-  top?: number;
 };
 
-export type UserSummary = {
-  groups: { key: Partial<Record<Dimension, string>>; users: number; cost: number | null; since: number[] }[];
-  top: { userId: string; events: number; cost: number | null }[];
-};
+export type ActiveUsers = {
+  key: Partial<Record<Dimension, string>>;
+  users: number;
+  /** The cost of these users' AI calls (ai.call only; null for ANY_TYPE or without a cost). */
+  cost: number | null;
+}[];
 
 /**
- * Distinct users of a window from the per-user rollups, counted in SQL: one statement over the users'
- * merged rows (whole buckets, edges and tail, as every read), so a month of users never leaves Postgres.
- * Exact, like the rows it counts.
+ * Distinct users of a window, exact, per group: whole buckets from user_sets (a bit_or of their bitmaps per
+ * chunk, then a bit_count), and the users of the edges and the tail from raw rows, counted only where their
+ * bit is not set already (or they have no number yet). One statement, so the sets, the numbers and the raw
+ * rows are one snapshot. Its cost follows the chunks of the buckets read (a few rows per 4,096 users), not
+ * the events.
  */
-export async function readUserSummary(
+export async function readActiveUsers(
   scope: Scope,
   window: Window,
   filters: Filters,
-  summary: UserSummarySpec,
+  summary: ActiveUsersSpec,
   options: { db?: Db } = {},
-): Promise<UserSummary> {
+): Promise<ActiveUsers> {
   const db = options.db ?? (await getDb());
   const groupBy = [...(summary.groupBy ?? [])];
-  const spec: RollupSpec = {
-    table: 'users',
-    types: summary.types,
-    groupBy: [...groupBy, 'user_id'],
-    measures: ['n', 'sum_cost', 'last_ms'],
-  };
-  const since = summary.since ?? [];
-  const sinceSql = since.length
-    ? sql`array[${sql.join(
-        since.map((ms) => sql`count(*) filter (where last_ms >= ${ms})`),
-        sql`, `,
-      )}]`
-    : sql`'{}'::bigint[]`;
-  const keys = sql.raw(groupBy.map((d) => `${d}, `).join(''));
-  const groupClause = sql.raw(groupBy.length ? ` group by ${groupBy.join(', ')}` : '');
+  if (groupBy.some((d) => !['service', 'environment', 'model'].includes(d)))
+    throw new Error(`active users group by service, environment and model only: ${groupBy.join(', ')}`);
+  const spec: RollupSpec = { table: 'sets', types: summary.types, groupBy, measures: [] };
+  const ai = summary.types[0] === 'ai.call';
+  const bits = sql.raw(String(USER_CHUNK_BITS));
+  const keyList = (prefix: string) => sql.raw(groupBy.map((d) => `${prefix}${d}, `).join(''));
   return withTail(db, scope, window, spec, async (tail) => {
     const plan = planRead(window, grainsOf(spec));
-    const users = measuresSql(
-      scope,
-      spec,
-      plan,
-      spec.groupBy as Dimension[],
-      whereOf(spec, filters),
-      null,
-      tail,
+    const where = whereOf(spec, filters);
+    const pieces = rollupWhere(scope, spec, plan, where).map(
+      (w) => sql`select ${keyList('')}chunk, users, sum_cost from user_sets where ${w}`,
     );
-    if (!users) return { groups: [], top: [] };
-    const [row] = await rawRows<{ groups: unknown; top: unknown }>(
+    const raw = rawWhere(scope, spec, plan, where, tail);
+    const sets = pieces.length
+      ? sql`select ${keyList('')}chunk, bit_or(users) as users, sum(sum_cost) as cost
+          from (${sql.join(pieces, sql` union all `)}) as p group by ${keyList('')}chunk`
+      : sql`select ${keyList('null::text as ')}null::int as chunk, null::varbit as users, null::float8 as cost where false`;
+    const rawUsers = raw
+      ? sql`select ${sql.join(
+          [
+            ...groupColumns(groupBy, true, null),
+            sql.raw(`user_id, ${ai ? 'sum(cost_usd)' : 'null::float8'} as cost`),
+          ],
+          sql`, `,
+        )} from events where ${raw}${innerGroup(groupBy, null, ['user_id'])}`
+      : sql`select ${keyList('null::text as ')}null::text as user_id, null::float8 as cost where false`;
+    const joinKeys = sql.join(
+      [sql`s.chunk = d.idx / ${bits}`, ...groupBy.map((d) => sql.raw(`s.${d} = r.${d}`))],
+      sql` and `,
+    );
+    const rawGroup = sql.raw(groupBy.length ? ` group by ${groupBy.map((d) => `r.${d}`).join(', ')}` : '');
+    const rows = await rawRows<Record<string, unknown> & { users: unknown; cost: unknown }>(
       db,
-      sql`with u as materialized (select * from (${users}) as m where n > 0)
-      select
-        (select coalesce(json_agg(g), '[]') from (
-          select ${keys}count(*) as users, sum(sum_cost) as cost, ${sinceSql} as since from u${groupClause}
-        ) as g) as groups,
-        (select coalesce(json_agg(t), '[]') from (
-          select user_id, n, sum_cost from u order by sum_cost desc nulls last, user_id collate "C" limit ${summary.top ?? 0}
-        ) as t) as top`,
+      sql`with sets as materialized (${sets}),
+        r as materialized (${rawUsers}),
+        extra as (
+          select ${keyList('r.')}count(*) filter (where s.users is null or get_bit(s.users, d.idx % ${bits}) = 0) as users,
+            sum(r.cost) as cost
+          from r left join user_index as d on d.project_id = ${scope.projectId} and d.user_id = r.user_id
+            left join sets as s on ${joinKeys}${rawGroup}
+        )
+        select ${keyList('')}sum(users)::bigint as users, sum(cost) as cost from (
+          select ${keyList('')}bit_count(users) as users, cost from sets
+          union all
+          select ${keyList('')}users, cost from extra
+        ) as u${sql.raw(groupBy.length ? ` group by ${groupBy.join(', ')}` : '')}`,
     );
-    const json = <T>(v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-    type GroupRow = Record<string, unknown> & { users: number; cost: number | null; since: number[] };
-    const groups = json<GroupRow[]>(row?.groups ?? '[]').map((g) => ({
-      key: Object.fromEntries(groupBy.map((d) => [d, String(g[d] ?? '')])),
-      users: Number(g.users),
-      cost: g.cost === null ? null : Number(g.cost),
-      since: g.since.map(Number),
+    return rows.map((r) => ({
+      key: Object.fromEntries(groupBy.map((d) => [d, String(r[d] ?? '')])),
+      users: Number(r.users ?? 0),
+      cost: r.cost === null || r.cost === undefined ? null : Number(r.cost),
     }));
-    const top = json<{ user_id: string; n: number; sum_cost: number | null }[]>(row?.top ?? '[]').map(
-      (t) => ({
-        userId: t.user_id,
-        events: Number(t.n),
-        cost: t.sum_cost === null ? null : Number(t.sum_cost),
-      }),
-    );
-    return { groups, top };
   });
+}
+
+/** The users with the highest cost of AI calls in a window (ties by user id), from the per-user rollups. */
+export async function readTopUsers(
+  scope: Scope,
+  window: Window,
+  filters: Filters,
+  limit: number,
+  options: { db?: Db } = {},
+): Promise<{ userId: string; events: number; cost: number | null }[]> {
+  const rows = await readRollupsIn(
+    scope,
+    filters,
+    [
+      {
+        window,
+        spec: {
+          table: 'users',
+          types: ['ai.call'],
+          groupBy: ['user_id'],
+          measures: ['n', 'sum_cost'],
+          top: { by: ['sum_cost'], limit },
+        },
+      },
+    ],
+    options,
+  );
+  return rows[0]!.map((r) => ({
+    userId: r.key.user_id ?? '',
+    events: r.values.n ?? 0,
+    cost: r.values.sum_cost,
+  }));
 }
 
 async function readSpec(
@@ -494,7 +525,10 @@ function measuresSql(
   if (parts.length === 0) return null;
   const top = spec.top
     ? sql.raw(
-        ` order by ${spec.top.by.map((m) => `${m} desc nulls last`).join(', ')} limit ${Math.trunc(spec.top.limit)}`,
+        ` order by ${[
+          ...spec.top.by.map((m) => `${m} desc nulls last`),
+          ...groupBy.map((d) => `${d} collate "C"`),
+        ].join(', ')} limit ${Math.trunc(spec.top.limit)}`,
       )
     : sql``;
   return sql`select ${selectList(

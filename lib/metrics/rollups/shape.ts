@@ -72,15 +72,15 @@ export const DIMENSION_SQL: Record<Dimension, string> = {
 export const PICKER_VALUES_SQL = `(values ('service', service), ('environment', environment),
   ('model', case when type = 'ai.call' then model end))`;
 
-/** The type of the user_rollups rows that count every event of a user, whatever its type (active users). */
+/** The type of the user_sets rows that count every event of a user, whatever its type (active users). */
 export const ANY_TYPE = '*';
 export type AnyType = typeof ANY_TYPE;
 
 /**
  * The rollup tables a read can take whole buckets from: their grains and the types they hold.
- * metric_rollups holds every figure; user_rollups one row per user and bucket for the AI calls (per model,
- * for cost per user) and for any event (ANY_TYPE, for exact active users): only events with a user;
- * error_rollups the errors per type, route, source and message (ERROR_KEY).
+ * metric_rollups holds every figure; user_sets the users with an event (ANY_TYPE) and with an AI call per
+ * model, as bitmaps (exact distinct users); user_rollups one row per user and bucket for the AI calls (per
+ * model, for the top users by cost); error_rollups the errors per type, route, source and message (ERROR_KEY).
  */
 export const ROLLUP_TABLES = {
   metrics: {
@@ -102,11 +102,18 @@ export const ROLLUP_TABLES = {
   },
   users: {
     table: 'user_rollups',
-    // Weeks for the 30-day active users: a user active on five days of a week is one row, not five.
+    // Weeks for the 30-day top users: a user active on five days of a week is one row, not five.
+    grains: ['week', 'day', 'hour'],
+    types: ['ai.call'],
+    userOnly: true,
+    together: ['service', 'environment', 'model'],
+  },
+  sets: {
+    table: 'user_sets',
     grains: ['week', 'day', 'hour'],
     types: ['ai.call', ANY_TYPE],
     userOnly: true,
-    together: ['service', 'environment', 'model'],
+    together: [],
   },
 } as const satisfies Record<
   string,
@@ -127,6 +134,12 @@ export type RollupTable = keyof typeof ROLLUP_TABLES;
  * ingest requires one of at least one character, 'app' when none is sent.
  */
 export const ALL_TOGETHER = '';
+
+/**
+ * The user numbers (user_index) one user_sets row holds: its bitmap's length. 4,096 bits are 512 bytes, so a
+ * bucket's users are a few rows however many the project has, and a row stays under the TOAST threshold.
+ */
+export const USER_CHUNK_BITS = 4096;
 
 /** The key of user_rollups and the measures it keeps. */
 export const USER_KEY = ['type', 'service', 'environment', 'model', 'user_id'] as const satisfies Dimension[];
