@@ -208,6 +208,17 @@ describe(`events partitions and retention against ${backend}`, () => {
         action: 'test',
       })),
     );
+    // User numbers go (holding the rollup job's lock) once the user was last seen before the cutoff.
+    await db
+      .insert(schema.userIndex)
+      .values(
+        [old, old, old, now].map((lastSeen, idx) => ({
+          projectId: project.id,
+          userId: `u${idx}`,
+          idx,
+          lastSeen,
+        })),
+      );
     const marker = `retention-${randomUUID().slice(0, 8)}`;
     await db
       .insert(schema.healthChecks)
@@ -246,6 +257,7 @@ describe(`events partitions and retention against ${backend}`, () => {
     expect(await left('alert_transitions', 'at')).toBe(1);
     expect(await left('notification_deliveries', 'created_at')).toBe(1);
     expect(await left('audit_log', 'at')).toBe(1);
+    expect(await left('user_index', 'last_seen')).toBe(1);
     expect(await left('event_activity_hourly', 'hour')).toBe(1);
     const health = await db.select().from(schema.healthChecks).where(eq(schema.healthChecks.reason, marker));
     expect(health.map((h) => h.checkedAt.getTime())).toEqual([now.getTime()]);

@@ -31,7 +31,7 @@ SELECT project_id, user_id,
   row_number() OVER (PARTITION BY project_id ORDER BY min(bucket), user_id COLLATE "C") - 1,
   to_timestamp(max(last_ms) / 1000)
 FROM "user_rollups"
-WHERE grain = 'day' AND service <> ''
+WHERE service <> ''
 GROUP BY project_id, user_id;
 --> statement-breakpoint
 -- The user sets of what is rolled up, from the per-user rows (one per value of service, environment and model),

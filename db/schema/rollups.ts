@@ -168,7 +168,8 @@ const varbit = customType<{ data: string }>({ dataType: () => 'bit varying' });
 /**
  * Every user id a project has sent, numbered 0, 1, 2, ... in the order the rollup job first met them: a user's
  * bit in user_sets. `last_seen` (the latest event timestamp) lets retention drop the ids of users gone for
- * longer than the rollups are kept; a number is never given twice.
+ * longer than the rollups are kept, once no user_sets row can hold their bit: a number is held by one user at a
+ * time (the job numbers on from the highest kept, so a freed highest number can be given again).
  */
 export const userIndex = pgTable(
   'user_index',
@@ -190,7 +191,7 @@ export const userIndex = pgTable(
  * bucket and service, environment and model, as bitmaps of their user_index numbers in chunks of
  * USER_CHUNK_BITS (chunk c holds numbers c * USER_CHUNK_BITS + 0, 1, ...; only chunks with a user are kept),
  * with the cost of those users' AI calls. Exact distinct users of any window, filter and grouping are a
- * bit_or per chunk and a bit_count, whatever the events (lib/metrics/rollups/users.ts).
+ * bit_or per chunk and a bit_count, whatever the events (readActiveUsers, lib/metrics/rollups/read.ts).
  */
 export const userSets = pgTable(
   'user_sets',

@@ -28,6 +28,11 @@ export type RetentionTarget = {
    * the cutoff, so a read whose window starts inside retention never finds its first week or day gone.
    */
   bucketMs?: number;
+  /**
+   * Delete holding the rollup job's lock (metric_rollup_state's row): the job reads this table to decide what
+   * to insert, and a row deleted under a running step would be neither kept nor written again.
+   */
+  withJobLock?: boolean;
 };
 
 const rollupTargets = (table: string): RetentionTarget[] => [
@@ -88,6 +93,7 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     timeColumn: 'last_seen',
     setting: 'rollupRetentionDays',
     bucketMs: 2 * GRAIN_MS.week,
+    withJobLock: true,
   },
   {
     key: 'error_rollups',

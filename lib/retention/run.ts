@@ -114,8 +114,21 @@ async function dropPartition(db: Db, partition: PartitionDrop): Promise<void> {
   await db.execute(sql.raw(`drop table if exists ${name}`));
 }
 
-/** Deletes one batch by ctid: a bounded statement whatever the table's keys. */
+/**
+ * Deletes one batch by ctid: a bounded statement whatever the table's keys. A target the rollup job also
+ * writes (`withJobLock`) is deleted holding the job's lock, so no step runs meanwhile.
+ */
 async function deleteBatch(db: Db, target: RowDelete, limit: number): Promise<number> {
+  if (target.withJobLock) {
+    return db.transaction(async (tx) => {
+      await tx.execute(sql`select 1 from metric_rollup_state where id = 1 for update`);
+      return deleteRows(tx, target, limit);
+    });
+  }
+  return deleteRows(db, target, limit);
+}
+
+async function deleteRows(db: Pick<Db, 'execute'>, target: RowDelete, limit: number): Promise<number> {
   const table = sql.identifier(target.table);
   const column = sql.identifier(target.timeColumn);
   const filter = target.filter

@@ -221,8 +221,11 @@ export async function readActiveUsers(
 ): Promise<ActiveUsers> {
   const db = options.db ?? (await getDb());
   const groupBy = [...(summary.groupBy ?? [])];
-  if (groupBy.some((d) => !['service', 'environment', 'model'].includes(d)))
-    throw new Error(`active users group by service, environment and model only: ${groupBy.join(', ')}`);
+  // The sets of every event keep no model (model ''): only AI users group by it.
+  const groupable =
+    summary.types[0] === 'ai.call' ? ['service', 'environment', 'model'] : ['service', 'environment'];
+  if (groupBy.some((d) => !groupable.includes(d)))
+    throw new Error(`${summary.types[0]} users group by ${groupable.join(', ')} only: ${groupBy.join(', ')}`);
   const spec: RollupSpec = { table: 'sets', types: summary.types, groupBy, measures: [] };
   const ai = summary.types[0] === 'ai.call';
   const bits = sql.raw(String(USER_CHUNK_BITS));
