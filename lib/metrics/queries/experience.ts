@@ -3,7 +3,7 @@ import { fillBuckets } from '../buckets';
 import type { Filters, TimeRange } from '../range';
 import { ratio } from '../stats';
 import type { Experience, RouteStat, Scope, WebVitalsP75 } from '../types';
-import { readActiveUsers } from '../rollups/read';
+import { readActiveUsersAt } from '../rollups/read';
 import { ANY_TYPE } from '../rollups/shape';
 import { readFigureViews, readFigures, readTotals } from './figures';
 import { httpByBucket, httpByRoute, sumCounts } from './http';
@@ -143,18 +143,14 @@ async function responseTotals(scope: Scope, range: TimeRange, filters: Filters) 
   };
 }
 
-/** DAU, WAU and MAU as rolling windows ending at `to`, exact, from the user sets. */
+/** DAU, WAU and MAU as rolling windows ending at `to`, exact, from the user sets in one snapshot. */
 async function activeUsers(scope: Scope, range: TimeRange, filters: Filters) {
   const to = range.to.getTime();
-  const [dau, wau, mau] = await Promise.all(
-    [DAY, 7 * DAY, 30 * DAY].map(async (span) => {
-      const [all] = await readActiveUsers(scope, { from: new Date(to - span), to: range.to }, filters, {
-        types: [ANY_TYPE],
-      });
-      return all?.users ?? 0;
-    }),
-  );
-  return { dau: dau!, wau: wau!, mau: mau!, stickiness: ratio(dau!, mau!) };
+  const windows = [DAY, 7 * DAY, 30 * DAY].map((span) => ({ from: new Date(to - span), to: range.to }));
+  const [dau = 0, wau = 0, mau = 0] = (
+    await readActiveUsersAt(scope, windows, filters, { types: [ANY_TYPE] })
+  ).map(([all]) => all?.users ?? 0);
+  return { dau, wau, mau, stickiness: ratio(dau, mau) };
 }
 
 async function satisfactionStats(scope: Scope, range: TimeRange, filters: Filters) {

@@ -219,6 +219,18 @@ export async function readActiveUsers(
   summary: ActiveUsersSpec,
   options: { db?: Db } = {},
 ): Promise<ActiveUsers> {
+  const [users] = await readActiveUsersAt(scope, [window], filters, summary, options);
+  return users!;
+}
+
+/** `readActiveUsers` over several windows (DAU, WAU and MAU) in one statement: one snapshot for all. */
+export async function readActiveUsersAt(
+  scope: Scope,
+  windows: readonly Window[],
+  filters: Filters,
+  summary: ActiveUsersSpec,
+  options: { db?: Db } = {},
+): Promise<ActiveUsers[]> {
   const db = options.db ?? (await getDb());
   const groupBy = [...(summary.groupBy ?? [])];
   // The sets of every event keep no model (model ''): only AI users group by it.
@@ -226,13 +238,19 @@ export async function readActiveUsers(
     summary.types[0] === 'ai.call' ? ['service', 'environment', 'model'] : ['service', 'environment'];
   if (groupBy.some((d) => !groupable.includes(d)))
     throw new Error(`${summary.types[0]} users group by ${groupable.join(', ')} only: ${groupBy.join(', ')}`);
+  if (windows.length === 0) return [];
   const spec: RollupSpec = { table: 'sets', types: summary.types, groupBy, measures: [] };
   const ai = summary.types[0] === 'ai.call';
   const bits = sql.raw(String(USER_CHUNK_BITS));
   const keyList = (prefix: string) => sql.raw(groupBy.map((d) => `${prefix}${d}, `).join(''));
-  return withTail(db, scope, window, spec, async (tail) => {
-    const plan = planRead(window, grainsOf(spec));
-    const where = whereOf(spec, filters);
+  const where = whereOf(spec, filters);
+  const plans = windows.map((window) => planRead(window, grainsOf(spec)));
+  const tail: Tail = {
+    oldest: plans.some((p) => p.covered !== null) ? await tailBound(db, scope) : null,
+  };
+  const ctes: SQL[] = [];
+  const selects: SQL[] = [];
+  plans.forEach((plan, i) => {
     const pieces = rollupWhere(scope, spec, plan, where).map(
       (w) => sql`select ${keyList('')}chunk, users, sum_cost from user_sets where ${w}`,
     );
@@ -255,28 +273,34 @@ export async function readActiveUsers(
       sql` and `,
     );
     const rawGroup = sql.raw(groupBy.length ? ` group by ${groupBy.map((d) => `r.${d}`).join(', ')}` : '');
-    const rows = await rawRows<Record<string, unknown> & { users: unknown; cost: unknown }>(
-      db,
-      sql`with sets as materialized (${sets}),
-        r as materialized (${rawUsers}),
-        extra as (
-          select ${keyList('r.')}count(*) filter (where s.users is null or get_bit(s.users, d.idx % ${bits}) = 0) as users,
-            sum(r.cost) as cost
-          from r left join user_index as d on d.project_id = ${scope.projectId} and d.user_id = r.user_id
-            left join sets as s on ${joinKeys}${rawGroup}
-        )
-        select ${keyList('')}sum(users)::bigint as users, sum(cost) as cost from (
-          select ${keyList('')}bit_count(users) as users, cost from sets
-          union all
-          select ${keyList('')}users, cost from extra
-        ) as u${sql.raw(groupBy.length ? ` group by ${groupBy.join(', ')}` : '')}`,
-    );
-    return rows.map((r) => ({
-      key: Object.fromEntries(groupBy.map((d) => [d, String(r[d] ?? '')])),
-      users: Number(r.users ?? 0),
-      cost: r.cost === null || r.cost === undefined ? null : Number(r.cost),
-    }));
+    const [s, r, x] = [`sets_${i}`, `raw_${i}`, `extra_${i}`].map((name) => sql.raw(name));
+    ctes.push(sql`${s} as materialized (${sets}),
+      ${r} as materialized (${rawUsers}),
+      ${x} as (
+        select ${keyList('r.')}count(*) filter (where s.users is null or get_bit(s.users, d.idx % ${bits}) = 0) as users,
+          sum(r.cost) as cost
+        from ${r} as r left join user_index as d on d.project_id = ${scope.projectId} and d.user_id = r.user_id
+          left join ${s} as s on ${joinKeys}${rawGroup}
+      )`);
+    selects.push(sql`select ${sql.raw(String(i))} as w, ${keyList('')}sum(users)::bigint as users, sum(cost) as cost from (
+        select ${keyList('')}bit_count(users) as users, cost from ${s}
+        union all
+        select ${keyList('')}users, cost from ${x}
+      ) as u${sql.raw(groupBy.length ? ` group by ${groupBy.join(', ')}` : '')}`);
   });
+  const rows = await rawRows<Record<string, unknown> & { w: unknown; users: unknown; cost: unknown }>(
+    db,
+    sql`with ${sql.join(ctes, sql`, `)} ${sql.join(selects, sql` union all `)}`,
+  );
+  return windows.map((_, i) =>
+    rows
+      .filter((r) => Number(r.w) === i)
+      .map((r) => ({
+        key: Object.fromEntries(groupBy.map((d) => [d, String(r[d] ?? '')])),
+        users: Number(r.users ?? 0),
+        cost: r.cost === null || r.cost === undefined ? null : Number(r.cost),
+      })),
+  );
 }
 
 /** The users with the highest cost of AI calls in a window (ties by user id), from the per-user rollups. */
