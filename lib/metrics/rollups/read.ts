@@ -5,7 +5,7 @@ import type { EventType } from '@/lib/ingest/schema';
 import type { Filters } from '../range';
 import { epochMs } from '../sql';
 import type { Scope } from '../types';
-import { grainsFor, planRead, type Grain, type ReadPlan, type Window } from './plan';
+import { GRAIN_MS, grainsFor, planRead, type Grain, type ReadPlan, type Window } from './plan';
 import {
   DIMENSION_SQL,
   FIELD_ID,
@@ -254,19 +254,44 @@ export async function readActiveUsersAt(
     const pieces = rollupWhere(scope, spec, plan, where).map(
       (w) => sql`select ${keyList('')}chunk, users, sum_cost from user_sets where ${w}`,
     );
-    const raw = rawWhere(scope, spec, plan, where, tail);
+    // The users of any event in an edge that ends or starts on the hour are in that hour's activity rows
+    // (kept by the insert trigger, so the tail's too): the last event of the hour at or after the edge's
+    // start, or its first before the edge's end. A few rows per user instead of every event of the edge.
+    const edges = ai ? { hourly: [], raw: plan.raw } : edgesByHour(plan.raw);
+    const raw = rawWhere(scope, spec, { ...plan, raw: edges.raw }, where, tail);
+    const hourly = edges.hourly.map(
+      (e) => sql`select ${keyList('')}user_id, null::float8 as cost from event_activity_hourly
+        where ${sql.join(
+          [
+            sql`project_id = ${scope.projectId} and hour = ${literal(e.hour)} and user_id <> ''`,
+            e.since ? sql`last_ts >= ${literal(e.since)}` : sql`first_ts < ${literal(e.until!)}`,
+            ...dimEquals(where, false),
+          ],
+          sql` and `,
+        )}`,
+    );
     const sets = pieces.length
       ? sql`select ${keyList('')}chunk, bit_or(users) as users, sum(sum_cost) as cost
           from (${sql.join(pieces, sql` union all `)}) as p group by ${keyList('')}chunk`
       : sql`select ${keyList('null::text as ')}null::int as chunk, null::varbit as users, null::float8 as cost where false`;
-    const rawUsers = raw
-      ? sql`select ${sql.join(
-          [
-            ...groupColumns(groupBy, true, null),
-            sql.raw(`user_id, ${ai ? 'sum(cost_usd)' : 'null::float8'} as cost`),
-          ],
-          sql`, `,
-        )} from events where ${raw}${innerGroup(groupBy, null, ['user_id'])}`
+    const rawParts = [
+      ...(raw
+        ? [
+            sql`select ${sql.join(
+              [
+                ...groupColumns(groupBy, true, null),
+                sql.raw(`user_id, ${ai ? 'sum(cost_usd)' : 'null::float8'} as cost`),
+              ],
+              sql`, `,
+            )} from events where ${raw}${innerGroup(groupBy, null, ['user_id'])}`,
+          ]
+        : []),
+      ...hourly,
+    ];
+    // A user of both an hour's activity and raw rows is one user: grouped again.
+    const rawUsers = rawParts.length
+      ? sql`select ${keyList('')}user_id, sum(cost) as cost from (${sql.join(rawParts, sql` union all `)}) as e
+          group by ${keyList('')}user_id`
       : sql`select ${keyList('null::text as ')}null::text as user_id, null::float8 as cost where false`;
     const joinKeys = sql.join(
       [sql`s.chunk = d.idx / ${bits}`, ...groupBy.map((d) => sql.raw(`s.${d} = r.${d}`))],
@@ -301,6 +326,29 @@ export async function readActiveUsersAt(
         cost: r.cost === null || r.cost === undefined ? null : Number(r.cost),
       })),
   );
+}
+
+const HOUR_MS = GRAIN_MS.hour;
+
+/**
+ * Splits a plan's raw edges into those within one hour that start or end on it (read from the hour's activity
+ * rows: `since` the edge's start, or `until` its end) and the rest (raw events).
+ */
+export function edgesByHour(raw: readonly Window[]): {
+  hourly: { hour: Date; since?: Date; until?: Date }[];
+  raw: Window[];
+} {
+  const hourly: { hour: Date; since?: Date; until?: Date }[] = [];
+  const rest: Window[] = [];
+  for (const w of raw) {
+    const [from, to] = [w.from.getTime(), w.to.getTime()];
+    const hour = Math.floor(from / HOUR_MS) * HOUR_MS;
+    if (to - hour > HOUR_MS) rest.push(w);
+    else if (to === hour + HOUR_MS) hourly.push({ hour: new Date(hour), since: w.from });
+    else if (from === hour) hourly.push({ hour: new Date(hour), until: w.to });
+    else rest.push(w);
+  }
+  return { hourly, raw: rest };
 }
 
 /** The users with the highest cost of AI calls in a window (ties by user id), from the per-user rollups. */
