@@ -294,7 +294,7 @@ export async function readActiveUsersAt(
           group by ${keyList('')}user_id`
       : sql`select ${keyList('null::text as ')}null::text as user_id, null::float8 as cost where false`;
     const joinKeys = sql.join(
-      [sql`s.chunk = d.idx / ${bits}`, ...groupBy.map((d) => sql.raw(`s.${d} = r.${d}`))],
+      [sql`s.chunk = r.idx / ${bits}`, ...groupBy.map((d) => sql.raw(`s.${d} = r.${d}`))],
       sql` and `,
     );
     const rawGroup = sql.raw(groupBy.length ? ` group by ${groupBy.map((d) => `r.${d}`).join(', ')}` : '');
@@ -302,9 +302,13 @@ export async function readActiveUsersAt(
     ctes.push(sql`${s} as materialized (${sets}),
       ${r} as materialized (${rawUsers}),
       ${x} as (
-        select ${keyList('r.')}count(*) filter (where s.users is null or get_bit(s.users, d.idx % ${bits}) = 0) as users,
+        select ${keyList('r.')}count(*) filter (where s.users is null or get_bit(s.users, r.idx % ${bits}) = 0) as users,
           sum(r.cost) as cost
-        from ${r} as r left join user_index as d on d.project_id = ${scope.projectId} and d.user_id = r.user_id
+        from (
+          -- A lookup by primary key per user: the edges hold few users, the index many.
+          select r.*, (select idx from user_index where project_id = ${scope.projectId} and user_id = r.user_id) as idx
+          from ${r} as r
+        ) as r
           left join ${s} as s on ${joinKeys}${rawGroup}
       )`);
     selects.push(sql`select ${sql.raw(String(i))} as w, ${keyList('')}sum(users)::bigint as users, sum(cost) as cost from (
