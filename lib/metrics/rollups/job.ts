@@ -29,8 +29,8 @@ import { rebuildDirtyDays, rollSessionSpans } from './sessions';
  * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
  * own timestamp, so late and backfilled events land in their old buckets like any other. Each step reads
  * the events received in [rolled_through, end), adds them to the minute, quarter-hour, hour, day and week rollups
- * (those with a user also to the user sets and, AI calls, to the per-user rollups of hours, days and weeks, errors to the error list's days and
- * weeks, their services, environments and
+ * (those with a user also to the user sets of hours, days and weeks, AI calls with a user to the per-user
+ * rollups too, errors to the error list's days and weeks, their services, environments and
  * models to dimension_values, their sessions to session_spans, rebuilding the session rollups of the days
  * they touch) and moves
  * `rolled_through` to `end`, all in one transaction: a crash mid-step rolls back as a whole and the rerun
@@ -173,10 +173,11 @@ function rollUserSets(from: Date, to: Date) {
   const kinds = sql.raw(types.map((t) => `('${t}')`).join(', '));
   const model = `case when k.kind = '${ANY_TYPE}' then '' else ${DIMENSION_SQL.model} end`;
   const cost = `case when k.kind = 'ai.call' then sum(cost_usd) end`;
+  const bits = sql.raw(String(USER_CHUNK_BITS));
   return sql`
     insert into user_sets as r (project_id, grain, type, bucket, service, environment, model, chunk, users, sum_cost)
-    select project_id, grain, kind, bucket, service, environment, model, idx / ${sql.raw(String(USER_CHUNK_BITS))},
-      bit_or(set_bit(repeat('0', ${sql.raw(String(USER_CHUNK_BITS))})::varbit, idx % ${sql.raw(String(USER_CHUNK_BITS))}, 1)),
+    select project_id, grain, kind, bucket, service, environment, model, idx / ${bits},
+      bit_or(set_bit(repeat('0', ${bits})::varbit, idx % ${bits}, 1)),
       sum(cost)
     from (
       select events.project_id, g.grain, k.kind, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00') as bucket,

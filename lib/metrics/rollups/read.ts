@@ -94,21 +94,15 @@ export async function readRollupsIn(
   const db = options.db ?? (await getDb());
   return Promise.all(
     reads.map(({ window, spec }) =>
-      withTail(db, scope, window, spec, (tail) => readSpec(db, scope, window, filters, spec, tail)),
+      tailOf(db, scope, [window], spec).then((tail) => readSpec(db, scope, window, filters, spec, tail)),
     ),
   );
 }
 
-/** Runs `read` with the tail of the scope, when the window has whole buckets to take from the rollups. */
-async function withTail<T>(
-  db: Db,
-  scope: Scope,
-  window: Window,
-  spec: RollupSpec,
-  read: (tail: Tail) => Promise<T>,
-): Promise<T> {
-  const covered = planRead(window, grainsOf(spec)).covered;
-  return read({ oldest: covered === null ? null : await tailBound(db, scope) });
+/** The tail of the scope, looked up when one of the windows has whole buckets to take from the rollups. */
+async function tailOf(db: Db, scope: Scope, windows: readonly Window[], spec: RollupSpec): Promise<Tail> {
+  const covered = windows.some((window) => planRead(window, grainsOf(spec)).covered !== null);
+  return { oldest: covered ? await tailBound(db, scope) : null };
 }
 
 /**
@@ -245,9 +239,7 @@ export async function readActiveUsersAt(
   const keyList = (prefix: string) => sql.raw(groupBy.map((d) => `${prefix}${d}, `).join(''));
   const where = whereOf(spec, filters);
   const plans = windows.map((window) => planRead(window, grainsOf(spec)));
-  const tail: Tail = {
-    oldest: plans.some((p) => p.covered !== null) ? await tailBound(db, scope) : null,
-  };
+  const tail = await tailOf(db, scope, windows, spec);
   const ctes: SQL[] = [];
   const selects: SQL[] = [];
   plans.forEach((plan, i) => {
@@ -280,15 +272,15 @@ export async function readActiveUsersAt(
             sql`select ${sql.join(
               [
                 ...groupColumns(groupBy, true, null),
-                sql.raw(`user_id, ${ai ? 'sum(cost_usd)' : 'null::float8'} as cost`),
+                sql.raw(`user_id, ${ai ? 'cost_usd' : 'null::float8'} as cost`),
               ],
               sql`, `,
-            )} from events where ${raw}${innerGroup(groupBy, null, ['user_id'])}`,
+            )} from events where ${raw}`,
           ]
         : []),
       ...hourly,
     ];
-    // A user of both an hour's activity and raw rows is one user: grouped again.
+    // Grouped by user once: the raw events and the hours' activity rows of the same user are one user.
     const rawUsers = rawParts.length
       ? sql`select ${keyList('')}user_id, sum(cost) as cost from (${sql.join(rawParts, sql` union all `)}) as e
           group by ${keyList('')}user_id`
