@@ -122,7 +122,7 @@ async function printStorage() {
         (pg_total_relation_size('user_rollups') + pg_total_relation_size('user_sets')
           + pg_total_relation_size('user_index') + pg_total_relation_size('dimension_values'))::text as users,
         (pg_total_relation_size('session_rollups') + pg_total_relation_size('session_parts')
-          + pg_total_relation_size('session_spans') + pg_total_relation_size('session_dirty_days'))::text as sessions,
+          + pg_total_relation_size('session_spans') + pg_total_relation_size('session_dirty_buckets'))::text as sessions,
         pg_total_relation_size('event_activity_hourly')::text as activity`;
     const n = Number(row!.events);
     const per = (bytes: string) => (Number(bytes) / n).toFixed(0);

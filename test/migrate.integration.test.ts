@@ -41,7 +41,7 @@ describe('migrations', () => {
       'notification_deliveries',
       'otlp_call_parents',
       'projects',
-      'session_dirty_days',
+      'session_dirty_buckets',
       'session_parts',
       'session_rollups',
       'session_spans',

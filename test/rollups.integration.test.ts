@@ -781,7 +781,7 @@ describe.each(backends)('rollups against $name', (backend) => {
     expectSameFigures(expected, await totals());
   });
 
-  it('reads session figures the same from rollups, parts, dirty days and the tail: counts exact, median within 1%', async () => {
+  it('reads session figures the same from hour and day rollups, parts, dirty buckets and the tail: counts exact, median within 1%', async () => {
     const [project] = await db
       .insert(schema.projects)
       .values({ slug: `rs-${randomUUID().slice(0, 10)}`, name: 'sessions' })
@@ -794,6 +794,9 @@ describe.each(backends)('rollups against $name', (backend) => {
       window,
       { from: new Date(today - 2 * DAY), to: new Date(today) },
       { from: new Date(now - DAY), to: new Date(now) },
+      // Whole hours only, and whole hours around a whole day.
+      { from: new Date(today - DAY + 3 * HOUR), to: new Date(today - DAY + 9 * HOUR) },
+      { from: new Date(today - 3 * DAY + 20 * HOUR), to: new Date(today - DAY + 4 * HOUR + 90_000) },
     ];
     const filterSets: Filters[] = [
       NO_FILTERS,
@@ -817,15 +820,22 @@ describe.each(backends)('rollups against $name', (backend) => {
     await check();
     await settle();
     expect((await rollUp({ db, budgetMs: 60_000 })).caughtUp).toBe(true);
-    const [built] = await rawRows<{ days: unknown; parts: unknown; dirty: unknown }>(
+    const built = await rawRows<{ grain: string; buckets: unknown; parts: unknown }>(
       db,
-      sql`select (select count(*) from session_rollups where project_id = ${project!.id}) as days,
-        (select count(*) from session_parts where project_id = ${project!.id}) as parts,
-        (select count(*) from session_dirty_days where project_id = ${project!.id}) as dirty`,
+      sql`select g.grain,
+          (select count(*) from session_rollups as r where r.project_id = ${project!.id} and r.grain = g.grain) as buckets,
+          (select count(*) from session_parts as x where x.project_id = ${project!.id} and x.grain = g.grain) as parts
+        from (values ('day'), ('hour')) as g (grain) order by g.grain`,
     );
-    expect(Number(built!.days)).toBeGreaterThan(0);
-    expect(Number(built!.parts)).toBeGreaterThan(0);
-    expect(Number(built!.dirty)).toBe(0);
+    for (const grain of built) {
+      expect(Number(grain.buckets), grain.grain).toBeGreaterThan(0);
+      expect(Number(grain.parts), grain.grain).toBeGreaterThan(0);
+    }
+    const [dirty] = await rawRows<{ n: unknown }>(
+      db,
+      sql`select count(*) as n from session_dirty_buckets where project_id = ${project!.id}`,
+    );
+    expect(Number(dirty!.n)).toBe(0);
     await check();
 
     // A late event makes a single-day session span two days: read from the tail at once, then rolled up.
@@ -851,9 +861,34 @@ describe.each(backends)('rollups against $name', (backend) => {
     await rollUp({ db, budgetMs: 60_000 });
     await check();
 
-    // A day marked dirty (as the migration marks every day) is read from the hourly activity until rebuilt.
+    // A late event makes a session within one hour span two hours of the same day (inside the hours-only window).
+    const [hourly] = await rawRows<{ session_id: string; hour: Date | string }>(
+      db,
+      sql`select session_id, date_trunc('hour', first_ts) as hour from session_spans
+        where project_id = ${project!.id} and date_trunc('hour', first_ts) = date_trunc('hour', last_ts)
+          and first_ts >= ${new Date(today - DAY + 3 * HOUR).toISOString()}::timestamptz
+          and first_ts < ${new Date(today - DAY + 7 * HOUR).toISOString()}::timestamptz
+        order by session_id limit 1`,
+    );
+    const hour = new Date(hourly!.hour).getTime();
+    const lateInDay: schema.NewEventRow = {
+      ...late,
+      eventId: 'late-session-hour',
+      ts: new Date(hour + HOUR + 60_000),
+      sessionId: hourly!.session_id,
+    };
+    stored.push(lateInDay);
+    await insert(db, [lateInDay]);
+    await check();
+    await settle();
+    await rollUp({ db, budgetMs: 60_000 });
+    await check();
+
+    // A day and an hour marked dirty (as the migrations mark them) are read from the hourly activity until rebuilt.
     await db.execute(
-      sql`insert into session_dirty_days (project_id, day) values (${project!.id}, ${new Date(today - 2 * DAY).toISOString()}::timestamptz)`,
+      sql`insert into session_dirty_buckets (project_id, grain, bucket)
+        values (${project!.id}, 'day', ${new Date(today - 2 * DAY).toISOString()}::timestamptz),
+          (${project!.id}, 'hour', ${new Date(hour).toISOString()}::timestamptz)`,
     );
     await check();
     // An interrupted step that rebuilt it changes nothing; the rerun rebuilds it once.

@@ -254,18 +254,23 @@ export const errorRollups = pgTable(
   ],
 );
 
+/** The grains of the session rollups: whole UTC hours for the edges of a range, whole UTC days for the rest. */
+export const SESSION_GRAINS = ['hour', 'day'] as const;
+const sessionGrain = () => text('grain', { enum: SESSION_GRAINS }).notNull();
+
 /**
- * Sessions per UTC day, for the session figures of long ranges (lib/metrics/queries/sessions.ts): the sessions
- * whose every event lies in that day ("single-day" sessions: most of them), counted once per filter
- * combination (service and environment, '*' for any) with their messages, summed durations and a histogram of
- * durations. Sessions that span days keep one row per day in session_parts instead. Rebuilt a day at a time by
+ * Sessions per UTC hour and per UTC day, for the session figures (lib/metrics/queries/sessions.ts): the sessions
+ * whose every event lies in that bucket ("single" sessions: most of them), counted once per filter combination
+ * (service and environment, '*' for any) with their messages, summed durations and a histogram of durations.
+ * Sessions that span buckets keep one row per bucket in session_parts instead. Rebuilt a bucket at a time by
  * the rollup job from event_activity_hourly and session_spans (lib/metrics/rollups/sessions.ts).
  */
 export const sessionRollups = pgTable(
   'session_rollups',
   {
     projectId: projectId(),
-    day: timestamp('day', { withTimezone: true }).notNull(),
+    grain: sessionGrain(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
     service: text('service').notNull(),
     environment: text('environment').notNull(),
     sessions: count('sessions').notNull(),
@@ -275,16 +280,21 @@ export const sessionRollups = pgTable(
     hDurationCounts: histCounts('h_duration_counts'),
   },
   (t) => [
-    primaryKey({ name: 'session_rollups_pk', columns: [t.projectId, t.day, t.service, t.environment] }),
+    primaryKey({
+      name: 'session_rollups_pk',
+      columns: [t.projectId, t.grain, t.bucket, t.service, t.environment],
+    }),
+    check('session_rollups_grain_check', sql`${t.grain} in ('hour', 'day')`),
   ],
 );
 
-/** A session's part in one UTC day, for the sessions that span more than one day (see session_rollups). */
+/** A session's part in one bucket, for the sessions that span more than one bucket (see session_rollups). */
 export const sessionParts = pgTable(
   'session_parts',
   {
     projectId: projectId(),
-    day: timestamp('day', { withTimezone: true }).notNull(),
+    grain: sessionGrain(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
     sessionId: text('session_id').notNull(),
     service: text('service').notNull(),
     environment: text('environment').notNull(),
@@ -295,14 +305,16 @@ export const sessionParts = pgTable(
   (t) => [
     primaryKey({
       name: 'session_parts_pk',
-      columns: [t.projectId, t.day, t.sessionId, t.service, t.environment],
+      columns: [t.projectId, t.grain, t.bucket, t.sessionId, t.service, t.environment],
     }),
-    index('session_parts_day_idx').on(t.day),
-    // Also session_parts_read_idx (project_id, day) INCLUDE (every column): migration 0020, as drizzle has no INCLUDE.
+    index('session_parts_bucket_idx').on(t.bucket),
+    check('session_parts_grain_check', sql`${t.grain} in ('hour', 'day')`),
+    // Also session_parts_read_idx (project_id, grain, bucket) INCLUDE (every column): migrations 0020 and 0027,
+    // as drizzle has no INCLUDE.
   ],
 );
 
-/** Each session's first and last event among those rolled up: which days it spans. */
+/** Each session's first and last event among those rolled up: which buckets it spans. */
 export const sessionSpans = pgTable(
   'session_spans',
   {
@@ -318,15 +330,19 @@ export const sessionSpans = pgTable(
 );
 
 /**
- * Days whose session_rollups and session_parts are out of date: marked by the rollup step that rolls up one of
- * their sessions' events (and by the migration that made these tables), rebuilt and unmarked by the job. Reads
- * take such days from event_activity_hourly.
+ * Buckets whose session_rollups and session_parts are out of date: marked by the rollup step that rolls up one
+ * of their sessions' events (and by the migrations that made these tables), rebuilt and unmarked by the job.
+ * Reads take such buckets from event_activity_hourly.
  */
-export const sessionDirtyDays = pgTable(
-  'session_dirty_days',
+export const sessionDirtyBuckets = pgTable(
+  'session_dirty_buckets',
   {
     projectId: projectId(),
-    day: timestamp('day', { withTimezone: true }).notNull(),
+    grain: sessionGrain(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ name: 'session_dirty_days_pk', columns: [t.projectId, t.day] })],
+  (t) => [
+    primaryKey({ name: 'session_dirty_buckets_pk', columns: [t.projectId, t.grain, t.bucket] }),
+    check('session_dirty_buckets_grain_check', sql`${t.grain} in ('hour', 'day')`),
+  ],
 );

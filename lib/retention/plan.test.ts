@@ -91,7 +91,7 @@ describe('planRetention', () => {
       session_rollups: '2025-02-24T12:00:00.000Z',
       session_parts: '2025-02-24T12:00:00.000Z',
       session_spans: '2025-02-24T12:00:00.000Z',
-      session_dirty_days: '2025-02-24T12:00:00.000Z',
+      session_dirty_buckets: '2025-02-24T12:00:00.000Z',
       health_checks: '2025-12-31T12:00:00.000Z',
       alert_transitions: '2025-10-02T12:00:00.000Z',
       notification_deliveries: '2025-10-02T12:00:00.000Z',

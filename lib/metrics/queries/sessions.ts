@@ -3,27 +3,26 @@ import { sql, type SQL } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
 import { binSql, quantile } from '../histogram';
 import type { Filters } from '../range';
-import { planRead, type Window } from '../rollups/plan';
+import { SESSION_GRAINS } from '@/db/schema/rollups';
+import { planRead, type Piece, type Window } from '../rollups/plan';
 import { tailBound } from '../rollups/read';
-import { ANY_VALUE, daySql } from '../rollups/sessions';
+import { ANY_VALUE, bucketSql, SESSION_GRAIN_VALUES } from '../rollups/sessions';
 import { at } from '../sql';
 import { int, num, ratio } from '../stats';
 import type { Experience, Scope } from '../types';
 import { activityRows } from './activity';
-
-const DAY = sql.raw(`interval '1 day'`);
 
 /**
  * Sessions with an event in the range (and the filters): how many, messages per session, average and median
  * duration (a session's last event - its first, within the range). Counts, messages and the average are
  * exact; the median comes from the duration histogram, within 1%.
  *
- * Whole UTC days in the range come from the session rollups (lib/metrics/rollups/sessions.ts): the single-day
- * sessions as one row per day, the sessions spanning days as their parts, merged per session with the range's
- * edges (event_activity_hourly and raw rows). A day the job has not rebuilt since one of its sessions got an
- * event (dirty, or touched by an event received since the job's mark) is read from event_activity_hourly. One
- * statement, so the mark, the tail (from the request's tailBound on: the last minutes' partitions, not every
- * one) and the rollups are read in one snapshot.
+ * The range's whole UTC days come from the day rows of the session rollups (lib/metrics/rollups/sessions.ts), its
+ * whole hours at the edges from the hour rows: the sessions within one bucket as one row per bucket, the sessions
+ * spanning buckets as their parts, merged per session with the sub-hour edges (raw rows). A bucket the job has not
+ * rebuilt since one of its sessions got an event (dirty, or touched by an event received since the job's mark) is
+ * read from event_activity_hourly. One statement, so the mark, the tail (from the request's tailBound on: the last
+ * minutes' partitions, not every one) and the rollups are read in one snapshot.
  */
 export async function sessionStats(
   scope: Scope,
@@ -31,14 +30,12 @@ export async function sessionStats(
   filters: Filters,
   options: { db?: Db } = {},
 ): Promise<Experience['sessions']> {
-  const plan = planRead(range, ['day']);
-  const days = plan.pieces[0] ?? null;
-  const edges = days ? plan.raw : [{ from: range.from, to: range.to }];
+  const plan = planRead(range, SESSION_GRAINS);
   const db = options.db ?? (await getDb());
-  const tail = days ? await tailBound(db, scope) : null;
+  const tail = plan.pieces.length > 0 ? await tailBound(db, scope) : null;
   const [row] = await rawRows<{ sessions: unknown; messages: unknown; sum_duration: unknown; bins: unknown }>(
     db,
-    statement(scope, days, edges, filters, tail),
+    statement(scope, plan.pieces, plan.raw, filters, tail),
   );
   const count = int(row?.sessions);
   const bins = (typeof row?.bins === 'string' ? JSON.parse(row.bins) : (row?.bins ?? [])) as [
@@ -56,16 +53,8 @@ export async function sessionStats(
   };
 }
 
-type Days = { from: Date; to: Date } | null;
-
 /** `tail`: the oldest event received at or after the job's mark when the request began (null: none). */
-function statement(
-  scope: Scope,
-  days: Days,
-  edges: { from: Date; to: Date }[],
-  filters: Filters,
-  tail: Date | null,
-): SQL {
+function statement(scope: Scope, pieces: Piece[], edges: Window[], filters: Filters, tail: Date | null): SQL {
   const p = scope.projectId;
   const filtersOn = (alias: string) =>
     sql.join(
@@ -82,13 +71,23 @@ function statement(
     (edge) => sql`select session_id, first_ts, last_ts, messages
       from (${activityRows(scope, edge, filters)}) as e where session_id is not null`,
   );
-  let daysSql = sql``;
+  let dirtySql = sql``;
   let rolled = sql`select null::bigint as sessions, null::bigint as messages, null::float8 as sum_duration,
     null::int[] as h_duration_bins, null::bigint[] as h_duration_counts where false`;
-  if (days) {
-    const inDays = (column: string) =>
-      sql`${sql.raw(column)} >= ${at(days.from)} and ${sql.raw(column)} < ${at(days.to)}`;
-    daysSql = sql`
+  if (pieces.length > 0) {
+    // One select per piece, so each reads its grain's rows in one index range scan.
+    const inPiece = (piece: Piece, alias: string) =>
+      sql`${sql.raw(alias)}.project_id = ${p} and ${sql.raw(alias)}.grain = ${piece.grain}
+        and ${sql.raw(alias)}.bucket >= ${at(piece.from)} and ${sql.raw(alias)}.bucket < ${at(piece.to)}
+        and (${sql.raw(alias)}.grain, ${sql.raw(alias)}.bucket) not in (select grain, bucket from dirty)`;
+    const inPieces = sql.join(
+      pieces.map(
+        (piece) => sql`(grain = ${piece.grain} and bucket >= ${at(piece.from)} and bucket < ${at(piece.to)})`,
+      ),
+      sql` or `,
+    );
+    const grains = sql.raw(SESSION_GRAIN_VALUES);
+    dirtySql = sql`
       tail as materialized (
         select session_id, ts from events
         where ${
@@ -99,30 +98,39 @@ function statement(
         }
       ),
       dirty as materialized (
-        select day from (
-          select ${sql.raw(daySql('ts'))} as day from tail
+        select grain, bucket from (
+          select g.grain, ${sql.raw(bucketSql('g.step', 't.ts'))} as bucket from tail as t cross join ${grains}
           union
-          select ${sql.raw(daySql('s.first_ts'))} from session_spans as s
+          select g.grain, ${sql.raw(bucketSql('g.step', 's.first_ts'))} from session_spans as s cross join ${grains}
           where s.project_id = ${p} and s.session_id in (select session_id from tail)
           union
-          select day from session_dirty_days where project_id = ${p}
+          select grain, bucket from session_dirty_buckets where project_id = ${p}
         ) as x
-        where ${inDays('day')}
+        where ${inPieces}
       ),`;
-    rolled = sql`select sessions, messages, sum_duration, h_duration_bins, h_duration_counts from session_rollups
-      where project_id = ${p} and ${inDays('day')} and day not in (select day from dirty)
-        and service = ${filters.service ?? ANY_VALUE} and environment = ${filters.environment ?? ANY_VALUE}`;
+    rolled = sql.join(
+      pieces.map(
+        (piece) => sql`select sessions, messages, sum_duration, h_duration_bins, h_duration_counts
+          from session_rollups as r
+          where ${inPiece(piece, 'r')} and r.service = ${filters.service ?? ANY_VALUE}
+            and r.environment = ${filters.environment ?? ANY_VALUE}`,
+      ),
+      sql` union all `,
+    );
     rows.push(
-      sql`select session_id, first_ts, last_ts, messages from session_parts as x
-        where project_id = ${p} and ${inDays('day')} and day not in (select day from dirty) and ${filtersOn('x')}`,
+      ...pieces.map(
+        (piece) => sql`select session_id, first_ts, last_ts, messages from session_parts as x
+          where ${inPiece(piece, 'x')} and ${filtersOn('x')}`,
+      ),
       sql`select h.session_id, h.first_ts, h.last_ts, h.messages::bigint
-        from dirty as d join event_activity_hourly as h
-          on h.project_id = ${p} and h.hour >= d.day and h.hour < d.day + ${DAY}
+        from dirty as d
+          join ${grains} on g.grain = d.grain
+          join event_activity_hourly as h on h.project_id = ${p} and h.hour >= d.bucket and h.hour < d.bucket + g.step
         where h.session_id <> '' and ${filtersOn('h')}`,
     );
   }
   return sql`
-    with ${daysSql}
+    with ${dirtySql}
     rolled as materialized (${rolled}),
     per as materialized (
       select session_id, extract(epoch from max(last_ts) - min(first_ts)) * 1000 as duration_ms,

@@ -23,7 +23,7 @@ import {
   USER_CHUNK_BITS,
   USER_MEASURES,
 } from './shape';
-import { rebuildDirtyDays, rollSessionSpans } from './sessions';
+import { rebuildDirtyBuckets, rollSessionSpans } from './sessions';
 
 /**
  * The rollup job. Events enter the rollups by `received_at` (the time Postgres stored them), not by their
@@ -31,7 +31,7 @@ import { rebuildDirtyDays, rollSessionSpans } from './sessions';
  * the events received in [rolled_through, end), adds them to the minute, quarter-hour, hour, day and week rollups
  * (those with a user also to the user sets of hours, days and weeks, AI calls with a user to the per-user
  * rollups too, errors to the error list's days and weeks, their services, environments and
- * models to dimension_values, their sessions to session_spans, rebuilding the session rollups of the days
+ * models to dimension_values, their sessions to session_spans, rebuilding the session rollups of the hours and days
  * they touch) and moves
  * `rolled_through` to `end`, all in one transaction: a crash mid-step rolls back as a whole and the rerun
  * counts each event once. `end` never passes the start of a transaction still writing (its rows carry
@@ -272,7 +272,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
   const from = new Date(state.from);
   const safe = new Date(state.safe);
   if (safe <= from) {
-    const sessions = await rebuildDirtyDays(tx);
+    const sessions = await rebuildDirtyBuckets(tx);
     return { done: !sessions.more, rows: 0, to: from };
   }
   let to = new Date(Math.min(safe.getTime(), from.getTime() + MAX_STEP_MS));
@@ -290,7 +290,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
     await tx.execute(rollDimensions(from, to));
     await tx.execute(rollSessionSpans(from, to));
   }
-  const sessions = await rebuildDirtyDays(tx);
+  const sessions = await rebuildDirtyBuckets(tx);
   await tx.execute(
     sql`update metric_rollup_state set rolled_through = ${to.toISOString()}::timestamptz where id = 1`,
   );
