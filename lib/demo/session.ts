@@ -200,7 +200,7 @@ function chatTurn(s: SessionSpec, conversation: Conversation, t: number): number
     }
   }
 
-  if (rng.chance(0.0015)) {
+  if (rng.chance(0.0005)) {
     at += rng.logNormal(5000, 0.1);
     sink.emit(
       at,
@@ -275,7 +275,7 @@ function chatTurn(s: SessionSpec, conversation: Conversation, t: number): number
   let attempt = 0;
   for (;;) {
     const down = s.isDown(at);
-    const fails = down ? rng.chance(0.92) : rng.chance(0.0035);
+    const fails = down ? rng.chance(0.92) : rng.chance(0.002);
     if (!fails) break;
     const errorType = down
       ? rng.weighted([
