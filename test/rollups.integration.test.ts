@@ -788,7 +788,6 @@ describe.each(backends)('rollups against $name', (backend) => {
       .returning();
     const sessionScope = { projectId: project!.id };
     const stored = makeSessions(project!.id, now - 10_000, 400);
-    await insert(db, stored);
     const today = Math.floor(now / DAY) * DAY;
     const windows = [
       window,
@@ -797,7 +796,36 @@ describe.each(backends)('rollups against $name', (backend) => {
       // Whole hours only, and whole hours around a whole day.
       { from: new Date(today - DAY + 3 * HOUR), to: new Date(today - DAY + 9 * HOUR) },
       { from: new Date(today - 3 * DAY + 20 * HOUR), to: new Date(today - DAY + 4 * HOUR + 90_000) },
+      // Edges in busy hours: sessions active at either end of the range.
+      {
+        from: new Date(today - 2 * DAY + 10 * HOUR + 20 * 60_000),
+        to: new Date(today - DAY + 14 * HOUR + 35 * 60_000),
+      },
+      {
+        from: new Date(today - 2 * DAY + 15 * HOUR + 41 * 60_000),
+        to: new Date(today - 2 * DAY + 19 * HOUR + 9 * 60_000),
+      },
     ];
+    // Sessions active at each end of every window that is not on the hour, with events on both sides in that hour.
+    for (const [i, w] of windows.entries())
+      for (const end of [w.from.getTime(), w.to.getTime()]) {
+        if (end % HOUR === 0 || end > now - 10 * 60_000) continue;
+        for (const [j, offsets] of [
+          [-300_000, 200_000],
+          [-60_000, 30_000, 400_000],
+        ].entries())
+          for (const [k, offset] of offsets.entries())
+            stored.push({
+              projectId: project!.id,
+              eventId: `edge-${i}-${end}-${j}-${k}`,
+              type: k === 0 ? 'message.received' : 'page.view',
+              ts: new Date(end + offset),
+              service: j === 0 ? 'api' : 'web',
+              environment: 'production',
+              sessionId: `edge-${i}-${end}-${j}`,
+            });
+      }
+    await insert(db, stored);
     const filterSets: Filters[] = [
       NO_FILTERS,
       { ...NO_FILTERS, service: 'api' },

@@ -1,11 +1,11 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
+import { SESSION_GRAINS } from '@/db/schema/rollups';
 import { binSql, quantile } from '../histogram';
 import type { Filters } from '../range';
-import { SESSION_GRAINS } from '@/db/schema/rollups';
-import { planRead, type Piece, type Window } from '../rollups/plan';
-import { tailBound } from '../rollups/read';
+import { GRAIN_MS, planRead, type Piece, type Window } from '../rollups/plan';
+import { edgesByHour, tailBound, type HourEdge } from '../rollups/read';
 import { ANY_VALUE, bucketSql, SESSION_GRAIN_VALUES } from '../rollups/sessions';
 import { at } from '../sql';
 import { int, num, ratio } from '../stats';
@@ -67,10 +67,14 @@ function statement(scope: Scope, pieces: Piece[], edges: Window[], filters: Filt
       ],
       sql` and `,
     );
-  const rows: SQL[] = edges.map(
-    (edge) => sql`select session_id, first_ts, last_ts, messages
-      from (${activityRows(scope, edge, filters)}) as e where session_id is not null`,
-  );
+  const { hourly, raw } = edgesByHour(edges);
+  const rows: SQL[] = [
+    ...raw.map(
+      (edge) => sql`select session_id, first_ts, last_ts, messages
+        from (${activityRows(scope, edge, filters)}) as e where session_id is not null`,
+    ),
+    ...hourly.map((edge) => edgeFromHour(scope, edge, filters)),
+  ];
   let dirtySql = sql``;
   let rolled = sql`select null::bigint as sessions, null::bigint as messages, null::float8 as sum_duration,
     null::int[] as h_duration_bins, null::bigint[] as h_duration_counts where false`;
@@ -153,4 +157,53 @@ function statement(scope: Scope, pieces: Piece[], edges: Window[], filters: Filt
       (select coalesce(sum(sum_duration), 0) from rolled) + (select coalesce(sum(duration_ms), 0) from per)
         as sum_duration,
       (select coalesce(json_agg(json_build_array(bin, c)), '[]'::json) from bins) as bins`;
+}
+
+/**
+ * The sessions of an edge that starts or ends on the hour, [since, hour end) or [hour, until), from that hour's
+ * activity rows (kept by the insert trigger, so the tail's too): a session whose every event of the hour lies in
+ * the edge is that row; the few that straddle the edge's other end (active at `since` or at `until`) are read
+ * from their raw events in the edge, a scan that stops at the last of them instead of at the hour's end.
+ */
+function edgeFromHour(scope: Scope, edge: HourEdge, filters: Filters): SQL {
+  const p = scope.projectId;
+  const hourEnd = new Date(edge.hour.getTime() + GRAIN_MS.hour);
+  const dims = [
+    ...(filters.service !== null ? [sql`service = ${filters.service}`] : []),
+    ...(filters.environment !== null ? [sql`environment = ${filters.environment}`] : []),
+    sql`true`,
+  ];
+  const since = edge.since ? at(edge.since) : null;
+  const until = edge.until ? at(edge.until) : null;
+  const [overlaps, inside, straddling, window] = since
+    ? [
+        sql`last_ts >= ${since}`,
+        sql`first_ts >= ${since}`,
+        sql`first_ts < ${since}`,
+        sql`ts >= ${since} and ts < ${at(hourEnd)}
+          and ts <= (select max(last_ts) from s where first_ts < ${since})`,
+      ]
+    : [
+        sql`first_ts < ${until}`,
+        sql`last_ts < ${until}`,
+        sql`last_ts >= ${until}`,
+        sql`ts < ${until} and ts >= ${at(edge.hour)}
+          and ts >= (select min(first_ts) from s where last_ts >= ${until})`,
+      ];
+  return sql`select session_id, first_ts, last_ts, messages from (
+    with s as materialized (
+      select session_id, min(first_ts) as first_ts, max(last_ts) as last_ts, sum(messages)::bigint as messages
+      from event_activity_hourly
+      where project_id = ${p} and hour = ${at(edge.hour)} and session_id <> '' and ${overlaps}
+        and ${sql.join(dims, sql` and `)}
+      group by session_id
+    )
+    select session_id, first_ts, last_ts, messages from s where ${inside}
+    union all
+    select session_id, min(ts), max(ts), count(*) filter (where type = 'message.received')
+    from events
+    where project_id = ${p} and ${window} and ${sql.join(dims, sql` and `)}
+      and session_id in (select session_id from s where ${straddling})
+    group by session_id
+  ) as h`;
 }

@@ -326,15 +326,15 @@ export async function readActiveUsersAt(
 
 const HOUR_MS = GRAIN_MS.hour;
 
+/** An edge within one hour that starts at `since` and ends on the hour, or starts on it and ends at `until`. */
+export type HourEdge = { hour: Date; since?: Date; until?: Date };
+
 /**
  * Splits a plan's raw edges into those within one hour that start or end on it (read from the hour's activity
  * rows: `since` the edge's start, or `until` its end) and the rest (raw events).
  */
-export function edgesByHour(raw: readonly Window[]): {
-  hourly: { hour: Date; since?: Date; until?: Date }[];
-  raw: Window[];
-} {
-  const hourly: { hour: Date; since?: Date; until?: Date }[] = [];
+export function edgesByHour(raw: readonly Window[]): { hourly: HourEdge[]; raw: Window[] } {
+  const hourly: HourEdge[] = [];
   const rest: Window[] = [];
   for (const w of raw) {
     const [from, to] = [w.from.getTime(), w.to.getTime()];
