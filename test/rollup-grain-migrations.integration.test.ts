@@ -9,7 +9,8 @@ import { MIGRATIONS, migrationsBefore, numeric } from './migrations';
  * Migrations 0017 (per-user weeks), 0018 (quarter-hour metric rollups) and 0019 (metric weeks) build a new grain from the rows
  * already rolled up, since the raw events behind them may be gone; 0024 (the error list's rollups) builds its rows
  * from the raw errors behind the rollup job's mark; 0026 (user sets) numbers the users and builds their bitmaps from the
- * per-user rows. Checked on rows written before each:
+ * per-user rows; 0027 (session hours) keeps the session rollups as day rows and marks the hours dirty. Checked on rows
+ * written before each:
  * the new rows hold exactly the sums, extremes and merged histograms of the rows they come from.
  */
 const folders: (() => void)[] = [];
@@ -408,6 +409,72 @@ describe('migrations that add a rollup grain', () => {
           last_ms: Date.parse('2026-11-05T11:00:00Z'),
         },
       ]);
+    } finally {
+      await close();
+    }
+  });
+  it('0027 keeps the session rollups as day rows and marks every hour holding a session dirty', async () => {
+    const { run, close } = await withDbBefore('0027_session_hours', async (run) => {
+      await run(sql`insert into session_rollups (project_id, day, service, environment, sessions, messages,
+          sum_duration, h_duration_bins, h_duration_counts)
+        values (${PROJECT}, '2026-11-02T00:00:00Z', '*', '*', 3, 7, 1500, '{300}', '{3}')`);
+      await run(sql`insert into session_parts (project_id, day, session_id, service, environment, first_ts, last_ts,
+          messages)
+        values (${PROJECT}, '2026-11-02T00:00:00Z', 's-long', 'api', 'production', '2026-11-02T23:50:00Z',
+          '2026-11-02T23:59:00Z', 2)`);
+      await run(
+        sql`insert into session_dirty_days (project_id, day) values (${PROJECT}, '2026-11-03T00:00:00Z')`,
+      );
+      await run(sql`insert into event_activity_hourly (project_id, hour, service, environment, user_id, session_id,
+          first_ts, last_ts, events, messages)
+        values (${PROJECT}, '2026-11-02T10:00:00Z', 'api', 'production', 'u1', 's1', '2026-11-02T10:05:00Z',
+            '2026-11-02T10:20:00Z', 3, 1),
+          (${PROJECT}, '2026-11-02T10:00:00Z', 'web', 'production', 'u1', 's1', '2026-11-02T10:06:00Z',
+            '2026-11-02T10:07:00Z', 1, 0),
+          (${PROJECT}, '2026-11-02T23:00:00Z', 'api', 'production', 'u2', 's-long', '2026-11-02T23:50:00Z',
+            '2026-11-02T23:59:00Z', 2, 2),
+          (${PROJECT}, '2026-11-03T04:00:00Z', 'api', 'production', 'u3', '', '2026-11-03T04:10:00Z',
+            '2026-11-03T04:10:00Z', 1, 0)`);
+    });
+    try {
+      const iso = (rows: unknown[]) =>
+        (rows as Record<string, unknown>[]).map((r) => ({
+          ...r,
+          bucket: new Date(String(r.bucket)).toISOString(),
+        }));
+      expect(
+        iso(
+          await run(sql`select grain, bucket, service, environment, sessions::int, messages::int
+          from session_rollups`),
+        ),
+      ).toEqual([
+        {
+          grain: 'day',
+          bucket: '2026-11-02T00:00:00.000Z',
+          service: '*',
+          environment: '*',
+          sessions: 3,
+          messages: 7,
+        },
+      ]);
+      expect(iso(await run(sql`select grain, bucket, session_id from session_parts`))).toEqual([
+        { grain: 'day', bucket: '2026-11-02T00:00:00.000Z', session_id: 's-long' },
+      ]);
+      // The hours with a session (not the one whose only row has none), and the day that was dirty.
+      expect(
+        iso(await run(sql`select grain, bucket from session_dirty_buckets order by grain, bucket`)),
+      ).toEqual([
+        { grain: 'day', bucket: '2026-11-03T00:00:00.000Z' },
+        { grain: 'hour', bucket: '2026-11-02T10:00:00.000Z' },
+        { grain: 'hour', bucket: '2026-11-02T23:00:00.000Z' },
+      ]);
+      // An hour row beside the day row of the same start.
+      await run(sql`insert into session_rollups (project_id, grain, bucket, service, environment, sessions, messages,
+          sum_duration) values (${PROJECT}, 'hour', '2026-11-02T00:00:00Z', '*', '*', 1, 1, 10)`);
+      await expect(
+        run(sql`insert into session_rollups (project_id, grain, bucket, service, environment, sessions, messages,
+          sum_duration) values (${PROJECT}, 'minute', '2026-11-02T00:00:00Z', '*', '*', 1, 1, 10)`),
+      ).rejects.toThrow();
     } finally {
       await close();
     }
