@@ -866,6 +866,16 @@ describe.each(backends)('rollups against $name', (backend) => {
     expect(Number(dirty!.n)).toBe(0);
     await check();
 
+    // A late event is read at once (from the tail), then the same once rolled up.
+    const storeLate = async (event: schema.NewEventRow) => {
+      stored.push(event);
+      await insert(db, [event]);
+      await check();
+      await settle();
+      await rollUp({ db, budgetMs: 60_000 });
+      await check();
+    };
+
     // A late event makes a single-day session span two days: read from the tail at once, then rolled up.
     const [single] = await rawRows<{ session_id: string; first_ts: Date | string }>(
       db,
@@ -882,12 +892,7 @@ describe.each(backends)('rollups against $name', (backend) => {
       environment: 'production',
       sessionId: single!.session_id,
     };
-    stored.push(late);
-    await insert(db, [late]);
-    await check();
-    await settle();
-    await rollUp({ db, budgetMs: 60_000 });
-    await check();
+    await storeLate(late);
 
     // A late event makes a session within one hour span two hours of the same day (inside the hours-only window).
     const [hourly] = await rawRows<{ session_id: string; hour: Date | string }>(
@@ -905,12 +910,7 @@ describe.each(backends)('rollups against $name', (backend) => {
       ts: new Date(hour + HOUR + 60_000),
       sessionId: hourly!.session_id,
     };
-    stored.push(lateInDay);
-    await insert(db, [lateInDay]);
-    await check();
-    await settle();
-    await rollUp({ db, budgetMs: 60_000 });
-    await check();
+    await storeLate(lateInDay);
 
     // A day and an hour marked dirty (as the migrations mark them) are read from the hourly activity until rebuilt.
     await db.execute(

@@ -6,7 +6,8 @@ import { binSql, quantile } from '../histogram';
 import type { Filters } from '../range';
 import { GRAIN_MS, planRead, type Piece, type Window } from '../rollups/plan';
 import { edgesByHour, tailBound, type HourEdge } from '../rollups/read';
-import { ANY_VALUE, bucketSql, SESSION_GRAIN_VALUES } from '../rollups/sessions';
+import { ANY_VALUE, SESSION_GRAIN_VALUES } from '../rollups/sessions';
+import { bucketSql } from '../rollups/shape';
 import { at } from '../sql';
 import { int, num, ratio } from '../stats';
 import type { Experience, Scope } from '../types';
@@ -53,20 +54,22 @@ export async function sessionStats(
   };
 }
 
+/** The service and environment filters on a table's columns (`prefix`: its alias and a dot, if any). */
+function filtersSql(filters: Filters, prefix = ''): SQL {
+  return sql.join(
+    [
+      ...(filters.service !== null ? [sql`${sql.raw(prefix)}service = ${filters.service}`] : []),
+      ...(filters.environment !== null ? [sql`${sql.raw(prefix)}environment = ${filters.environment}`] : []),
+      sql`true`,
+    ],
+    sql` and `,
+  );
+}
+
 /** `tail`: the oldest event received at or after the job's mark when the request began (null: none). */
 function statement(scope: Scope, pieces: Piece[], edges: Window[], filters: Filters, tail: Date | null): SQL {
   const p = scope.projectId;
-  const filtersOn = (alias: string) =>
-    sql.join(
-      [
-        ...(filters.service !== null ? [sql`${sql.raw(alias)}.service = ${filters.service}`] : []),
-        ...(filters.environment !== null
-          ? [sql`${sql.raw(alias)}.environment = ${filters.environment}`]
-          : []),
-        sql`true`,
-      ],
-      sql` and `,
-    );
+  const filtersOn = (alias: string) => filtersSql(filters, `${alias}.`);
   const { hourly, raw } = edgesByHour(edges);
   const rows: SQL[] = [
     ...raw.map(
@@ -168,11 +171,6 @@ function statement(scope: Scope, pieces: Piece[], edges: Window[], filters: Filt
 function edgeFromHour(scope: Scope, edge: HourEdge, filters: Filters): SQL {
   const p = scope.projectId;
   const hourEnd = new Date(edge.hour.getTime() + GRAIN_MS.hour);
-  const dims = [
-    ...(filters.service !== null ? [sql`service = ${filters.service}`] : []),
-    ...(filters.environment !== null ? [sql`environment = ${filters.environment}`] : []),
-    sql`true`,
-  ];
   const since = edge.since ? at(edge.since) : null;
   const until = edge.until ? at(edge.until) : null;
   const [overlaps, inside, straddling, window] = since
@@ -195,14 +193,14 @@ function edgeFromHour(scope: Scope, edge: HourEdge, filters: Filters): SQL {
       select session_id, min(first_ts) as first_ts, max(last_ts) as last_ts, sum(messages)::bigint as messages
       from event_activity_hourly
       where project_id = ${p} and hour = ${at(edge.hour)} and session_id <> '' and ${overlaps}
-        and ${sql.join(dims, sql` and `)}
+        and ${filtersSql(filters)}
       group by session_id
     )
     select session_id, first_ts, last_ts, messages from s where ${inside}
     union all
     select session_id, min(ts), max(ts), count(*) filter (where type = 'message.received')
     from events
-    where project_id = ${p} and ${window} and ${sql.join(dims, sql` and `)}
+    where project_id = ${p} and ${window} and ${filtersSql(filters)}
       and session_id in (select session_id from s where ${straddling})
     group by session_id
   ) as h`;

@@ -1,9 +1,12 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
-import { GRAIN_MS, type Grain } from './plan';
+import type { Grain } from './plan';
 import {
   binSelects,
+  bucketSql,
+  grainValuesSql,
+  stepSql,
   DIMENSION_SQL,
   DIMENSIONS,
   FIELD_ID,
@@ -53,8 +56,7 @@ export type RollupReport = {
   ms: number;
 };
 
-const bucketExpr = (grain: Grain) =>
-  `date_bin(interval '${GRAIN_MS[grain] / 1000} seconds', ts, timestamptz '1970-01-01 00:00:00+00')`;
+const bucketExpr = (grain: Grain) => bucketSql(stepSql(grain), 'ts');
 
 const KEY = ['project_id', 'type', 'bucket', ...DIMENSIONS.filter((d) => d !== 'type')];
 const KEY_LIST = KEY.join(', ');
@@ -113,8 +115,7 @@ const ROLL_SQL = Object.fromEntries(METRIC_GRAINS.map((g) => [g, rollGrainSql(g)
 
 const received = (from: Date, to: Date) =>
   sql`received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz`;
-const grainValues = (grains: readonly Grain[]) =>
-  sql.raw(grains.map((g) => `('${g}', interval '${GRAIN_MS[g] / 1000} seconds')`).join(', '));
+const grainValues = (grains: readonly Grain[]) => sql.raw(grainValuesSql(grains));
 
 /**
  * Adds the AI calls with a user received in [from, to) to the per-user rollups, every grain in one scan of the

@@ -3,13 +3,14 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rawRows, type Db } from '@/db/client';
 import { SESSION_GRAINS } from '@/db/schema/rollups';
 import { binSql } from '../histogram';
+import { bucketSql, grainValuesSql, stepSql } from './shape';
 
 /**
  * The session rollups (db/schema/rollups.ts: session_rollups, session_parts, session_spans, session_dirty_buckets),
  * per UTC hour and per UTC day. A session's figures (its duration, last event - first event, and its messages) are
  * not additive over buckets, but most sessions lie within one bucket: those are counted per bucket, once per
  * filter combination, with a histogram of their durations; the few that span buckets keep a part per bucket,
- * merged per session at read time (about 8% of sessions cross an hour, fewer a day).
+ * merged per session at read time (in the bench's traffic about one session in ten crosses an hour, fewer a day).
  *
  * Which sessions span buckets is known from session_spans, the first and last event of each session among those
  * rolled up. A rollup step that adds events of a session marks dirty the buckets of those events and the buckets
@@ -20,17 +21,8 @@ import { binSql } from '../histogram';
 
 export type SessionGrain = (typeof SESSION_GRAINS)[number];
 
-/** Each grain's length as SQL interval text. */
-export const SESSION_STEP: Record<SessionGrain, string> = { hour: '1 hour', day: '1 day' };
-
-/** The bucket of a timestamptz expression at a grain given as SQL (a text expression or a literal). */
-export const bucketSql = (step: string, expression: string) =>
-  `date_bin(${step}, ${expression}, timestamptz '1970-01-01 00:00:00+00')`;
-
-/** (grain, step) of every session grain, as a VALUES list (SQL text). */
-export const SESSION_GRAIN_VALUES = `(values ${SESSION_GRAINS.map(
-  (g) => `('${g}', interval '${SESSION_STEP[g]}')`,
-).join(', ')}) as g (grain, step)`;
+/** (grain, step) of every session grain, as a VALUES list aliased g (SQL text). */
+export const SESSION_GRAIN_VALUES = `(values ${grainValuesSql(SESSION_GRAINS)}) as g (grain, step)`;
 
 /** Marker of "any value" in session_rollups' service and environment columns. */
 export const ANY_VALUE = '*';
@@ -46,7 +38,7 @@ export function rollSessionSpans(from: Date, to: Date): SQL {
   return sql`
     with s as materialized (
       select project_id, session_id, min(ts) as first_ts, max(ts) as last_ts,
-        array_agg(distinct ${sql.raw(bucketSql(`interval '1 hour'`, 'ts'))}) as hours
+        array_agg(distinct ${sql.raw(bucketSql(stepSql('hour'), 'ts'))}) as hours
       from events
       where received_at >= ${from.toISOString()}::timestamptz and received_at < ${to.toISOString()}::timestamptz
         and session_id is not null
@@ -92,9 +84,7 @@ export async function rebuildDirtyBuckets(
   const list = sql.join(
     picked.map(
       (d) =>
-        sql`(${d.project_id}::uuid, ${d.grain}, ${new Date(d.bucket).toISOString()}::timestamptz, ${sql.raw(
-          `interval '${SESSION_STEP[d.grain]}'`,
-        )})`,
+        sql`(${d.project_id}::uuid, ${d.grain}, ${new Date(d.bucket).toISOString()}::timestamptz, ${sql.raw(stepSql(d.grain))})`,
     ),
     sql`, `,
   );

@@ -1,11 +1,22 @@
 import { binSql } from '../histogram';
-import type { Grain } from './plan';
+import { GRAIN_MS, type Grain } from './plan';
 
 /**
  * The shape of a rollup row, defined once for the rollup job (raw rows -> rollups) and for reads (raw
  * edges and the tail not yet rolled up, aggregated the same way): its dimensions, its additive measures
  * and its histograms. Each is SQL text over the columns of `events`; all of it is our own constant text.
  */
+
+/** A grain's length as an SQL interval (text). */
+export const stepSql = (grain: Grain) => `interval '${GRAIN_MS[grain] / 1000} seconds'`;
+
+/** The epoch-aligned bucket of a timestamptz expression, `step` an SQL interval (text). */
+export const bucketSql = (step: string, expression: string) =>
+  `date_bin(${step}, ${expression}, timestamptz '1970-01-01 00:00:00+00')`;
+
+/** (grain, step) of each grain as VALUES rows (text), for `cross join (values ...) as g (grain, step)`. */
+export const grainValuesSql = (grains: readonly Grain[]) =>
+  grains.map((g) => `('${g}', ${stepSql(g)})`).join(', ');
 
 /** A rating is attributed to a call at most this long before it. */
 export const QUALITY_LOOKBACK_MS = 86_400_000;
