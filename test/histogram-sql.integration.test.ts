@@ -10,21 +10,13 @@ import {
   binSql,
   binValue,
 } from '@/lib/metrics/histogram';
+import { random } from './backends';
 
 const postgresUrl = process.env.DATABASE_URL;
 const LN_FLOOR = Math.log(HISTOGRAM_FLOOR);
 const LN_GAMMA = Math.log(HISTOGRAM_GAMMA);
 
 /** Deterministic uniform [0, 1) (mulberry32), so a failure replays. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** ~10,000 values: random magnitudes and latencies, some values computed as floor·gamma^k, extremes, null. */
 function sampleValues(): (number | null)[] {

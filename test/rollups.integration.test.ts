@@ -22,6 +22,7 @@ import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
 import { summarizeSessions } from '@/lib/metrics/activity';
 import { percentile } from '@/lib/metrics/stats';
 import type { Filters } from '@/lib/metrics/range';
+import { random } from './backends';
 
 /**
  * The rollups against real Postgres and embedded PGlite: every figure is the same whether its events are
@@ -64,10 +65,6 @@ if (process.env.DATABASE_URL) {
 }
 
 // A fixed pseudo-random sequence: the same events on every run.
-function random(seed: number) {
-  let s = seed;
-  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-}
 
 function makeEvents(projectId: string, now: number, count: number) {
   const next = random(42);

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDb, rawRows, type Db } from '@/db/client';
+import { rawRows } from '@/db/client';
 import { ensurePartitions } from '@/db/partitions';
 import * as schema from '@/db/schema';
 import { NO_FILTERS } from '@/lib/metrics/range';
 import { rollUp } from '@/lib/metrics/rollups/job';
 import { readActiveUsers, readTopUsers } from '@/lib/metrics/rollups/read';
 import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
+import { backends, random, type Backend } from './backends';
 
 /**
  * The per-user rollups keep weeks beside days and hours: a month's active users, their cost and the top users
@@ -16,32 +17,6 @@ import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
  */
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-type Backend = { name: string; open: () => Promise<{ db: Db; close: () => Promise<void> }> };
-
-const backends: Backend[] = [
-  {
-    name: 'PGlite',
-    open: async () => {
-      const { PGlite } = await import('@electric-sql/pglite');
-      const { drizzle } = await import('drizzle-orm/pglite');
-      const { migrate } = await import('drizzle-orm/pglite/migrator');
-      const client = new PGlite();
-      const db = drizzle(client, { schema, casing: 'snake_case' });
-      await migrate(db, { migrationsFolder: 'db/migrations' });
-      return { db: db as unknown as Db, close: () => client.close() };
-    },
-  },
-];
-if (process.env.DATABASE_URL) {
-  const handle = openDb({ url: process.env.DATABASE_URL });
-  backends.unshift({ name: 'Postgres', open: async () => ({ db: await handle.db, close: async () => {} }) });
-}
-
-function random(seed: number) {
-  let s = seed;
-  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-}
 
 function makeEvents(projectId: string, now: number): schema.NewEventRow[] {
   const next = random(7);
@@ -65,7 +40,7 @@ function makeEvents(projectId: string, now: number): schema.NewEventRow[] {
   });
 }
 
-describe.each(backends)('per-user week rollups against $name', (backend) => {
+describe.each(backends())('per-user week rollups against $name', (backend) => {
   let handle: Awaited<ReturnType<Backend['open']>>;
   afterAll(() => handle?.close());
 
