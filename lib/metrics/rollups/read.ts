@@ -369,7 +369,10 @@ export async function readTopUsers(
   options: { db?: Db; depths?: readonly number[] } = {},
 ): Promise<TopUser[]> {
   const db = options.db ?? (await getDb());
-  for (const depth of options.depths ?? TOP_USERS_DEPTHS) {
+  const depths = options.depths ?? TOP_USERS_DEPTHS;
+  // A bucket holds at most the project's numbered users: a read as deep as that reads every row anyway.
+  const users = depths.length > 0 ? await numberedUsers(db, scope) : 0;
+  for (const depth of depths.filter((d) => d < users)) {
     const top = await proveTopUsers(scope, window, filters, limit, depth, { db });
     if (top) return top;
   }
@@ -379,6 +382,15 @@ export async function readTopUsers(
     events: r.values.n ?? 0,
     cost: r.values.sum_cost,
   }));
+}
+
+/** How many users the rollup job has numbered in a project (user_index): the most any bucket holds. */
+async function numberedUsers(db: Executor, scope: Scope): Promise<number> {
+  const [row] = await rawRows<{ users: unknown }>(
+    db,
+    sql`select coalesce(max(idx) + 1, 0) as users from user_index where project_id = ${scope.projectId}`,
+  );
+  return Number(row?.users ?? 0);
 }
 
 const topUsersSpec = (limit: number): RollupSpec => ({
@@ -396,8 +408,9 @@ const topUsersSpec = (limit: number): RollupSpec => ({
  * its end), so a user's cost is at least what was read of it (with its raw events: the edges and the tail,
  * read whole) and at most that plus the thresholds of the buckets it was not read in. When the `limit`-th
  * largest lower bound is positive and above every other user's upper bound (and the sum of all thresholds:
- * a user read nowhere), those users are the top; their exact counts and costs are then summed from their own
- * rows (a primary key lookup per user and bucket) and raw events, in the same statement and snapshot. Answers
+ * a user read nowhere), those users are the top; their exact counts and costs are then summed from the rows
+ * read, a primary key lookup in each cut bucket they were not read in, and their raw events, in the same
+ * statement and snapshot. Answers
  * null when the bound proves nothing (too shallow, ties, fewer users than `limit` with a cost).
  */
 export async function proveTopUsers(
@@ -429,16 +442,17 @@ export async function proveTopUsers(
     db,
     sql`with buckets(b, grain, bucket) as (values ${buckets}),
       read as materialized (
-        select k.b, u.user_id, coalesce(u.sum_cost, 0) as cost
+        select k.b, u.user_id, coalesce(u.sum_cost, 0) as cost, u.sum_cost, u.n
         from buckets as k cross join lateral (
-          select user_id, sum_cost from user_rollups
+          select user_id, sum_cost, n from user_rollups
           where project_id = ${scope.projectId} and ${type} and service = ${all}
             and grain = k.grain and bucket = k.bucket
           order by sum_cost desc nulls last limit ${n}
         ) as u
       ),
       thresholds as (
-        select b, case when count(*) = ${n} then min(cost) else 0 end as t from read group by b
+        select b, count(*) = ${n} as cut, case when count(*) = ${n} then min(cost) else 0 end as t
+        from read group by b
       ),
       unread as (select coalesce(sum(t), 0) as t from thresholds),
       raw as materialized (${rawUsers}),
@@ -463,12 +477,17 @@ export async function proveTopUsers(
       ),
       top as (select user_id from ranked where rank <= ${k} and (select proven from proof))
     select user_id, sum(n)::int8 as n, sum(cost)::float8 as cost, null::boolean as proven from (
+        select r.user_id, r.n, r.sum_cost as cost from read as r join top as t using (user_id)
+        union all
+        -- A bucket read to its end holds no more of them; a cut one may, past its depth.
         select t.user_id, u.n, u.sum_cost as cost
-        from top as t cross join buckets as k cross join lateral (
+        from top as t cross join buckets as k join thresholds as h on h.b = k.b and h.cut
+        cross join lateral (
           select n, sum_cost from user_rollups
           where project_id = ${scope.projectId} and grain = k.grain and ${type} and bucket = k.bucket
             and service = ${all} and environment = ${all} and model = ${all} and user_id = t.user_id
         ) as u
+        where not exists (select from read as r where r.b = k.b and r.user_id = t.user_id)
         union all
         select w.user_id, w.n, w.cost from raw as w join top as t using (user_id)
       ) as x group by user_id
