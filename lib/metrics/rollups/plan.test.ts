@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketsOf, bucketStart, GRAIN_MS, grainsFor, planRead } from './plan';
+import { bucketStart, GRAIN_MS, grainsFor, planRead } from './plan';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -98,30 +98,5 @@ describe('planRead', () => {
     expect(new Date(bucketStart(at('2026-03-29T00:00:00Z').getTime(), 'day')).toISOString()).toBe(
       '2026-03-29T00:00:00.000Z',
     );
-  });
-});
-
-describe('bucketsOf', () => {
-  it('lists every bucket of every piece, each once, tiling what the pieces cover', () => {
-    const window = { from: at('2026-10-29T22:47:30Z'), to: at('2026-11-28T10:15:00Z') };
-    const plan = planRead(window, ['week', 'day', 'hour']);
-    const buckets = bucketsOf(plan);
-    expect(buckets.filter((b) => b.grain === 'week').map((b) => b.bucket.toISOString())).toEqual([
-      '2026-11-05T00:00:00.000Z',
-      '2026-11-12T00:00:00.000Z',
-      '2026-11-19T00:00:00.000Z',
-    ]);
-    // Six days before the weeks (Oct 30 - Nov 4) and two after (Nov 26, 27); 1 + 10 hours at the ends.
-    expect(buckets.filter((b) => b.grain === 'day')).toHaveLength(8);
-    expect(buckets.filter((b) => b.grain === 'hour')).toHaveLength(11);
-    const covered = buckets.reduce((ms, b) => ms + GRAIN_MS[b.grain], 0);
-    expect(covered).toBe(plan.covered!.to.getTime() - plan.covered!.from.getTime());
-    expect(new Set(buckets.map((b) => `${b.grain}${b.bucket.getTime()}`)).size).toBe(buckets.length);
-  });
-
-  it('is empty for a plan without whole buckets', () => {
-    expect(
-      bucketsOf(planRead({ from: at('2026-11-01T10:00:10Z'), to: at('2026-11-01T10:20:00Z') }, ['hour'])),
-    ).toEqual([]);
   });
 });

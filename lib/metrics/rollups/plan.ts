@@ -93,14 +93,3 @@ function mergeAdjacent(windows: Window[]): Window[] {
 export function bucketStart(ms: number, grain: Grain): number {
   return floorTo(ms, GRAIN_MS[grain]);
 }
-
-/** Every rollup bucket a plan's pieces hold, in the pieces' order: a read that takes each bucket on its own. */
-export function bucketsOf(plan: Pick<ReadPlan, 'pieces'>): { grain: Grain; bucket: Date }[] {
-  return plan.pieces.flatMap((p) => {
-    const step = GRAIN_MS[p.grain];
-    const out: { grain: Grain; bucket: Date }[] = [];
-    for (let ms = p.from.getTime(); ms < p.to.getTime(); ms += step)
-      out.push({ grain: p.grain, bucket: new Date(ms) });
-    return out;
-  });
-}

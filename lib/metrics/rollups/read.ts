@@ -5,7 +5,7 @@ import type { EventType } from '@/lib/ingest/schema';
 import type { Filters } from '../range';
 import { epochMs } from '../sql';
 import type { Scope } from '../types';
-import { bucketsOf, GRAIN_MS, grainsFor, planRead, type Grain, type ReadPlan, type Window } from './plan';
+import { GRAIN_MS, grainsFor, planRead, type Grain, type ReadPlan, type Window } from './plan';
 import {
   DIMENSION_SQL,
   FIELD_ID,
@@ -347,166 +347,36 @@ export function edgesByHour(raw: readonly Window[]): { hourly: HourEdge[]; raw: 
   return { hourly, raw: rest };
 }
 
-export type TopUser = { userId: string; events: number; cost: number | null };
-
-/**
- * How deep the top users' read takes each bucket's users by cost, tried in turn until the bound proves the
- * list (then the read of every user of the window): a window's users are a few rows each (weeks, days, hours).
- */
-export const TOP_USERS_DEPTHS = [1_024, 8_192] as const;
-
-/**
- * The users with the highest cost of AI calls in a window (ties by user id), from the per-user rollups. Without
- * a service, environment or model filter, each bucket's users are taken from the most expensive down, only as
- * deep as needed to prove the list (`proveTopUsers`); otherwise, or where that proves nothing, every user of
- * the window is summed.
- */
+/** The users with the highest cost of AI calls in a window (ties by user id), from the per-user rollups. */
 export async function readTopUsers(
   scope: Scope,
   window: Window,
   filters: Filters,
   limit: number,
-  options: { db?: Db; depths?: readonly number[] } = {},
-): Promise<TopUser[]> {
-  const db = options.db ?? (await getDb());
-  const depths = options.depths ?? TOP_USERS_DEPTHS;
-  // A bucket holds at most the project's numbered users: a read as deep as that reads every row anyway.
-  const users = depths.length > 0 ? await numberedUsers(db, scope) : 0;
-  for (const depth of depths.filter((d) => d < users)) {
-    const top = await proveTopUsers(scope, window, filters, limit, depth, { db });
-    if (top) return top;
-  }
-  const [rows] = await readRollupsIn(scope, filters, [{ window, spec: topUsersSpec(limit) }], { db });
-  return rows!.map((r) => ({
+  options: { db?: Db } = {},
+): Promise<{ userId: string; events: number; cost: number | null }[]> {
+  const rows = await readRollupsIn(
+    scope,
+    filters,
+    [
+      {
+        window,
+        spec: {
+          table: 'users',
+          types: ['ai.call'],
+          groupBy: ['user_id'],
+          measures: ['n', 'sum_cost'],
+          top: { by: ['sum_cost'], limit },
+        },
+      },
+    ],
+    options,
+  );
+  return rows[0]!.map((r) => ({
     userId: r.key.user_id ?? '',
     events: r.values.n ?? 0,
     cost: r.values.sum_cost,
   }));
-}
-
-/** How many users the rollup job has numbered in a project (user_index): the most any bucket holds. */
-async function numberedUsers(db: Executor, scope: Scope): Promise<number> {
-  const [row] = await rawRows<{ users: unknown }>(
-    db,
-    sql`select coalesce(max(idx) + 1, 0) as users from user_index where project_id = ${scope.projectId}`,
-  );
-  return Number(row?.users ?? 0);
-}
-
-const topUsersSpec = (limit: number): RollupSpec => ({
-  table: 'users',
-  types: ['ai.call'],
-  groupBy: ['user_id'],
-  measures: ['n', 'sum_cost'],
-  top: { by: ['sum_cost'], limit },
-});
-
-/**
- * The top users by cost with a threshold read (Fagin's "no random access" bound): from each bucket's rows of
- * all services together (one per user), its `depth` most expensive (user_rollups_cost_idx). A user not among
- * a bucket's first `depth` cost there at most the last of them (the bucket's threshold; 0 for a bucket read to
- * its end), so a user's cost is at least what was read of it (with its raw events: the edges and the tail,
- * read whole) and at most that plus the thresholds of the buckets it was not read in. When the `limit`-th
- * largest lower bound is positive and above every other user's upper bound (and the sum of all thresholds:
- * a user read nowhere), those users are the top; their exact counts and costs are then summed from the rows
- * read, a primary key lookup in each cut bucket they were not read in, and their raw events, in the same
- * statement and snapshot. Answers
- * null when the bound proves nothing (too shallow, ties, fewer users than `limit` with a cost).
- */
-export async function proveTopUsers(
-  scope: Scope,
-  window: Window,
-  filters: Filters,
-  limit: number,
-  depth: number,
-  options: { db?: Db } = {},
-): Promise<TopUser[] | null> {
-  const spec = topUsersSpec(limit);
-  const where = whereOf(spec, filters);
-  const plan = planRead(window, grainsOf(spec));
-  if (limit <= 0 || depth <= 0 || plan.pieces.length === 0 || isSplit(spec, where)) return null;
-  const db = options.db ?? (await getDb());
-  const tail = await tailOf(db, scope, [window], spec);
-  const all = sql.raw(`'${ALL_TOGETHER}'`);
-  const type = typeCondition(spec.types, false);
-  const buckets = sql.join(
-    bucketsOf(plan).map((b, i) => sql`(${sql.raw(String(i))}, ${b.grain}, ${literal(b.bucket)})`),
-    sql`, `,
-  );
-  const raw = rawWhere(scope, spec, plan, where, tail);
-  const rawUsers = raw
-    ? sql`select user_id, count(*)::int8 as n, sum(cost_usd)::float8 as cost from events where ${raw} group by user_id`
-    : sql`select null::text as user_id, 0::int8 as n, null::float8 as cost where false`;
-  const [n, k] = [sql.raw(String(Math.trunc(depth))), sql.raw(String(Math.trunc(limit)))];
-  const rows = await rawRows<{ user_id: string | null; n: unknown; cost: unknown; proven: boolean | null }>(
-    db,
-    sql`with buckets(b, grain, bucket) as (values ${buckets}),
-      read as materialized (
-        select k.b, u.user_id, coalesce(u.sum_cost, 0) as cost, u.sum_cost, u.n
-        from buckets as k cross join lateral (
-          select user_id, sum_cost, n from user_rollups
-          where project_id = ${scope.projectId} and ${type} and service = ${all}
-            and grain = k.grain and bucket = k.bucket
-          order by sum_cost desc nulls last limit ${n}
-        ) as u
-      ),
-      thresholds as (
-        select b, count(*) = ${n} as cut, case when count(*) = ${n} then min(cost) else 0 end as t
-        from read group by b
-      ),
-      unread as (select coalesce(sum(t), 0) as t from thresholds),
-      raw as materialized (${rawUsers}),
-      seen as (
-        select r.user_id, sum(r.cost) as cost, sum(t.t) as t from read as r join thresholds as t using (b)
-        group by r.user_id
-      ),
-      bounds as (
-        select user_id, coalesce(s.cost, 0) + coalesce(w.cost, 0) as low,
-          coalesce(s.cost, 0) + coalesce(w.cost, 0) + (select t from unread) - coalesce(s.t, 0) as high
-        from seen as s full join raw as w using (user_id)
-      ),
-      ranked as (
-        select user_id, low, high, row_number() over (order by low desc, user_id collate "C") as rank from bounds
-      ),
-      proof as (
-        select coalesce(
-          (select low from ranked where rank = ${k}) > 0
-            and (select low from ranked where rank = ${k}) > greatest(
-              (select t from unread), (select max(high) from ranked where rank > ${k})),
-          false) as proven
-      ),
-      top as (select user_id from ranked where rank <= ${k} and (select proven from proof))
-    select user_id, sum(n)::int8 as n, sum(cost)::float8 as cost, null::boolean as proven from (
-        select r.user_id, r.n, r.sum_cost as cost from read as r join top as t using (user_id)
-        union all
-        -- A bucket read to its end holds no more of them; a cut one may, past its depth.
-        select t.user_id, u.n, u.sum_cost as cost
-        from top as t cross join buckets as k join thresholds as h on h.b = k.b and h.cut
-        cross join lateral (
-          select n, sum_cost from user_rollups
-          where project_id = ${scope.projectId} and grain = k.grain and ${type} and bucket = k.bucket
-            and service = ${all} and environment = ${all} and model = ${all} and user_id = t.user_id
-        ) as u
-        where not exists (select from read as r where r.b = k.b and r.user_id = t.user_id)
-        union all
-        select w.user_id, w.n, w.cost from raw as w join top as t using (user_id)
-      ) as x group by user_id
-    union all
-    select null, null, null, proven from proof`,
-  );
-  if (!rows.some((r) => r.user_id === null && r.proven === true)) return null;
-  return rows
-    .filter((r) => r.user_id !== null)
-    .map((r) => ({
-      userId: r.user_id!,
-      events: Number(r.n ?? 0),
-      cost: r.cost === null || r.cost === undefined ? null : Number(r.cost),
-    }))
-    .sort(
-      (a, b) =>
-        (b.cost ?? -Infinity) - (a.cost ?? -Infinity) ||
-        (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
-    );
 }
 
 async function readSpec(
@@ -643,16 +513,12 @@ function rollupWhere(scope: Scope, spec: RollupSpec, plan: ReadPlan, where: Wher
  * read takes the latter unless it filters or groups by one of them.
  */
 function togetherCondition(spec: RollupSpec, where: Where): SQL[] {
-  if (tableOf(spec).together.length === 0) return [];
-  const split = isSplit(spec, where);
-  // A literal, so the planner can use user_rollups_cost_idx (partial: service = ALL_TOGETHER).
+  const { together } = tableOf(spec);
+  if (together.length === 0) return [];
+  const split = together.some((d) => where[d] !== undefined || (spec.groupBy ?? []).includes(d));
+  // A literal, so the planner can use user_rollups_every_service_idx (partial: service = ALL_TOGETHER).
   const all = sql.raw(`'${ALL_TOGETHER}'`);
   return [split ? sql`service <> ${all}` : sql`service = ${all}`];
-}
-
-/** Whether a read of a table with `together` rows filters or groups by one of those dimensions (its rows per value). */
-function isSplit(spec: RollupSpec, where: Where): boolean {
-  return tableOf(spec).together.some((d) => where[d] !== undefined || (spec.groupBy ?? []).includes(d));
 }
 
 /** Raw rows of the plan's edges, and of the covered span received at or after the mark; null: none. */
