@@ -22,7 +22,7 @@ import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
 import { summarizeSessions } from '@/lib/metrics/activity';
 import { percentile } from '@/lib/metrics/stats';
 import type { Filters } from '@/lib/metrics/range';
-import { random } from './backends';
+import { openPglite, random } from './backends';
 
 /**
  * The rollups against real Postgres and embedded PGlite: every figure is the same whether its events are
@@ -37,16 +37,11 @@ const DAY = 24 * HOUR;
 type Backend = { name: string; db: () => Promise<Db>; close: () => Promise<void> };
 
 async function pglite(): Promise<{ db: Db; close: () => Promise<void> }> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = new PGlite();
-  const db = drizzle(client, { schema, casing: 'snake_case' });
-  await migrate(db, { migrationsFolder: 'db/migrations' });
+  const handle = await openPglite();
   // Made by hand, not through openDb: the daily partitions of events are ours to create.
   const now = Date.now();
-  await ensurePartitions(db as unknown as Db, { from: new Date(now - 4 * DAY), to: new Date(now + DAY) });
-  return { db: db as unknown as Db, close: () => client.close() };
+  await ensurePartitions(handle.db, { from: new Date(now - 4 * DAY), to: new Date(now + DAY) });
+  return handle;
 }
 
 let embedded: Promise<{ db: Db; close: () => Promise<void> }> | null = null;

@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rawRows } from '@/db/client';
 import { ensurePartitions } from '@/db/partitions';
 import * as schema from '@/db/schema';
 import { NO_FILTERS } from '@/lib/metrics/range';
-import { rollUp } from '@/lib/metrics/rollups/job';
 import { readTopUsers } from '@/lib/metrics/rollups/read';
-import { backends, random, type Backend } from './backends';
+import { backends, newProject, random, rollUpAll, type Backend } from './backends';
 
 /**
  * The top users by cost, against Postgres and PGlite, equal those summed from the raw events: before and after the
@@ -49,11 +47,7 @@ describe.each(backends())('top users by cost against $name', (backend) => {
     const { db } = handle;
     const now = Date.now();
     await ensurePartitions(db, { from: new Date(now - 26 * DAY), to: new Date(now + DAY) });
-    const [project] = await db
-      .insert(schema.projects)
-      .values({ slug: `tu-${randomUUID().slice(0, 10)}`, name: 'top users' })
-      .returning();
-    const projectId = project!.id;
+    const projectId = await newProject(db, 'tu', 'top users');
     const next = random(3);
     let id = 0;
     const call = (userId: string | null, ts: Date, costUsd: number | null): schema.NewEventRow => ({
@@ -109,8 +103,7 @@ describe.each(backends())('top users by cost against $name', (backend) => {
 
     // Before the rollup: every event is in the tail, read raw.
     await check('raw');
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    await rollUpAll(db);
     await check('rolled up');
     const [weeks] = await rawRows<{ rows: number }>(
       db,
@@ -135,11 +128,7 @@ describe.each(backends())('top users by cost against $name', (backend) => {
     const { db } = handle;
     const now = Date.now();
     await ensurePartitions(db, { from: new Date(now - 5 * DAY), to: new Date(now + DAY) });
-    const [project] = await db
-      .insert(schema.projects)
-      .values({ slug: `tt-${randomUUID().slice(0, 10)}`, name: 'top ties' })
-      .returning();
-    const projectId = project!.id;
+    const projectId = await newProject(db, 'tt', 'top ties');
     const call = (i: number, userId: string, costUsd: number | null): schema.NewEventRow => ({
       projectId,
       eventId: `x${i}`,
@@ -157,8 +146,7 @@ describe.each(backends())('top users by cost against $name', (backend) => {
       ...Array.from({ length: 4 }, (_, i) => call(100 + i, `free-${i}`, null)),
     ];
     await db.insert(schema.events).values(rows);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    await rollUpAll(db);
     const window = { from: new Date(now - 4 * DAY), to: new Date(now) };
     // The tied users: the first ten by id.
     const tied = await readTopUsers({ projectId }, window, NO_FILTERS, LIMIT, { db });
@@ -172,8 +160,7 @@ describe.each(backends())('top users by cost against $name', (backend) => {
     await db.insert(schema.events).values(call(200, 'same-11', 0.25));
     const first = () => readTopUsers({ projectId }, window, NO_FILTERS, 1, { db });
     expect((await first()).map((u) => [u.userId, u.events, u.cost])).toEqual([['same-11', 2, 0.75]]);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    await rollUpAll(db);
     expect((await first()).map((u) => [u.userId, u.events, u.cost])).toEqual([['same-11', 2, 0.75]]);
   }, 120_000);
 });

@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rawRows } from '@/db/client';
 import { ensurePartitions } from '@/db/partitions';
 import * as schema from '@/db/schema';
 import { NO_FILTERS } from '@/lib/metrics/range';
-import { rollUp } from '@/lib/metrics/rollups/job';
 import { readActiveUsers, readTopUsers } from '@/lib/metrics/rollups/read';
 import { ANY_TYPE } from '@/lib/metrics/rollups/shape';
-import { backends, random, type Backend } from './backends';
+import { backends, newProject, random, rollUpAll, type Backend } from './backends';
 
 /**
  * The per-user rollups keep weeks beside days and hours: a month's active users, their cost and the top users
@@ -49,11 +47,7 @@ describe.each(backends())('per-user week rollups against $name', (backend) => {
     const { db } = handle;
     const now = Date.now();
     await ensurePartitions(db, { from: new Date(now - 26 * DAY), to: new Date(now + DAY) });
-    const [project] = await db
-      .insert(schema.projects)
-      .values({ slug: `uw-${randomUUID().slice(0, 10)}`, name: 'user weeks' })
-      .returning();
-    const projectId = project!.id;
+    const projectId = await newProject(db, 'uw', 'user weeks');
     const rows = makeEvents(projectId, now);
     for (let i = 0; i < rows.length; i += 300) await db.insert(schema.events).values(rows.slice(i, i + 300));
 
@@ -97,8 +91,7 @@ describe.each(backends())('per-user week rollups against $name', (backend) => {
     };
     const rawTop = await check();
 
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    await rollUpAll(db);
     const weeks = await rawRows<{ n: number; events: number }>(
       db,
       sql`select count(*)::int as n, coalesce(sum(n), 0)::int as events from user_rollups
@@ -122,11 +115,7 @@ describe.each(backends())('per-user week rollups against $name', (backend) => {
     const { db } = handle;
     const now = Date.now();
     await ensurePartitions(db, { from: new Date(now - 5 * DAY), to: new Date(now + DAY) });
-    const [project] = await db
-      .insert(schema.projects)
-      .values({ slug: `uc-${randomUUID().slice(0, 10)}`, name: 'user chunks' })
-      .returning();
-    const projectId = project!.id;
+    const projectId = await newProject(db, 'uc', 'user chunks');
     const next = random(11);
     const event = (i: number, user: string, ts: Date): schema.NewEventRow => ({
       projectId,
@@ -146,8 +135,7 @@ describe.each(backends())('per-user week rollups against $name', (backend) => {
         await db.insert(schema.events).values(batch.slice(i, i + 500));
     };
     await insert(rows);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    await rollUpAll(db);
     const chunks = await rawRows<{ chunk: number }>(
       db,
       sql`select distinct chunk from user_sets where project_id = ${projectId} order by chunk`,
@@ -202,8 +190,7 @@ describe.each(backends())('per-user week rollups against $name', (backend) => {
       }
     };
     await check();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    for (;;) if ((await rollUp({ db, budgetMs: 60_000 })).caughtUp) break;
+    await rollUpAll(db);
     await check();
     const numbers = await rawRows<{ n: number; max: number }>(
       db,
