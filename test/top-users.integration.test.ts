@@ -121,6 +121,15 @@ describe.each(backends())('top users by cost against $name', (backend) => {
     rows.push(...late);
     await check('tail');
     expect(shape(expectedTop(rows, windows[0]!)).map((u) => u[0])).toContain('late-riser');
+    // Rolled up, the late events are in days whose totals were kept before them: the job notes those days
+    // as changed, and the read sums them again.
+    await rollUpAll(db);
+    await check('late events rolled up');
+    const [changed] = await rawRows<{ days: number }>(
+      db,
+      sql`select count(*)::int as days from rollup_day_changes where project_id = ${projectId}`,
+    );
+    expect(changed!.days).toBeGreaterThan(20);
   }, 180_000);
 
   it('orders ties by user id and users without a cost last', async () => {

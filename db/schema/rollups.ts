@@ -120,6 +120,21 @@ export const metricRollupState = pgTable(
 );
 
 /**
+ * Per project and UTC day, the mark of the latest rollup step that added events of that day (rolled_through after
+ * the step). A result kept over whole days of rollups (lib/metrics/rollups/day-cache.ts) still holds while no
+ * step after the mark it was read at touched one of its days: late and backfilled events show as a newer mark.
+ */
+export const rollupDayChanges = pgTable(
+  'rollup_day_changes',
+  {
+    projectId: projectId(),
+    day: timestamp('day', { withTimezone: true }).notNull(),
+    rolledThrough: timestamp('rolled_through', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'rollup_day_changes_pk', columns: [t.projectId, t.day] })],
+);
+
+/**
  * The services, environments and models each project has sent, with when each was last seen (the latest
  * event timestamp): what the filter pickers offer. Kept by the rollup job with the rollups; reads add the
  * events received since its mark (lib/metrics/queries/options.ts).

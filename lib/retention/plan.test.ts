@@ -92,6 +92,7 @@ describe('planRetention', () => {
       session_parts: '2025-02-24T12:00:00.000Z',
       session_spans: '2025-02-24T12:00:00.000Z',
       session_dirty_buckets: '2025-02-24T12:00:00.000Z',
+      rollup_day_changes: '2025-02-24T12:00:00.000Z',
       health_checks: '2025-12-31T12:00:00.000Z',
       alert_transitions: '2025-10-02T12:00:00.000Z',
       notification_deliveries: '2025-10-02T12:00:00.000Z',

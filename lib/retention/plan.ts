@@ -117,6 +117,12 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     timeColumn: 'bucket',
     setting: 'rollupRetentionDays',
   },
+  {
+    key: 'rollup_day_changes',
+    table: 'rollup_day_changes',
+    timeColumn: 'day',
+    setting: 'rollupRetentionDays',
+  },
   { key: 'health_checks', table: 'health_checks', timeColumn: 'checked_at', setting: 'healthRetentionDays' },
   {
     key: 'alert_transitions',

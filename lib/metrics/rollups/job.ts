@@ -222,6 +222,19 @@ function rollDimensions(from: Date, to: Date) {
     on conflict on constraint dimension_values_pk do update set last_seen = greatest(d.last_seen, excluded.last_seen)`;
 }
 
+/**
+ * Notes, per project, the days of the events received in [from, to) as changed at `to` (the mark this step
+ * moves to): what a result kept over whole days checks to know it still holds (./day-cache.ts).
+ */
+function noteChangedDays(from: Date, to: Date) {
+  return sql`
+    insert into rollup_day_changes as c (project_id, day, rolled_through)
+    select distinct project_id, date_bin(interval '1 day', ts, timestamptz '1970-01-01 00:00:00+00'),
+      ${to.toISOString()}::timestamptz
+    from events where ${received(from, to)}
+    on conflict on constraint rollup_day_changes_pk do update set rolled_through = excluded.rolled_through`;
+}
+
 function rollGrain(grain: Grain, from: Date, to: Date) {
   const [head, middle, tail] = ROLL_SQL[grain];
   return sql`${sql.raw(head!)}${from.toISOString()}::timestamptz${sql.raw(middle!)}${to.toISOString()}::timestamptz${sql.raw(tail!)}`;
@@ -290,6 +303,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
     await tx.execute(rollErrors(from, to));
     await tx.execute(rollDimensions(from, to));
     await tx.execute(rollSessionSpans(from, to));
+    await tx.execute(noteChangedDays(from, to));
   }
   const sessions = await rebuildDirtyBuckets(tx);
   await tx.execute(

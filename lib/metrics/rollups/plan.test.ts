@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketStart, GRAIN_MS, grainsFor, planRead } from './plan';
+import { bucketStart, GRAIN_MS, grainsFor, planRead, splitWholeDays } from './plan';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -98,5 +98,33 @@ describe('planRead', () => {
     expect(new Date(bucketStart(at('2026-03-29T00:00:00Z').getTime(), 'day')).toISOString()).toBe(
       '2026-03-29T00:00:00.000Z',
     );
+  });
+});
+
+describe('splitWholeDays', () => {
+  it('takes the weeks and days of a month as one span and leaves its hours and raw edges', () => {
+    const plan = planRead({ from: at('2026-11-04T22:47:30Z'), to: at('2026-12-04T22:47:30Z') }, [
+      'week',
+      'day',
+      'hour',
+    ]);
+    const { days, edges } = splitWholeDays(plan);
+    expect(span(days!)).toEqual(['2026-11-05T00:00:00.000Z', '2026-12-04T00:00:00.000Z']);
+    expect(edges.pieces.map((p) => [p.grain, ...span(p)])).toEqual([
+      ['hour', '2026-11-04T23:00:00.000Z', '2026-11-05T00:00:00.000Z'],
+      ['hour', '2026-12-04T00:00:00.000Z', '2026-12-04T22:00:00.000Z'],
+    ]);
+    expect(edges.raw).toEqual(plan.raw);
+    expect(edges.covered).toEqual(plan.covered);
+    // The pieces of both halves tile the plan's.
+    const all = [...edges.pieces, ...plan.pieces.filter((p) => p.grain === 'week' || p.grain === 'day')];
+    expect(all.reduce((sum, p) => sum + p.to.getTime() - p.from.getTime(), 0)).toBe(
+      plan.covered!.to.getTime() - plan.covered!.from.getTime(),
+    );
+  });
+
+  it('finds no whole day in a window of less than a day, or one across midnight', () => {
+    const plan = planRead({ from: at('2026-11-04T10:00:00Z'), to: at('2026-11-05T09:30:00Z') });
+    expect(splitWholeDays(plan)).toEqual({ days: null, edges: plan });
   });
 });

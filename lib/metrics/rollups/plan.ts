@@ -93,3 +93,18 @@ function mergeAdjacent(windows: Window[]): Window[] {
 export function bucketStart(ms: number, grain: Grain): number {
   return floorTo(ms, GRAIN_MS[grain]);
 }
+
+/**
+ * The span of a plan's pieces of a day or longer (null: none), and the plan without them: the whole days
+ * in the middle of a window, and its finer edges. Pieces are coarsest in the middle, so that span is one.
+ */
+export function splitWholeDays(plan: ReadPlan): { days: Window | null; edges: ReadPlan } {
+  const long = plan.pieces.filter((p) => GRAIN_MS[p.grain] >= GRAIN_MS.day);
+  const short = plan.pieces.filter((p) => GRAIN_MS[p.grain] < GRAIN_MS.day);
+  if (long.length === 0) return { days: null, edges: plan };
+  const days = {
+    from: new Date(Math.min(...long.map((p) => p.from.getTime()))),
+    to: new Date(Math.max(...long.map((p) => p.to.getTime()))),
+  };
+  return { days, edges: { ...plan, pieces: short } };
+}

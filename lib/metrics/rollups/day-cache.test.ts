@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { DayCache, stillHolds, type Kept } from './day-cache';
+
+describe('stillHolds', () => {
+  it('holds while no step after its mark changed its days, and only for reads at or after its mark', () => {
+    expect(stillHolds(100n, 100n, null)).toBe(true);
+    expect(stillHolds(100n, 250n, 100n)).toBe(true);
+    expect(stillHolds(100n, 250n, 90n)).toBe(true);
+    // A step at 200 rolled a late event into one of its days.
+    expect(stillHolds(100n, 250n, 200n)).toBe(false);
+    // A read at an older mark than the kept result's would count the events between them twice.
+    expect(stillHolds(300n, 250n, null)).toBe(false);
+  });
+});
+
+describe('DayCache', () => {
+  const kept = (mark: bigint): Kept<string> => ({ mark, value: `at ${mark}` });
+
+  it('builds once for concurrent readers and keeps the result per database', async () => {
+    const cache = new DayCache<string>();
+    const [db1, db2] = [{}, {}];
+    let builds = 0;
+    const build = async () => kept(BigInt(++builds));
+    const [a, b] = await Promise.all([cache.get(db1, 'k', build), cache.get(db1, 'k', build)]);
+    expect(a).toBe(b);
+    expect(builds).toBe(1);
+    expect((await cache.get(db2, 'k', build)).mark).toBe(2n);
+    expect((await cache.get(db1, 'k', build)).mark).toBe(1n);
+  });
+
+  it('forgets a stale result, but not a newer one that replaced it, nor a failed build', async () => {
+    const cache = new DayCache<string>();
+    const db = {};
+    const first = cache.get(db, 'k', async () => kept(1n));
+    await first;
+    cache.drop(db, 'k', first);
+    const second = cache.get(db, 'k', async () => kept(2n));
+    cache.drop(db, 'k', first);
+    expect(await cache.get(db, 'k', async () => kept(3n))).toBe(await second);
+    await expect(cache.get(db, 'bad', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect((await cache.get(db, 'bad', async () => kept(4n))).mark).toBe(4n);
+  });
+
+  it('keeps the most recently used results, up to its bound', async () => {
+    const cache = new DayCache<string>();
+    const db = {};
+    for (let i = 0; i < 16; i++) await cache.get(db, `k${i}`, async () => kept(BigInt(i)));
+    await cache.get(db, 'k0', async () => kept(100n));
+    await cache.get(db, 'k16', async () => kept(16n));
+    // k0 was used again, so k1 went first.
+    expect((await cache.get(db, 'k0', async () => kept(200n))).mark).toBe(0n);
+    expect((await cache.get(db, 'k1', async () => kept(201n))).mark).toBe(201n);
+  });
+});
