@@ -41,7 +41,7 @@ describe('migrations', () => {
       'notification_deliveries',
       'otlp_call_parents',
       'projects',
-      'rollup_day_changes',
+      'rollup_changes',
       'session_dirty_buckets',
       'session_parts',
       'session_rollups',

@@ -127,7 +127,7 @@ describe.each(backends())('top users by cost against $name', (backend) => {
     await check('late events rolled up');
     const [changed] = await rawRows<{ days: number }>(
       db,
-      sql`select count(*)::int as days from rollup_day_changes where project_id = ${projectId}`,
+      sql`select count(*)::int as days from rollup_changes where project_id = ${projectId} and grain = 'day'`,
     );
     expect(changed!.days).toBeGreaterThan(20);
   }, 180_000);

@@ -119,19 +119,27 @@ export const metricRollupState = pgTable(
   (t) => [check('metric_rollup_state_id_check', sql`${t.id} = 1`)],
 );
 
+/** The grains of rollup_changes: quarter hours for spans that end on one, days for long spans. */
+export const CHANGE_GRAINS = ['quarter', 'day'] as const;
+
 /**
- * Per project and UTC day, the mark of the latest rollup step that added events of that day (rolled_through after
- * the step). A result kept over whole days of rollups (lib/metrics/rollups/day-cache.ts) still holds while no
- * step after the mark it was read at touched one of its days: late and backfilled events show as a newer mark.
+ * Per project, grain (quarter hour, UTC day) and bucket, the mark of the latest rollup step that added events of
+ * that bucket (rolled_through after the step). A result kept over whole buckets of rollups
+ * (lib/metrics/rollups/kept.ts) still holds while no step after the mark it was read at touched one of its
+ * buckets: late and backfilled events show as a newer mark.
  */
-export const rollupDayChanges = pgTable(
-  'rollup_day_changes',
+export const rollupChanges = pgTable(
+  'rollup_changes',
   {
     projectId: projectId(),
-    day: timestamp('day', { withTimezone: true }).notNull(),
+    grain: text('grain', { enum: CHANGE_GRAINS }).notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
     rolledThrough: timestamp('rolled_through', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ name: 'rollup_day_changes_pk', columns: [t.projectId, t.day] })],
+  (t) => [
+    primaryKey({ name: 'rollup_changes_pk', columns: [t.projectId, t.grain, t.bucket] }),
+    check('rollup_changes_grain_check', sql`${t.grain} in ('quarter', 'day')`),
+  ],
 );
 
 /**

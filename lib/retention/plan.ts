@@ -117,11 +117,22 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     timeColumn: 'bucket',
     setting: 'rollupRetentionDays',
   },
+  // Changes to quarter hours matter only where raw events can still arrive; days as long as their rollups.
   {
-    key: 'rollup_day_changes',
-    table: 'rollup_day_changes',
-    timeColumn: 'day',
+    key: 'rollup_changes.quarter',
+    table: 'rollup_changes',
+    timeColumn: 'bucket',
+    setting: 'retentionDays',
+    filter: { column: 'grain', values: ['quarter'] },
+    bucketMs: GRAIN_MS.quarter,
+  },
+  {
+    key: 'rollup_changes.day',
+    table: 'rollup_changes',
+    timeColumn: 'bucket',
     setting: 'rollupRetentionDays',
+    filter: { column: 'grain', values: ['day'] },
+    bucketMs: GRAIN_MS.day,
   },
   { key: 'health_checks', table: 'health_checks', timeColumn: 'checked_at', setting: 'healthRetentionDays' },
   {

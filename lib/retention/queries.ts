@@ -17,7 +17,7 @@ const ROLLUP_TABLES = [
   'session_parts',
   'session_spans',
   'session_dirty_buckets',
-  'rollup_day_changes',
+  'rollup_changes',
 ] as const;
 // Below this many rows (planner estimate) a project's share is counted exactly; above, from a sample of pages.
 const EXACT_BELOW_ROWS = 50_000;

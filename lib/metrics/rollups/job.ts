@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
+import { CHANGE_GRAINS } from '@/db/schema/rollups';
 import type { Grain } from './plan';
 import {
   binSelects,
@@ -223,16 +224,17 @@ function rollDimensions(from: Date, to: Date) {
 }
 
 /**
- * Notes, per project, the days of the events received in [from, to) as changed at `to` (the mark this step
- * moves to): what a result kept over whole days checks to know it still holds (./day-cache.ts).
+ * Notes, per project, the quarter hours and days of the events received in [from, to) as changed at `to` (the
+ * mark this step moves to): what a result kept over whole buckets checks to know it still holds (./kept.ts).
  */
-function noteChangedDays(from: Date, to: Date) {
+function noteChanges(from: Date, to: Date) {
   return sql`
-    insert into rollup_day_changes as c (project_id, day, rolled_through)
-    select distinct project_id, date_bin(interval '1 day', ts, timestamptz '1970-01-01 00:00:00+00'),
+    insert into rollup_changes as c (project_id, grain, bucket, rolled_through)
+    select distinct project_id, g.grain, date_bin(g.step, ts, timestamptz '1970-01-01 00:00:00+00'),
       ${to.toISOString()}::timestamptz
-    from events where ${received(from, to)}
-    on conflict on constraint rollup_day_changes_pk do update set rolled_through = excluded.rolled_through`;
+    from events cross join (values ${grainValues(CHANGE_GRAINS)}) as g(grain, step)
+    where ${received(from, to)}
+    on conflict on constraint rollup_changes_pk do update set rolled_through = excluded.rolled_through`;
 }
 
 function rollGrain(grain: Grain, from: Date, to: Date) {
@@ -303,7 +305,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
     await tx.execute(rollErrors(from, to));
     await tx.execute(rollDimensions(from, to));
     await tx.execute(rollSessionSpans(from, to));
-    await tx.execute(noteChangedDays(from, to));
+    await tx.execute(noteChanges(from, to));
   }
   const sessions = await rebuildDirtyBuckets(tx);
   await tx.execute(

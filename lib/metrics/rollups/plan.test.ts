@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketStart, GRAIN_MS, grainsFor, planRead, splitWholeDays } from './plan';
+import { bucketStart, GRAIN_MS, grainsFor, planRead, splitMiddle } from './plan';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -101,15 +101,17 @@ describe('planRead', () => {
   });
 });
 
-describe('splitWholeDays', () => {
-  it('takes the weeks and days of a month as one span and leaves its hours and raw edges', () => {
+describe('splitMiddle', () => {
+  it("takes a month's weeks and days as its middle and leaves its hours and raw edges", () => {
     const plan = planRead({ from: at('2026-11-04T22:47:30Z'), to: at('2026-12-04T22:47:30Z') }, [
       'week',
       'day',
       'hour',
     ]);
-    const { days, edges } = splitWholeDays(plan);
-    expect(span(days!)).toEqual(['2026-11-05T00:00:00.000Z', '2026-12-04T00:00:00.000Z']);
+    const { middle, edges } = splitMiddle(plan, 'day');
+    expect(span(middle!.covered!)).toEqual(['2026-11-05T00:00:00.000Z', '2026-12-04T00:00:00.000Z']);
+    expect(middle!.pieces.map((p) => p.grain)).toEqual(['week', 'day']);
+    expect(middle!.raw).toEqual([]);
     expect(edges.pieces.map((p) => [p.grain, ...span(p)])).toEqual([
       ['hour', '2026-11-04T23:00:00.000Z', '2026-11-05T00:00:00.000Z'],
       ['hour', '2026-12-04T00:00:00.000Z', '2026-12-04T22:00:00.000Z'],
@@ -117,14 +119,24 @@ describe('splitWholeDays', () => {
     expect(edges.raw).toEqual(plan.raw);
     expect(edges.covered).toEqual(plan.covered);
     // The pieces of both halves tile the plan's.
-    const all = [...edges.pieces, ...plan.pieces.filter((p) => p.grain === 'week' || p.grain === 'day')];
+    const all = [...edges.pieces, ...middle!.pieces];
     expect(all.reduce((sum, p) => sum + p.to.getTime() - p.from.getTime(), 0)).toBe(
       plan.covered!.to.getTime() - plan.covered!.from.getTime(),
     );
   });
 
-  it('finds no whole day in a window of less than a day, or one across midnight', () => {
+  it('keeps quarter hours and hours in the middle of a day, minutes and seconds at the edges', () => {
+    const plan = planRead({ from: at('2026-11-04T10:07:30Z'), to: at('2026-11-05T10:07:30Z') });
+    const { middle, edges } = splitMiddle(plan, 'quarter');
+    expect(span(middle!.covered!)).toEqual(['2026-11-04T10:15:00.000Z', '2026-11-05T10:00:00.000Z']);
+    expect(edges.pieces.map((p) => [p.grain, ...span(p)])).toEqual([
+      ['minute', '2026-11-04T10:08:00.000Z', '2026-11-04T10:15:00.000Z'],
+      ['minute', '2026-11-05T10:00:00.000Z', '2026-11-05T10:07:00.000Z'],
+    ]);
+  });
+
+  it('finds no middle in a window without a whole bucket of the grain', () => {
     const plan = planRead({ from: at('2026-11-04T10:00:00Z'), to: at('2026-11-05T09:30:00Z') });
-    expect(splitWholeDays(plan)).toEqual({ days: null, edges: plan });
+    expect(splitMiddle(plan, 'day')).toEqual({ middle: null, edges: plan });
   });
 });

@@ -95,16 +95,20 @@ export function bucketStart(ms: number, grain: Grain): number {
 }
 
 /**
- * The span of a plan's pieces of a day or longer (null: none), and the plan without them: the whole days
- * in the middle of a window, and its finer edges. Pieces are coarsest in the middle, so that span is one.
+ * A plan's middle, its pieces of `finest` grain or coarser (their span as `covered`, no raw edges; null when it
+ * has none), and its edges: the finer pieces and the raw edges (`covered` unchanged, for the tail). Pieces are
+ * coarsest in the middle, finer toward the edges, so the middle's pieces tile one span.
  */
-export function splitWholeDays(plan: ReadPlan): { days: Window | null; edges: ReadPlan } {
-  const long = plan.pieces.filter((p) => GRAIN_MS[p.grain] >= GRAIN_MS.day);
-  const short = plan.pieces.filter((p) => GRAIN_MS[p.grain] < GRAIN_MS.day);
-  if (long.length === 0) return { days: null, edges: plan };
-  const days = {
-    from: new Date(Math.min(...long.map((p) => p.from.getTime()))),
-    to: new Date(Math.max(...long.map((p) => p.to.getTime()))),
+export function splitMiddle(plan: ReadPlan, finest: Grain): { middle: ReadPlan | null; edges: ReadPlan } {
+  const inMiddle = (p: Piece) => GRAIN_MS[p.grain] >= GRAIN_MS[finest];
+  const middle = plan.pieces.filter(inMiddle);
+  if (middle.length === 0) return { middle: null, edges: plan };
+  const covered = {
+    from: new Date(Math.min(...middle.map((p) => p.from.getTime()))),
+    to: new Date(Math.max(...middle.map((p) => p.to.getTime()))),
   };
-  return { days, edges: { ...plan, pieces: short } };
+  return {
+    middle: { pieces: middle, covered, raw: [] },
+    edges: { ...plan, pieces: plan.pieces.filter((p) => !inMiddle(p)) },
+  };
 }

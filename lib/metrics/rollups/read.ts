@@ -5,16 +5,8 @@ import type { EventType } from '@/lib/ingest/schema';
 import type { Filters } from '../range';
 import { epochMs } from '../sql';
 import type { Scope } from '../types';
-import { changedUs, DayCache, MARK_US, stillHolds, type Kept } from './day-cache';
-import {
-  GRAIN_MS,
-  grainsFor,
-  planRead,
-  splitWholeDays,
-  type Grain,
-  type ReadPlan,
-  type Window,
-} from './plan';
+import { KeptResults, readChecked, readWithKept } from './kept';
+import { GRAIN_MS, grainsFor, planRead, splitMiddle, type Grain, type ReadPlan, type Window } from './plan';
 import {
   DIMENSION_SQL,
   FIELD_ID,
@@ -364,14 +356,14 @@ const TOP_USERS_SPEC: RollupSpec = {
   measures: ['n', 'sum_cost'],
 };
 
-/** Each user's calls and cost over whole days, kept per project, filters and days (./day-cache.ts). */
-const userTotals = new DayCache<SortedTotals>();
+/** Each user's calls and cost over a window's whole days, per project, filters and days (./kept.ts). */
+const keptUserTotals = new KeptResults<SortedTotals>(1_000_000, (totals) => totals.users.length);
 
 /**
  * The users with the highest cost of AI calls in a window (ties by user id), from the per-user rollups. The
- * window's whole days are summed per user once and kept while they hold (./day-cache.ts); each read then sums
- * its edges (hours, raw edges and the tail) and merges them with the kept totals (./top.ts). Summing a month
- * per user each time took a read that grows with the users, 150 ms at 30 M events.
+ * window's whole days are summed per user once and kept while they hold (./kept.ts); each read then sums its
+ * edges (hours, raw edges and the tail) and merges them with the kept totals (./top.ts). Summing a month per
+ * user each time took a read that grows with the users, 150 ms at 30 M events.
  */
 export async function readTopUsers(
   scope: Scope,
@@ -383,27 +375,28 @@ export async function readTopUsers(
   const db = options.db ?? (await getDb());
   const spec = TOP_USERS_SPEC;
   const plan = planRead(window, grainsOf(spec));
-  const { days, edges } = splitWholeDays(plan);
+  const { middle: days, edges } = splitMiddle(plan, 'day');
   const where = whereOf(spec, filters);
   const tail = await tailOf(db, scope, [window], spec);
+  const sums = (p: ReadPlan, t: Tail) => measuresSql(scope, spec, p, ['user_id'], where, null, t);
   if (days !== null) {
-    const key = JSON.stringify([scope.projectId, where, days.from.getTime(), days.to.getTime()]);
-    const dayPlan: ReadPlan = {
-      pieces: plan.pieces.filter((p) => !edges.pieces.includes(p)),
-      covered: days,
-      raw: [],
-    };
-    const build = () => readUserTotals(db, scope, dayPlan, where);
-    // A result kept before a step rolled a late event into its days is read again, at most twice.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const keptAt = userTotals.get(db, key, build);
-      const kept = await keptAt;
-      const read = await readEdgeUsers(db, scope, edges, where, tail, days);
-      if (stillHolds(kept.mark, read.mark, read.changed)) return mergeTop(kept.value, read.users, limit);
-      userTotals.drop(db, key, keptAt);
-    }
+    const span = days.covered!;
+    const top = await readWithKept({
+      kept: keptUserTotals,
+      db,
+      key: JSON.stringify([scope.projectId, where, span]),
+      projectId: scope.projectId,
+      span,
+      build: async () => {
+        const read = await readChecked<UserRow>(db, scope.projectId, null, sums(days, { oldest: null }));
+        return { mark: read.mark, value: sortTotals(totalsOf(read.rows)) };
+      },
+      rest: sums(edges, tail),
+      merge: (kept, rest: UserRow[]) => mergeTop(kept, totalsOf(rest), limit),
+    });
+    if (top !== null) return top;
   }
-  const measures = measuresSql(
+  const all = measuresSql(
     scope,
     { ...spec, top: { by: ['sum_cost'], limit } },
     plan,
@@ -412,65 +405,17 @@ export async function readTopUsers(
     null,
     tail,
   );
-  return measures ? totalsOf(await rawRows<UserRow>(db, measures)) : [];
+  return all ? totalsOf(await rawRows<UserRow>(db, all)) : [];
 }
 
 type UserRow = { user_id: unknown; n: unknown; sum_cost: unknown };
 
 function totalsOf(rows: readonly UserRow[]): UserTotal[] {
-  return rows
-    .filter((r) => r.user_id !== null && r.user_id !== undefined)
-    .map((r) => ({
-      userId: String(r.user_id),
-      events: Number(r.n ?? 0),
-      cost: r.sum_cost === null || r.sum_cost === undefined ? null : Number(r.sum_cost),
-    }));
-}
-
-/** Every user's calls and cost over a plan's whole days, sorted as the top list, with the job's mark. */
-async function readUserTotals(
-  db: Executor,
-  scope: Scope,
-  plan: ReadPlan,
-  where: Where,
-): Promise<Kept<SortedTotals>> {
-  const sums = measuresSql(scope, TOP_USERS_SPEC, plan, ['user_id'], where, null, { oldest: null })!;
-  const rows = await rawRows<UserRow & { mark: string }>(
-    db,
-    sql`select m.mark, u.user_id, u.n, u.sum_cost from (select ${MARK_US} as mark) as m
-      left join (${sums}) as u on true
-      order by u.sum_cost desc nulls last, u.user_id collate "C"`,
-  );
-  return { mark: BigInt(rows[0]!.mark), value: sortTotals(totalsOf(rows)) };
-}
-
-/**
- * The users of a plan's edges (hours and raw edges) and of the tail, summed, with the job's mark and the latest
- * change to the whole days, all in one statement.
- */
-async function readEdgeUsers(
-  db: Executor,
-  scope: Scope,
-  edges: ReadPlan,
-  where: Where,
-  tail: Tail,
-  days: Window,
-): Promise<{ users: UserTotal[]; mark: bigint; changed: bigint | null }> {
-  const sums = measuresSql(scope, TOP_USERS_SPEC, edges, ['user_id'], where, null, tail);
-  const users =
-    sums ?? sql`select null::text as user_id, null::bigint as n, null::float8 as sum_cost where false`;
-  const rows = await rawRows<UserRow & { mark: string; changed: string | null }>(
-    db,
-    sql`select m.mark, m.changed, u.user_id, u.n, u.sum_cost
-      from (select ${MARK_US} as mark, ${changedUs(scope.projectId, days)} as changed) as m
-      left join (${users}) as u on true`,
-  );
-  const changed = rows[0]!.changed;
-  return {
-    users: totalsOf(rows),
-    mark: BigInt(rows[0]!.mark),
-    changed: changed === null ? null : BigInt(changed),
-  };
+  return rows.map((r) => ({
+    userId: String(r.user_id),
+    events: Number(r.n ?? 0),
+    cost: r.sum_cost === null || r.sum_cost === undefined ? null : Number(r.sum_cost),
+  }));
 }
 
 async function readSpec(
@@ -498,33 +443,89 @@ async function readSpec(
     }
     return row;
   };
-  const measures =
-    spec.measures.length > 0 ? measuresSql(scope, spec, plan, groupBy, where, bucketMs, tail) : null;
-  if (measures) {
-    for (const r of await rawRows<Record<string, unknown>>(db, measures)) {
-      const row = rowFor(r);
-      for (const m of spec.measures)
-        row.values[m] = r[m] === null || r[m] === undefined ? null : Number(r[m]);
-    }
-  }
   const fields = spec.fields ?? [];
   if (fields.length > 0 && tableOf(spec) !== ROLLUP_TABLES.metrics)
     throw new Error('histograms are kept in metric_rollups only');
-  const histograms =
-    fields.length > 0 ? binsSql(scope, spec, plan, groupBy, where, bucketMs, tail, fields) : null;
-  if (histograms) {
-    for (const r of await rawRows<Record<string, unknown>>(db, histograms)) {
-      const row = rowFor(r);
-      const field = FIELD_NAMES.find((f) => FIELD_ID[f] === Number(r.field))!;
-      const bins = (row.bins[field] ??= new Map());
-      const [ids, counts] = [jsonArray(r.bins), jsonArray(r.counts)];
-      for (let i = 0; i < ids.length; i++) {
-        const bin = Number(ids[i]);
-        bins.set(bin, (bins.get(bin) ?? 0) + Number(counts[i]));
-      }
+  const [measureRows, binRows] = await Promise.all([
+    spec.measures.length > 0
+      ? readKeptParts(db, scope, spec, where, plan, tail, 'measures', (p, t) =>
+          measuresSql(scope, spec, p, groupBy, where, bucketMs, t),
+        )
+      : [],
+    fields.length > 0
+      ? readKeptParts(db, scope, spec, where, plan, tail, 'bins', (p, t) =>
+          binsSql(scope, spec, p, groupBy, where, bucketMs, t, fields),
+        )
+      : [],
+  ]);
+  // The kept middle's rows and the edges' rows of the same group merge as the measures do in SQL.
+  for (const r of measureRows) {
+    const row = rowFor(r);
+    for (const m of spec.measures) row.values[m] = mergeMeasure(m, row.values[m], r[m]);
+  }
+  for (const r of binRows) {
+    const row = rowFor(r);
+    const field = FIELD_NAMES.find((f) => FIELD_ID[f] === Number(r.field))!;
+    const bins = (row.bins[field] ??= new Map());
+    const [ids, counts] = [jsonArray(r.bins), jsonArray(r.counts)];
+    for (let i = 0; i < ids.length; i++) {
+      const bin = Number(ids[i]);
+      bins.set(bin, (bins.get(bin) ?? 0) + Number(counts[i]));
     }
   }
   return [...byKey.values()];
+}
+
+type Part = Record<string, unknown>;
+
+/** The rows of a spec's reads over whole quarter hours or longer, per kind of statement (./kept.ts). */
+const keptParts = new KeptResults<Part[]>(1_000_000, (rows) =>
+  rows.reduce<number>((sum, r) => sum + 1 + (Array.isArray(r.bins) ? r.bins.length : 0), 0),
+);
+
+/**
+ * The rows of one statement over a plan: its middle (whole quarter hours, hours, days and weeks) kept, its
+ * edges and tail read each time. A list of the top groups only (`top`) cannot be merged: read whole.
+ */
+async function readKeptParts(
+  db: Executor,
+  scope: Scope,
+  spec: RollupSpec,
+  where: Where,
+  plan: ReadPlan,
+  tail: Tail,
+  kind: string,
+  statement: (plan: ReadPlan, tail: Tail) => SQL | null,
+): Promise<Part[]> {
+  const { middle, edges } = spec.top ? { middle: null, edges: plan } : splitMiddle(plan, 'quarter');
+  if (middle !== null) {
+    const span = middle.covered!;
+    const rows = await readWithKept({
+      kept: keptParts,
+      db,
+      key: JSON.stringify([kind, scope.projectId, spec, where, span]),
+      projectId: scope.projectId,
+      span,
+      build: async () => {
+        const read = await readChecked<Part>(db, scope.projectId, null, statement(middle, { oldest: null }));
+        return { mark: read.mark, value: read.rows };
+      },
+      rest: statement(edges, tail),
+      merge: (kept, rest: Part[]) => [...kept, ...rest],
+    });
+    if (rows !== null) return rows;
+  }
+  const all = statement(plan, tail);
+  return all ? rawRows<Part>(db, all) : [];
+}
+
+/** A measure of two rows of one group together, as its aggregate over rollup rows (null: no value). */
+function mergeMeasure(measure: Measure, a: number | null, b: unknown): number | null {
+  if (b === null || b === undefined) return a;
+  const v = Number(b);
+  if (a === null) return v;
+  const { merge } = MEASURES[measure];
+  return merge === 'sum' ? a + v : merge === 'min' ? Math.min(a, v) : Math.max(a, v);
 }
 
 const tableOf = (spec: RollupSpec) => ROLLUP_TABLES[spec.table ?? 'metrics'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DayCache, stillHolds, type Kept } from './day-cache';
+import { KeptResults, stillHolds, type Kept } from './kept';
 
 describe('stillHolds', () => {
   it('holds while no step after its mark changed its days, and only for reads at or after its mark', () => {
@@ -13,11 +13,11 @@ describe('stillHolds', () => {
   });
 });
 
-describe('DayCache', () => {
+describe('KeptResults', () => {
   const kept = (mark: bigint): Kept<string> => ({ mark, value: `at ${mark}` });
 
   it('builds once for concurrent readers and keeps the result per database', async () => {
-    const cache = new DayCache<string>();
+    const cache = new KeptResults<string>(16);
     const [db1, db2] = [{}, {}];
     let builds = 0;
     const build = async () => kept(BigInt(++builds));
@@ -29,7 +29,7 @@ describe('DayCache', () => {
   });
 
   it('forgets a stale result, but not a newer one that replaced it, nor a failed build', async () => {
-    const cache = new DayCache<string>();
+    const cache = new KeptResults<string>(16);
     const db = {};
     const first = cache.get(db, 'k', async () => kept(1n));
     await first;
@@ -42,7 +42,7 @@ describe('DayCache', () => {
   });
 
   it('keeps the most recently used results, up to its bound', async () => {
-    const cache = new DayCache<string>();
+    const cache = new KeptResults<string>(16);
     const db = {};
     for (let i = 0; i < 16; i++) await cache.get(db, `k${i}`, async () => kept(BigInt(i)));
     await cache.get(db, 'k0', async () => kept(100n));
@@ -50,5 +50,24 @@ describe('DayCache', () => {
     // k0 was used again, so k1 went first.
     expect((await cache.get(db, 'k0', async () => kept(200n))).mark).toBe(0n);
     expect((await cache.get(db, 'k1', async () => kept(201n))).mark).toBe(201n);
+  });
+});
+
+describe('KeptResults by weight', () => {
+  it('keeps results up to their total weight, and none heavier than it', async () => {
+    const cache = new KeptResults<number[]>(10, (rows) => rows.length);
+    const db = {};
+    const build = (mark: bigint, n: number) => async () => ({
+      mark,
+      value: Array.from({ length: n }, () => 0),
+    });
+    await cache.get(db, 'a', build(1n, 4));
+    await cache.get(db, 'b', build(2n, 4));
+    // c makes 12: a, the least recently used, goes.
+    await cache.get(db, 'c', build(3n, 4));
+    expect((await cache.get(db, 'a', build(4n, 4))).mark).toBe(4n);
+    // Too heavy to keep at all: read again next time (and everything else went to make room for it).
+    await cache.get(db, 'huge', build(5n, 11));
+    expect((await cache.get(db, 'huge', build(6n, 1))).mark).toBe(6n);
   });
 });
