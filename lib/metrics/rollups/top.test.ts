@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@/lib/demo/random';
-import { compareCodePoints, compareTop, mergeTop, sortTotals, type UserTotal } from './top';
+import { addTotals, compareCodePoints, compareTop, mergeTop, sortTotals, type UserTotal } from './top';
 
 /** The top list summed directly: every user's kept and edge parts added, sorted, cut. */
 function direct(kept: UserTotal[], edges: UserTotal[], limit: number): UserTotal[] {
@@ -76,5 +76,22 @@ describe('compareTop', () => {
     ]);
     expect(sorted.users.map((u) => u.userId)).toEqual(['c', 'a', 'b', 'x']);
     expect(sorted.at.get('b')).toBe(2);
+  });
+});
+
+describe('addTotals', () => {
+  it('adds users to kept totals and sorts them again, as the direct sum', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const rng = new Rng(seed);
+      const next = () => rng.next();
+      const users = Array.from({ length: 1 + Math.floor(next() * 30) }, (_, i) => `u${i}`);
+      const total = (): UserTotal['cost'] => (next() < 0.15 ? null : Math.floor(next() * 8) / 4);
+      const kept = users.filter(() => next() < 0.6).map((userId) => ({ userId, events: 2, cost: total() }));
+      const more = users.filter(() => next() < 0.5).map((userId) => ({ userId, events: 1, cost: total() }));
+      const added = addTotals(sortTotals(kept), more);
+      const want = direct(kept, more, users.length);
+      expect(added.users, `seed ${seed}`).toEqual(want);
+      expect([...added.at].every(([id, i]) => added.users[i]!.userId === id)).toBe(true);
+    }
   });
 });

@@ -64,3 +64,17 @@ export function mergeTop(kept: SortedTotals, edges: readonly UserTotal[], limit:
   }
   return candidates.sort(compareTop).slice(0, limit);
 }
+
+/** Kept totals with more users' totals added (each user at most once among them), sorted again. */
+export function addTotals(kept: SortedTotals, more: readonly UserTotal[]): SortedTotals {
+  const users = [...kept.users];
+  for (const m of more) {
+    const k = kept.at.get(m.userId);
+    if (k === undefined) users.push(m);
+    else {
+      const base = kept.users[k]!;
+      users[k] = { userId: m.userId, events: base.events + m.events, cost: add(base.cost, m.cost) };
+    }
+  }
+  return sortTotals(users);
+}
