@@ -93,6 +93,9 @@ export const events = pgTable(
     index('events_ai_conversation_idx')
       .on(t.projectId, t.conversationId, t.ts)
       .where(sql`type = 'ai.call' and conversation_id is not null`),
+    // The sessions active at a range's edge: their events within the edge's hour, read per session
+    // (lib/metrics/queries/sessions.ts) instead of scanning every event of the edge.
+    index('events_session_ts_idx').on(t.projectId, t.sessionId, t.ts).where(sql`session_id is not null`),
     // The rollup job scans recent received_at ranges. received_at follows the order rows were written in only
     // until vacuum records the room left in full pages and later rows fill it; reads bound their tail from
     // event_arrivals instead (event-activity.ts).
