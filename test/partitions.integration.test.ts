@@ -84,11 +84,15 @@ describe(`events partitions and retention against ${backend}`, () => {
       'events_project_ts_idx',
       'events_project_type_ts_idx',
       'events_received_at_brin',
+      'events_session_ts_idx',
     ]);
     expect(indexes.find((i) => i.name === 'events_project_id_event_id_ts_pk')!.def).toContain(
       '(project_id, event_id, ts)',
     );
     expect(indexes.find((i) => i.name === 'events_project_type_ts_idx')!.def).toContain('INCLUDE (service');
+    expect(indexes.find((i) => i.name === 'events_session_ts_idx')!.def).toMatch(
+      /\(project_id, session_id, ts\) WHERE \(session_id IS NOT NULL\)/,
+    );
     expect(indexes.find((i) => i.name === 'events_received_at_brin')!.def).toMatch(
       /brin \(received_at\).*pages_per_range='?32/,
     );
@@ -209,16 +213,14 @@ describe(`events partitions and retention against ${backend}`, () => {
       })),
     );
     // User numbers go (holding the rollup job's lock) once the user was last seen before the cutoff.
-    await db
-      .insert(schema.userIndex)
-      .values(
-        [old, old, old, now].map((lastSeen, idx) => ({
-          projectId: project.id,
-          userId: `u${idx}`,
-          idx,
-          lastSeen,
-        })),
-      );
+    await db.insert(schema.userIndex).values(
+      [old, old, old, now].map((lastSeen, idx) => ({
+        projectId: project.id,
+        userId: `u${idx}`,
+        idx,
+        lastSeen,
+      })),
+    );
     const marker = `retention-${randomUUID().slice(0, 8)}`;
     await db
       .insert(schema.healthChecks)

@@ -117,12 +117,13 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     timeColumn: 'bucket',
     setting: 'rollupRetentionDays',
   },
-  // Changes to quarter hours matter only where raw events can still arrive; days as long as their rollups.
+  // Kept as long as the rollups they vouch for: a kept read over old hours is checked against them too, and
+  // a change noted just before its bucket passed raw retention must still be seen by a read kept before it.
   {
     key: 'rollup_changes.quarter',
     table: 'rollup_changes',
     timeColumn: 'bucket',
-    setting: 'retentionDays',
+    setting: 'rollupRetentionDays',
     filter: { column: 'grain', values: ['quarter'] },
     bucketMs: GRAIN_MS.quarter,
   },

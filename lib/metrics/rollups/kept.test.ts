@@ -61,13 +61,19 @@ describe('KeptResults by weight', () => {
       mark,
       value: Array.from({ length: n }, () => 0),
     });
-    await cache.get(db, 'a', build(1n, 4));
-    await cache.get(db, 'b', build(2n, 4));
+    // Each weighs its rows plus 1.
+    await cache.get(db, 'a', build(1n, 3));
+    await cache.get(db, 'b', build(2n, 3));
     // c makes 12: a, the least recently used, goes.
-    await cache.get(db, 'c', build(3n, 4));
-    expect((await cache.get(db, 'a', build(4n, 4))).mark).toBe(4n);
-    // Too heavy to keep at all: read again next time (and everything else went to make room for it).
-    await cache.get(db, 'huge', build(5n, 11));
-    expect((await cache.get(db, 'huge', build(6n, 1))).mark).toBe(6n);
+    await cache.get(db, 'c', build(3n, 3));
+    expect((await cache.get(db, 'a', build(4n, 3))).mark).toBe(4n);
+    // Too heavy to keep at all: read again next time, and the others stay.
+    await cache.get(db, 'huge', build(5n, 10));
+    expect((await cache.get(db, 'huge', build(6n, 0))).mark).toBe(6n);
+    expect((await cache.get(db, 'a', build(7n, 3))).mark).toBe(4n);
+    // Empty results weigh 1 each: of twelve, the first two go.
+    for (let i = 0; i < 12; i++) await cache.get(db, `empty${i}`, build(10n, 0));
+    expect((await cache.get(db, 'empty11', build(11n, 0))).mark).toBe(10n);
+    expect((await cache.get(db, 'empty0', build(12n, 0))).mark).toBe(12n);
   });
 });

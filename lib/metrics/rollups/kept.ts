@@ -56,10 +56,10 @@ export class KeptResults<T> {
   private readonly byDb = new WeakMap<object, Map<string, Entry<T>>>();
   private readonly weights = new WeakMap<object, number>();
 
-  /** `weight`: what a result costs to keep (rows, bins); one heavier than `maxWeight` is not kept. */
+  /** `weight`: what a result costs to keep (rows, bins) besides 1 for its entry; one heavier than `maxWeight` is not kept. */
   constructor(
     private readonly maxWeight: number,
-    private readonly weight: (value: T) => number = () => 1,
+    private readonly weight: (value: T) => number = () => 0,
   ) {}
 
   /** The kept result of `key`, or `build`'s (shared by concurrent readers; a failed build is not kept). */
@@ -78,7 +78,12 @@ export class KeptResults<T> {
     entry.value.then(
       (result) => {
         if (map.get(key) !== entry) return;
-        entry.weight = this.weight(result.value);
+        // Each entry weighs at least 1 (its key and mark), so empty results too are bounded in number.
+        entry.weight = 1 + this.weight(result.value);
+        if (entry.weight > this.maxWeight) {
+          map.delete(key); // too heavy to keep: read again next time, leaving the others in place
+          return;
+        }
         this.weights.set(db, (this.weights.get(db) ?? 0) + entry.weight);
         this.evict(db, map);
       },
@@ -130,7 +135,11 @@ export async function readChecked<R extends Record<string, unknown>>(
   );
   const first = rows[0]!;
   return {
-    rows: rows.filter((r) => r.cw_row !== null && r.cw_row !== undefined),
+    // Without the check's columns: kept rows hold only what the statement read.
+    rows: rows
+      .filter((r) => r.cw_row !== null && r.cw_row !== undefined)
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      .map(({ cw_mark, cw_changed, cw_row, ...row }) => row as unknown as R),
     mark: BigInt(first.cw_mark),
     changed: first.cw_changed === null ? null : BigInt(first.cw_changed),
   };
