@@ -127,11 +127,15 @@ export async function loadEvents(
     if (report.caughtUp) break;
   }
   process.stdout.write('\n');
-  // What autovacuum would have done by the time anyone reads: statistics of the tables the load filled.
+  // What autovacuum would have done by the time anyone reads: the job rewrites rows as it catches up (a month
+  // at 30 M events left 3.8 M dead rows beside session_parts' 173 k), and a read of a bloated table goes through
+  // its dead rows' pages (the sessions' 30-day read: 180 ms instead of 2). Also the tables' statistics.
   await (
     await db.db
   ).execute(
-    statement`analyze event_activity_hourly, metric_rollups, user_rollups, user_sets, user_index, dimension_values`,
+    statement`vacuum analyze event_activity_hourly, metric_rollups, user_rollups, user_sets, user_index,
+      dimension_values, session_parts, session_rollups, session_spans, session_dirty_buckets, error_rollups,
+      rollup_changes, event_arrivals, metric_rollup_state`,
   );
   await db.close();
   return { projectId, rows, seconds, rollupSeconds: (performance.now() - rolled) / 1000 };
