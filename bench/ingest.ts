@@ -34,6 +34,9 @@ const API_KEY = 'cw_bench_key_' + 'x'.repeat(40);
 
 function makeEvent(run: string, n: number, t: number) {
   const user = `u${n % 5000}`;
+  // A chat app's events carry their session (events_session_ts_idx indexes them): a user's session changes
+  // every 100,000 events of the run.
+  const sessionId = `${user}-s${Math.floor(n / 100_000)}`;
   switch (n % 5) {
     case 0:
       return {
@@ -41,6 +44,7 @@ function makeEvent(run: string, n: number, t: number) {
         id: `${run}-${n}`,
         timestamp: t,
         userId: user,
+        sessionId,
         model: 'claude-sonnet-4-5',
         durationMs: 800 + (n % 900),
         timeToFirstTokenMs: 200 + (n % 300),
@@ -55,6 +59,7 @@ function makeEvent(run: string, n: number, t: number) {
         id: `${run}-${n}`,
         timestamp: t,
         userId: user,
+        sessionId,
         durationMs: 1000 + (n % 1200),
         timeToFirstTokenMs: 250 + (n % 300),
         responseLength: 600 + (n % 900),
@@ -66,6 +71,7 @@ function makeEvent(run: string, n: number, t: number) {
         id: `${run}-${n}`,
         timestamp: t,
         userId: user,
+        sessionId,
         route: '/api/chat',
         method: 'POST',
         status: n % 50 ? 200 : 503,
@@ -77,6 +83,7 @@ function makeEvent(run: string, n: number, t: number) {
         id: `${run}-${n}`,
         timestamp: t,
         userId: user,
+        sessionId,
         operation: 'get',
         cache: 'llm',
         hit: n % 7 !== 0,
@@ -88,6 +95,7 @@ function makeEvent(run: string, n: number, t: number) {
         id: `${run}-${n}`,
         timestamp: t,
         userId: user,
+        sessionId,
         level: 'info',
         event: 'chat.turn',
         message: 'turn completed',
@@ -233,6 +241,7 @@ function toRow(projectId: string, e: ReturnType<typeof makeEvent>, now: Date) {
     type: r.type,
     ts: now,
     user_id: r.userId ?? null,
+    session_id: r.sessionId ?? null,
     service: 'app',
     model: r.model ?? null,
     duration_ms: r.durationMs ?? null,
