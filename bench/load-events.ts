@@ -8,11 +8,12 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { getTableColumns, sql as statement } from 'drizzle-orm';
+import { getTableColumns } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDb } from '@/db/client';
 import { ensurePartitions } from '@/db/partitions';
 import { rollUp } from '@/lib/metrics/rollups/job';
+import { vacuumRollupTables } from '@/lib/storage/vacuum';
 import { events, type NewEventRow } from '@/db/schema';
 import type { StampedEvent } from '@/lib/client/types';
 import { scheduleOutages, type Outage } from '@/lib/demo/outages';
@@ -129,14 +130,8 @@ export async function loadEvents(
   process.stdout.write('\n');
   // What autovacuum would have done by the time anyone reads: the job rewrites rows as it catches up (a month
   // at 30 M events left 3.8 M dead rows beside session_parts' 173 k), and a read of a bloated table goes through
-  // its dead rows' pages (the sessions' 30-day read: 180 ms instead of 2). Also the tables' statistics.
-  await (
-    await db.db
-  ).execute(
-    statement`vacuum analyze event_activity_hourly, metric_rollups, user_rollups, user_sets, user_index,
-      dimension_values, session_parts, session_rollups, session_spans, session_dirty_buckets, error_rollups,
-      rollup_changes, event_arrivals, metric_rollup_state`,
-  );
+  // its dead rows' pages. Also the tables' statistics.
+  await vacuumRollupTables(await db.db);
   await db.close();
   return { projectId, rows, seconds, rollupSeconds: (performance.now() - rolled) / 1000 };
 }
