@@ -299,9 +299,11 @@ export async function readActiveUsersAt(
         select ${keyList('r.')}count(*) filter (where s.users is null or get_bit(s.users, r.idx % ${bits}) = 0) as users,
           sum(r.cost) as cost
         from (
-          -- A lookup by primary key per user: the edges hold few users, the index many.
+          -- A lookup by primary key per user: the edges hold few users, the index many. offset 0 keeps this
+          -- subquery whole: flattened, the lookup ran once for the join's chunk and again for get_bit.
           select r.*, (select idx from user_index where project_id = ${scope.projectId} and user_id = r.user_id) as idx
           from ${r} as r
+          offset 0
         ) as r
           left join ${s} as s on ${joinKeys}${rawGroup}
       )`);
