@@ -3,22 +3,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
 import { listEventPartitions } from '@/db/partitions';
 import { EVENTS_TABLE } from '@/lib/storage/partition-plan';
+import { ROLLUP_TABLES } from '@/lib/storage/rollup-tables';
 
-/** Tables of rolled-up data; those not created yet count as empty. */
-const ROLLUP_TABLES = [
-  'event_activity_hourly',
-  'metric_rollups',
-  'user_rollups',
-  'user_sets',
-  'user_index',
-  'error_rollups',
-  'dimension_values',
-  'session_rollups',
-  'session_parts',
-  'session_spans',
-  'session_dirty_buckets',
-  'rollup_changes',
-] as const;
 // Below this many rows (planner estimate) a project's share is counted exactly; above, from a sample of pages.
 const EXACT_BELOW_ROWS = 50_000;
 

@@ -1,30 +1,16 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
+import { ROLLUP_TABLES } from './rollup-tables';
 
 /**
  * The tables the rollup job rewrites as events arrive: each step rebuilds whole the session parts of every hour
- * and day that got an event (today's, each minute) and updates the rollup rows its events land in. Autovacuum
- * reclaims the old row versions; without it they pile up, and reads go through their pages (a month at 30 M
- * events left session_parts with 3.8 M dead rows beside 173 k live ones, and a 30-day read of it took 180 ms
- * instead of 2: bench/RESULTS.md, session 21).
+ * and day that got an event (today's, each minute) and updates the rollup rows its events land in, and its own
+ * bookkeeping (its mark, the arrivals it has passed). Autovacuum reclaims the old row versions; without it they
+ * pile up, and reads go through their pages (a month at 30 M events left session_parts with 3.8 M dead rows beside
+ * 173 k live ones, and a 30-day read of it took 180 ms instead of 2: bench/RESULTS.md, session 21).
  */
-export const ROLLUP_TABLES = [
-  'metric_rollups',
-  'user_rollups',
-  'user_sets',
-  'user_index',
-  'session_parts',
-  'session_rollups',
-  'session_spans',
-  'session_dirty_buckets',
-  'error_rollups',
-  'rollup_changes',
-  'event_activity_hourly',
-  'event_arrivals',
-  'dimension_values',
-  'metric_rollup_state',
-] as const;
+export const VACUUMED_TABLES = [...ROLLUP_TABLES, 'event_arrivals', 'metric_rollup_state'] as const;
 
 /** Where no autovacuum runs, the maintenance vacuums the rollup tables itself this often (per process). */
 export const OWN_VACUUM_INTERVAL_MS = 60 * 60_000;
@@ -39,7 +25,7 @@ export function ownVacuumDue(autovacuumRuns: boolean, lastMs: number | null, now
  * table, so a table done stays done if a later one fails or times out.
  */
 export async function vacuumRollupTables(db: Db): Promise<void> {
-  for (const table of ROLLUP_TABLES) await rawRows(db, sql.raw(`vacuum analyze ${table}`));
+  for (const table of VACUUMED_TABLES) await rawRows(db, sql.raw(`vacuum analyze ${table}`));
 }
 
 /**
