@@ -42,6 +42,7 @@ describe('migrations', () => {
       'otlp_call_parents',
       'projects',
       'rollup_changes',
+      'session_changes',
       'session_dirty_buckets',
       'session_parts',
       'session_rollups',

@@ -904,6 +904,22 @@ describe.each(backends)('rollups against $name', (backend) => {
     };
     await storeLate(lateInDay);
 
+    // The same, rolled up before any read saw it: the middles the reads above kept read again the buckets the step
+    // rebuilt (session_changes), the session's first day among them, though no event of that day was added.
+    const [unseen] = await rawRows<{ session_id: string }>(
+      db,
+      sql`select session_id from session_spans where project_id = ${project!.id}
+        and first_ts >= ${new Date(today - 2 * DAY).toISOString()}::timestamptz
+        and last_ts < ${new Date(today - DAY).toISOString()}::timestamptz order by session_id limit 1`,
+    );
+    expect(unseen!.session_id).not.toBe(single!.session_id);
+    const lateUnseen: schema.NewEventRow = { ...late, eventId: 'late-unseen', sessionId: unseen!.session_id };
+    stored.push(lateUnseen);
+    await insert(db, [lateUnseen]);
+    await settle();
+    await rollUp({ db, budgetMs: 60_000 });
+    await check();
+
     // A day and an hour marked dirty (as the migrations mark them) are read from the hourly activity until rebuilt.
     await db.execute(
       sql`insert into session_dirty_buckets (project_id, grain, bucket)

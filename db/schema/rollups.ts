@@ -369,3 +369,24 @@ export const sessionDirtyBuckets = pgTable(
     check('session_dirty_buckets_grain_check', sql`${t.grain} in ('hour', 'day')`),
   ],
 );
+
+/**
+ * Per project, grain and bucket, the mark of the latest rollup step that rebuilt that bucket's session_rollups and
+ * session_parts (the mark after the step; a step that only rebuilt keeps the mark it found). A session bucket is
+ * rebuilt without an event of its own when one of its sessions gets a later event, so rollup_changes (which notes
+ * the buckets of the events) does not cover it. The session figures keep the buckets of a range's middle in
+ * process and read again those rebuilt after the mark they were read at (lib/metrics/queries/sessions.ts).
+ */
+export const sessionChanges = pgTable(
+  'session_changes',
+  {
+    projectId: projectId(),
+    grain: sessionGrain(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    rolledThrough: timestamp('rolled_through', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'session_changes_pk', columns: [t.projectId, t.grain, t.bucket] }),
+    check('session_changes_grain_check', sql`${t.grain} in ('hour', 'day')`),
+  ],
+);

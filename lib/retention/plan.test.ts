@@ -92,6 +92,7 @@ describe('planRetention', () => {
       session_parts: '2025-02-24T12:00:00.000Z',
       session_spans: '2025-02-24T12:00:00.000Z',
       session_dirty_buckets: '2025-02-24T12:00:00.000Z',
+      session_changes: '2025-02-24T12:00:00.000Z',
       'rollup_changes.quarter': '2025-02-24T11:45:00.000Z',
       'rollup_changes.day': '2025-02-23T12:00:00.000Z',
       health_checks: '2025-12-31T12:00:00.000Z',

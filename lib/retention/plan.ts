@@ -117,6 +117,7 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     timeColumn: 'bucket',
     setting: 'rollupRetentionDays',
   },
+  { key: 'session_changes', table: 'session_changes', timeColumn: 'bucket', setting: 'rollupRetentionDays' },
   // Kept as long as the rollups they vouch for: a kept read over old hours is checked against them too, and
   // a change noted just before its bucket passed raw retention must still be seen by a read kept before it.
   {

@@ -14,5 +14,6 @@ export const ROLLUP_TABLES = [
   'session_parts',
   'session_spans',
   'session_dirty_buckets',
+  'session_changes',
   'rollup_changes',
 ] as const;

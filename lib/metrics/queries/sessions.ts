@@ -2,10 +2,21 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb, rawRows, type Db } from '@/db/client';
 import { SESSION_GRAINS } from '@/db/schema/rollups';
-import { binSql, quantile } from '../histogram';
+import { quantile } from '../histogram';
 import type { Filters } from '../range';
-import { GRAIN_MS, planRead, type Piece, type Window } from '../rollups/plan';
+import { KeptResults, MARK_US } from '../rollups/kept';
+import { GRAIN_MS, planRead, type Piece, type ReadPlan, type Window } from '../rollups/plan';
 import { edgesByHour, tailBound, type HourEdge } from '../rollups/read';
+import {
+  bucketKey,
+  bucketKeys,
+  middleOf,
+  refreshBuckets,
+  sessionTotals,
+  type SessionActivity,
+  type SessionBucket,
+  type SessionMiddle,
+} from '../rollups/session-middle';
 import { ANY_VALUE, SESSION_GRAIN_VALUES } from '../rollups/sessions';
 import { bucketSql } from '../rollups/shape';
 import { at } from '../sql';
@@ -24,6 +35,11 @@ import { activityRows } from './activity';
  * rebuilt since one of its sessions got an event (dirty, or touched by an event received since the job's mark) is
  * read from event_activity_hourly. One statement, so the mark, the tail (from the request's tailBound on: the last
  * minutes' partitions, not every one) and the rollups are read in one snapshot.
+ *
+ * The middle's buckets, their parts merged per session, are kept in this process with the mark they were read at
+ * (lib/metrics/rollups/session-middle.ts): a later read takes them and reads again only the buckets the job rebuilt
+ * since (session_changes), those it could not keep (dirty then) and those dirty now, besides the edges. A rolling
+ * range thus merges its middle's thousands of session parts once an hour, not at every read.
  */
 export async function sessionStats(
   scope: Scope,
@@ -34,24 +50,109 @@ export async function sessionStats(
   const plan = planRead(range, SESSION_GRAINS);
   const db = options.db ?? (await getDb());
   const tail = plan.pieces.length > 0 ? await tailBound(db, scope) : null;
-  const [row] = await rawRows<{ sessions: unknown; messages: unknown; sum_duration: unknown; bins: unknown }>(
-    db,
-    statement(scope, plan.pieces, plan.raw, filters, tail),
-  );
-  const count = int(row?.sessions);
-  const bins = (typeof row?.bins === 'string' ? JSON.parse(row.bins) : (row?.bins ?? [])) as [
-    number,
-    number,
-  ][];
-  return {
-    count,
-    messagesPerSession: ratio(int(row?.messages), count),
-    avgDurationMs: count === 0 ? null : ratio(num(row?.sum_duration), count),
-    p50DurationMs: quantile(
-      bins.map(([bin, c]) => [Number(bin), Number(c)] as const),
-      0.5,
-    ),
+  const key = JSON.stringify([scope.projectId, filters.service, filters.environment, plan.pieces]);
+  const all = bucketKeys(plan.pieces);
+  let kept = plan.pieces.length > 0 ? await keptMiddles.peek(db, key) : undefined;
+  for (;;) {
+    const missing = kept ? all.filter((k) => !kept!.value.buckets.has(k)) : all;
+    const since = kept && missing.length <= MAX_MISSING ? { mark: kept.mark, missing } : null;
+    const read = await readSessions(db, scope, plan, filters, tail, since);
+    // Kept at a mark this read's snapshot has not reached (another request's, just now): read the middle whole.
+    if (since && kept!.mark > read.mark) {
+      kept = undefined;
+      continue;
+    }
+    const dirty = new Set(read.dirty);
+    const requested = since ? new Set([...read.changed, ...since.missing]) : new Set(all);
+    const fresh = new Map<string, SessionBucket>();
+    for (const k of requested)
+      if (!dirty.has(k)) fresh.set(k, read.fresh.get(k) ?? { rolled: [], parts: [] });
+    const buckets = refreshBuckets(since ? kept!.value.buckets : null, read.changed, dirty, fresh);
+    const middle = buckets ? middleOf(buckets) : kept!.value;
+    if (plan.pieces.length > 0 && (buckets || read.mark > kept!.mark))
+      keptMiddles.put(db, key, { mark: read.mark, value: middle });
+    const totals = sessionTotals(middle, read.activity);
+    return {
+      count: totals.count,
+      messagesPerSession: ratio(totals.messages, totals.count),
+      avgDurationMs: totals.count === 0 ? null : ratio(totals.sumDurationMs, totals.count),
+      p50DurationMs: quantile(totals.bins, 0.5),
+    };
+  }
+}
+
+/** Middles kept per project, filters and pieces: up to about a million parts and sessions in all. */
+const keptMiddles = new KeptResults<SessionMiddle>(
+  1_000_000,
+  (m) => m.sessions.size + [...m.buckets.values()].reduce((n, b) => n + b.rolled.length + b.parts.length, 0),
+);
+
+/** Buckets a kept middle may lack and still be read around (past this, the middle is read whole). */
+const MAX_MISSING = 100;
+
+type Read = {
+  mark: bigint;
+  dirty: string[];
+  changed: string[];
+  fresh: Map<string, SessionBucket>;
+  activity: SessionActivity[];
+};
+
+type Row = {
+  mark: string;
+  kind: 'd' | 'c' | 'r' | 'p' | 'a' | null;
+  grain: string | null;
+  bucket_ms: unknown;
+  session_id: string | null;
+  first_us: unknown;
+  last_us: unknown;
+  messages: unknown;
+  sessions: unknown;
+  sum_duration: unknown;
+  bins: unknown;
+  counts: unknown;
+};
+
+const json = (v: unknown): unknown[] => (typeof v === 'string' ? JSON.parse(v) : ((v ?? []) as unknown[]));
+
+async function readSessions(
+  db: Db,
+  scope: Scope,
+  plan: ReadPlan,
+  filters: Filters,
+  tail: Date | null,
+  since: { mark: bigint; missing: string[] } | null,
+): Promise<Read> {
+  const rows = await rawRows<Row>(db, statement(scope, plan.pieces, plan.raw, filters, tail, since));
+  const read: Read = { mark: BigInt(rows[0]!.mark), dirty: [], changed: [], fresh: new Map(), activity: [] };
+  const bucketOf = (r: Row) => {
+    const k = bucketKey(r.grain!, Number(r.bucket_ms));
+    let b = read.fresh.get(k);
+    if (!b) read.fresh.set(k, (b = { rolled: [], parts: [] }));
+    return b;
   };
+  const activity = (r: Row): SessionActivity => ({
+    sessionId: r.session_id!,
+    firstUs: Number(r.first_us),
+    lastUs: Number(r.last_us),
+    messages: int(r.messages),
+  });
+  for (const r of rows) {
+    if (r.kind === 'd') read.dirty.push(bucketKey(r.grain!, Number(r.bucket_ms)));
+    else if (r.kind === 'c') read.changed.push(bucketKey(r.grain!, Number(r.bucket_ms)));
+    else if (r.kind === 'a') read.activity.push(activity(r));
+    else if (r.kind === 'p') bucketOf(r).parts.push(activity(r));
+    else if (r.kind === 'r') {
+      const [bins, counts] = [json(r.bins), json(r.counts)];
+      bucketOf(r).rolled.push({
+        count: int(r.sessions),
+        messages: int(r.messages),
+        sumDurationMs: num(r.sum_duration) ?? 0,
+        bins: bins.map((bin, i) => [Number(bin), Number(counts[i])] as const),
+      });
+    }
+  }
+  return read;
 }
 
 /** The service and environment filters on a table's columns (`prefix`: its alias and a dot, if any). */
@@ -66,35 +167,70 @@ function filtersSql(filters: Filters, prefix = ''): SQL {
   );
 }
 
-/** `tail`: the oldest event received at or after the job's mark when the request began (null: none). */
-function statement(scope: Scope, pieces: Piece[], edges: Window[], filters: Filters, tail: Date | null): SQL {
+const us = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000000)::bigint`);
+const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::bigint`);
+
+/**
+ * `tail`: the oldest event received at or after the job's mark when the request began (null: none). `since`: the
+ * kept middle's mark and the buckets it lacks; null reads every bucket of the middle.
+ *
+ * One row per dirty bucket of the middle (kind d), per bucket rebuilt since the kept mark (c), per rolled row (r)
+ * and part (p) of the buckets read again, and per session of the edges and dirty buckets (a); the job's mark on
+ * every row (and alone on one row when there is nothing else).
+ */
+function statement(
+  scope: Scope,
+  pieces: Piece[],
+  edges: Window[],
+  filters: Filters,
+  tail: Date | null,
+  since: { mark: bigint; missing: string[] } | null,
+): SQL {
   const p = scope.projectId;
   const filtersOn = (alias: string) => filtersSql(filters, `${alias}.`);
   const { hourly, raw } = edgesByHour(edges);
-  const rows: SQL[] = [
+  const activity: SQL[] = [
     ...raw.map(
       (edge) => sql`select session_id, first_ts, last_ts, messages
         from (${activityRows(scope, edge, filters)}) as e where session_id is not null`,
     ),
     ...hourly.map((edge) => edgeFromHour(scope, edge, filters)),
   ];
-  let dirtySql = sql``;
-  let rolled = sql`select null::bigint as sessions, null::bigint as messages, null::float8 as sum_duration,
-    null::int[] as h_duration_bins, null::bigint[] as h_duration_counts where false`;
+  const nulls = (n: number) => sql.raw(Array.from({ length: n }, () => 'null').join(', '));
+  const rows: SQL[] = [];
+  let ctes = sql``;
   if (pieces.length > 0) {
-    // One select per piece, so each reads its grain's rows in one index range scan.
-    const inPiece = (piece: Piece, alias: string) =>
-      sql`${sql.raw(alias)}.project_id = ${p} and ${sql.raw(alias)}.grain = ${piece.grain}
-        and ${sql.raw(alias)}.bucket >= ${at(piece.from)} and ${sql.raw(alias)}.bucket < ${at(piece.to)}
-        and (${sql.raw(alias)}.grain, ${sql.raw(alias)}.bucket) not in (select grain, bucket from dirty)`;
     const inPieces = sql.join(
       pieces.map(
         (piece) => sql`(grain = ${piece.grain} and bucket >= ${at(piece.from)} and bucket < ${at(piece.to)})`,
       ),
       sql` or `,
     );
+    // Read again: every bucket of the middle, or those rebuilt since the kept mark and those the middle lacks;
+    // neither when dirty now. One select per piece, so each reads its grain's rows in one index range scan.
+    const readAgain = (alias: string) => {
+      const [grain, bucket] = [sql.raw(`${alias}.grain`), sql.raw(`${alias}.bucket`)];
+      const notDirty = sql`(${grain}, ${bucket}) not in (select grain, bucket from dirty)`;
+      return since
+        ? [
+            sql`${sql.raw(alias)}.project_id = ${p} and (${grain}, ${bucket}) in (select grain, bucket from fresh)`,
+          ]
+        : pieces.map(
+            (piece) => sql`${sql.raw(alias)}.project_id = ${p} and ${grain} = ${piece.grain}
+              and ${bucket} >= ${at(piece.from)} and ${bucket} < ${at(piece.to)} and ${notDirty}`,
+          );
+    };
     const grains = sql.raw(SESSION_GRAIN_VALUES);
-    dirtySql = sql`
+    const missing = since?.missing.length
+      ? sql`union select grain, bucket from (values ${sql.join(
+          since.missing.map((k) => {
+            const [grain, bucketMs] = k.split(' ');
+            return sql`(${grain}, ${at(new Date(Number(bucketMs)))})`;
+          }),
+          sql`, `,
+        )}) as m (grain, bucket)`
+      : sql``;
+    ctes = sql`
       tail as materialized (
         select session_id, ts from events
         where ${
@@ -114,21 +250,38 @@ function statement(scope: Scope, pieces: Piece[], edges: Window[], filters: Filt
           select grain, bucket from session_dirty_buckets where project_id = ${p}
         ) as x
         where ${inPieces}
+      ),
+      changed as materialized (
+        select grain, bucket from session_changes
+        where ${
+          since
+            ? sql`project_id = ${p} and (${inPieces})
+              and rolled_through > timestamptz 'epoch' + ${since.mark.toString()}::bigint * interval '1 microsecond'`
+            : sql`false`
+        }
+      ),
+      fresh as materialized (
+        select grain, bucket from changed ${missing}
+        except select grain, bucket from dirty
       ),`;
-    rolled = sql.join(
-      pieces.map(
-        (piece) => sql`select sessions, messages, sum_duration, h_duration_bins, h_duration_counts
+    rows.push(
+      sql`select 'd' as kind, grain, ${ms('bucket')} as bucket_ms, ${nulls(8)} from dirty`,
+      sql`select 'c', grain, ${ms('bucket')}, ${nulls(8)} from changed`,
+      ...readAgain('r').map(
+        (where) => sql`select 'r', r.grain, ${ms('r.bucket')}, null, null, null, r.messages, r.sessions,
+            r.sum_duration, to_json(r.h_duration_bins), to_json(r.h_duration_counts)
           from session_rollups as r
-          where ${inPiece(piece, 'r')} and r.service = ${filters.service ?? ANY_VALUE}
+          where ${where} and r.service = ${filters.service ?? ANY_VALUE}
             and r.environment = ${filters.environment ?? ANY_VALUE}`,
       ),
-      sql` union all `,
-    );
-    rows.push(
-      ...pieces.map(
-        (piece) => sql`select session_id, first_ts, last_ts, messages from session_parts as x
-          where ${inPiece(piece, 'x')} and ${filtersOn('x')}`,
+      ...readAgain('x').map(
+        (where) => sql`select 'p', x.grain, ${ms('x.bucket')}, x.session_id, ${us('x.first_ts')},
+            ${us('x.last_ts')}, x.messages, ${nulls(4)}
+          from session_parts as x
+          where ${where} and ${filtersOn('x')}`,
       ),
+    );
+    activity.push(
       sql`select h.session_id, h.first_ts, h.last_ts, h.messages::bigint
         from dirty as d
           join ${grains} on g.grain = d.grain
@@ -136,30 +289,20 @@ function statement(scope: Scope, pieces: Piece[], edges: Window[], filters: Filt
         where h.session_id <> '' and ${filtersOn('h')}`,
     );
   }
+  if (activity.length > 0)
+    rows.push(
+      sql`select 'a', null, null, session_id, ${us('min(first_ts)')}, ${us('max(last_ts)')}, sum(messages)::bigint,
+          ${nulls(4)}
+        from (${sql.join(activity, sql` union all `)}) as a
+        group by session_id`,
+    );
+  const typed = sql`select null::text as kind, null::text as grain, null::bigint as bucket_ms,
+    null::text as session_id, null::bigint as first_us, null::bigint as last_us, null::bigint as messages,
+    null::bigint as sessions, null::float8 as sum_duration, null::json as bins, null::json as counts where false`;
   return sql`
-    with ${dirtySql}
-    rolled as materialized (${rolled}),
-    per as materialized (
-      select session_id, extract(epoch from max(last_ts) - min(first_ts)) * 1000 as duration_ms,
-        sum(messages) as messages
-      from (${sql.join(rows, sql` union all `)}) as r
-      group by session_id
-    ),
-    bins as (
-      select bin, sum(c) as c from (
-        select b.bin, b.c from rolled cross join lateral unnest(rolled.h_duration_bins, rolled.h_duration_counts) as b(bin, c)
-        union all
-        select ${sql.raw(binSql('duration_ms'))}, 1 from per
-      ) as b
-      where bin is not null
-      group by bin
-    )
-    select
-      (select coalesce(sum(sessions), 0) from rolled) + (select count(*) from per) as sessions,
-      (select coalesce(sum(messages), 0) from rolled) + (select coalesce(sum(messages), 0) from per) as messages,
-      (select coalesce(sum(sum_duration), 0) from rolled) + (select coalesce(sum(duration_ms), 0) from per)
-        as sum_duration,
-      (select coalesce(json_agg(json_build_array(bin, c)), '[]'::json) from bins) as bins`;
+    with ${ctes}
+    found as (${sql.join([typed, ...rows], sql` union all `)})
+    select ${MARK_US} as mark, found.* from (select 1) as one left join found on true`;
 }
 
 /**

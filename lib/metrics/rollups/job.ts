@@ -288,7 +288,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
   const from = new Date(state.from);
   const safe = new Date(state.safe);
   if (safe <= from) {
-    const sessions = await rebuildDirtyBuckets(tx);
+    const sessions = await rebuildDirtyBuckets(tx, from);
     return { done: !sessions.more, rows: 0, to: from };
   }
   let to = new Date(Math.min(safe.getTime(), from.getTime() + MAX_STEP_MS));
@@ -307,7 +307,7 @@ export async function rollStep(tx: Pick<Db, 'execute'>): Promise<StepResult> {
     await tx.execute(rollSessionSpans(from, to));
     await tx.execute(noteChanges(from, to));
   }
-  const sessions = await rebuildDirtyBuckets(tx);
+  const sessions = await rebuildDirtyBuckets(tx, to);
   await tx.execute(
     sql`update metric_rollup_state set rolled_through = ${to.toISOString()}::timestamptz where id = 1`,
   );

@@ -28,6 +28,23 @@ describe('KeptResults', () => {
     expect((await cache.get(db1, 'k', build)).mark).toBe(1n);
   });
 
+  it('peeks without building, and puts a result in place of the kept one, its weight counted once', async () => {
+    const cache = new KeptResults<string>(3, (v) => v.length);
+    const db = {};
+    expect(cache.peek(db, 'k')).toBeUndefined();
+    cache.put(db, 'k', { mark: 1n, value: 'a' });
+    expect(await cache.peek(db, 'k')).toEqual({ mark: 1n, value: 'a' });
+    cache.put(db, 'k', { mark: 2n, value: 'b' });
+    await Promise.resolve();
+    expect(await cache.peek(db, 'k')).toEqual({ mark: 2n, value: 'b' });
+    // Weight 2 each, at most 3 in all: a second key pushes the first out, though 'k' was put twice.
+    cache.put(db, 'j', { mark: 1n, value: 'c' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(cache.peek(db, 'k')).toBeUndefined();
+    expect((await cache.peek(db, 'j'))?.value).toBe('c');
+  });
+
   it('forgets a stale result, but not a newer one that replaced it, nor a failed build', async () => {
     const cache = new KeptResults<string>(16);
     const db = {};

@@ -94,6 +94,19 @@ export class KeptResults<T> {
     return entry.value;
   }
 
+  /** The kept result of `key`, if any (without building one). */
+  peek(db: object, key: string): Promise<Kept<T>> | undefined {
+    return this.byDb.get(db)?.get(key)?.value;
+  }
+
+  /** Keeps `result` as `key`'s, in place of any kept before. */
+  put(db: object, key: string, result: Kept<T>): void {
+    const kept = this.byDb.get(db);
+    const entry = kept?.get(key);
+    if (kept && entry) this.remove(db, kept, key, entry);
+    void this.get(db, key, () => Promise.resolve(result));
+  }
+
   /** Forgets `key`'s result if it is still `stale` (a newer one may have replaced it). */
   drop(db: object, key: string, stale: Promise<Kept<T>>): void {
     const kept = this.byDb.get(db);

@@ -63,11 +63,12 @@ export function rollSessionSpans(from: Date, to: Date): SQL {
 
 /**
  * Rebuilds up to MAX_PER_STEP dirty buckets of each grain inside the caller's transaction (the job's step, which
- * holds the job's lock): their session_rollups and session_parts rows, from event_activity_hourly. Answers
- * whether dirty buckets remain.
+ * holds the job's lock): their session_rollups and session_parts rows, from event_activity_hourly, noted in
+ * session_changes at `mark` (the mark the step leaves). Answers whether dirty buckets remain.
  */
 export async function rebuildDirtyBuckets(
   tx: Pick<Db, 'execute'>,
+  mark: Date,
 ): Promise<{ rebuilt: number; more: boolean }> {
   const picked: { project_id: string; grain: SessionGrain; bucket: Date | string }[] = [];
   let more = false;
@@ -93,7 +94,10 @@ export async function rebuildDirtyBuckets(
     r as (delete from session_rollups as x using d
       where x.project_id = d.project_id and x.grain = d.grain and x.bucket = d.bucket),
     p as (delete from session_parts as x using d
-      where x.project_id = d.project_id and x.grain = d.grain and x.bucket = d.bucket)
+      where x.project_id = d.project_id and x.grain = d.grain and x.bucket = d.bucket),
+    c as (insert into session_changes as c (project_id, grain, bucket, rolled_through)
+      select project_id, grain, bucket, ${mark.toISOString()}::timestamptz from d
+      on conflict on constraint session_changes_pk do update set rolled_through = excluded.rolled_through)
     delete from session_dirty_buckets as x using d
     where x.project_id = d.project_id and x.grain = d.grain and x.bucket = d.bucket`);
   await tx.execute(rebuildSql(list));
