@@ -243,6 +243,7 @@ export async function readActiveUsersAt(
   const plans = windows.map((window) => planRead(window, grainsOf(spec)));
   const tail = await tailOf(db, scope, windows, spec);
   const ctes: SQL[] = [];
+  const extras: SQL[] = [];
   const selects: SQL[] = [];
   plans.forEach((plan, i) => {
     const pieces = rollupWhere(scope, spec, plan, where).map(
@@ -294,17 +295,11 @@ export async function readActiveUsersAt(
     const rawGroup = sql.raw(groupBy.length ? ` group by ${groupBy.map((d) => `r.${d}`).join(', ')}` : '');
     const [s, r, x] = [`sets_${i}`, `raw_${i}`, `extra_${i}`].map((name) => sql.raw(name));
     ctes.push(sql`${s} as materialized (${sets}),
-      ${r} as materialized (${rawUsers}),
-      ${x} as (
+      ${r} as materialized (${rawUsers})`);
+    extras.push(sql`${x} as (
         select ${keyList('r.')}count(*) filter (where s.users is null or get_bit(s.users, r.idx % ${bits}) = 0) as users,
           sum(r.cost) as cost
-        from (
-          -- A lookup by primary key per user: the edges hold few users, the index many. offset 0 keeps this
-          -- subquery whole: flattened, the lookup ran once for the join's chunk and again for get_bit.
-          select r.*, (select idx from user_index where project_id = ${scope.projectId} and user_id = r.user_id) as idx
-          from ${r} as r
-          offset 0
-        ) as r
+        from (select r.*, n.idx from ${r} as r join numbers as n on n.user_id = r.user_id) as r
           left join ${s} as s on ${joinKeys}${rawGroup}
       )`);
     selects.push(sql`select ${sql.raw(String(i))} as w, ${keyList('')}sum(users)::bigint as users, sum(cost) as cost from (
@@ -313,9 +308,20 @@ export async function readActiveUsersAt(
         select ${keyList('')}users, cost from ${x}
       ) as u${sql.raw(groupBy.length ? ` group by ${groupBy.join(', ')}` : '')}`);
   });
+  // Each edge user's number, looked up once by primary key (the windows share their end edge: DAU, WAU and MAU
+  // end at the same moment). The edges hold few users, the index many. offset 0 keeps the lookup in this select:
+  // flattened into the windows' joins, it ran once per window and again for get_bit.
+  const numbers = sql`numbers as materialized (
+    select u.user_id, (select idx from user_index where project_id = ${scope.projectId} and user_id = u.user_id) as idx
+    from (select distinct user_id from (${sql.join(
+      windows.map((_, i) => sql`select user_id from ${sql.raw(`raw_${i}`)}`),
+      sql` union all `,
+    )}) as e) as u
+    offset 0
+  )`;
   const rows = await rawRows<Record<string, unknown> & { w: unknown; users: unknown; cost: unknown }>(
     db,
-    sql`with ${sql.join(ctes, sql`, `)} ${sql.join(selects, sql` union all `)}`,
+    sql`with ${sql.join([...ctes, numbers, ...extras], sql`, `)} ${sql.join(selects, sql` union all `)}`,
   );
   return windows.map((_, i) =>
     rows
