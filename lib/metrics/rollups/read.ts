@@ -462,66 +462,131 @@ async function readSpec(
   spec: RollupSpec,
   tail: Tail,
 ): Promise<RollupRow[]> {
-  const bucketMs = spec.bucketMs ?? null;
   const plan = planRead(window, grainsOf(spec));
-  const groupBy = [...(spec.groupBy ?? [])];
   const where = whereOf(spec, filters);
-  const byKey = new Map<string, RollupRow>();
-  const rowFor = (r: Record<string, unknown>) => {
-    const key = Object.fromEntries(groupBy.map((d) => [d, String(r[d] ?? '')])) as RollupRow['key'];
-    const bucket = bucketMs === null ? null : Number(r.cb);
-    const id = JSON.stringify([bucket, ...groupBy.map((d) => key[d])]);
-    let row = byKey.get(id);
-    if (!row) {
-      const values = Object.fromEntries(spec.measures.map((m) => [m, null])) as RollupRow['values'];
-      row = { key, bucket, values, bins: {} };
-      byKey.set(id, row);
-    }
-    return row;
-  };
   const fields = spec.fields ?? [];
   if (fields.length > 0 && tableOf(spec) !== ROLLUP_TABLES.metrics)
     throw new Error('histograms are kept in metric_rollups only');
-  const [measureRows, binRows] = await Promise.all([
+  const groupBy = [...(spec.groupBy ?? [])];
+  const bucketMs = spec.bucketMs ?? null;
+  const [measures, bins] = await Promise.all([
     spec.measures.length > 0
       ? readKeptParts(db, scope, spec, where, plan, tail, 'measures', (p, t) =>
           measuresSql(scope, spec, p, groupBy, where, bucketMs, t),
         )
-      : [],
+      : null,
     fields.length > 0
       ? readKeptParts(db, scope, spec, where, plan, tail, 'bins', (p, t) =>
           binsSql(scope, spec, p, groupBy, where, bucketMs, t, fields),
         )
-      : [],
+      : null,
   ]);
-  // The kept middle's rows and the edges' rows of the same group merge as the measures do in SQL.
-  for (const r of measureRows) {
-    const row = rowFor(r);
-    for (const m of spec.measures) row.values[m] = mergeMeasure(m, row.values[m], r[m]);
-  }
-  for (const r of binRows) {
-    const row = rowFor(r);
-    const field = FIELD_NAMES.find((f) => FIELD_ID[f] === Number(r.field))!;
-    const bins = (row.bins[field] ??= new Map());
-    const [ids, counts] = [jsonArray(r.bins), jsonArray(r.counts)];
-    for (let i = 0; i < ids.length; i++) {
-      const bin = Number(ids[i]);
-      bins.set(bin, (bins.get(bin) ?? 0) + Number(counts[i]));
-    }
-  }
-  return [...byKey.values()];
+  const merged = new MergedRows(spec);
+  // The kept middles' rows are shared with later reads: the edges' rows merge into copies of those they touch.
+  merged.take(measures?.kept ?? null, bins?.kept ?? null);
+  merged.add('measures', measures?.rest ?? []);
+  merged.add('bins', bins?.rest ?? []);
+  return [...merged.rows.values()];
 }
 
 type Part = Record<string, unknown>;
-
-/** The rows of a spec's reads over whole quarter hours or longer, per kind of statement (./kept.ts). */
-const keptParts = new KeptResults<Part[]>(1_000_000, (rows) =>
-  rows.reduce<number>((sum, r) => sum + 1 + (Array.isArray(r.bins) ? r.bins.length : 0), 0),
-);
+type Kind = 'measures' | 'bins';
 
 /**
- * The rows of one statement over a plan: its middle (whole quarter hours, hours, days and weeks) kept, its
- * edges and tail read each time. A list of the top groups only (`top`) cannot be merged: read whole.
+ * A spec's rows merged per group and chart bucket: the measures as their aggregates merge them in SQL, the
+ * histograms bin by bin. Rows taken from kept results share their values and histograms with them, so those
+ * are copied before a write (`owned` holds what this object may write).
+ */
+class MergedRows {
+  readonly rows = new Map<string, RollupRow>();
+  private readonly owned = new WeakSet<object>();
+  private readonly groupBy: Dimension[];
+  private readonly bucketMs: number | null;
+
+  constructor(private readonly spec: RollupSpec) {
+    this.groupBy = [...(spec.groupBy ?? [])];
+    this.bucketMs = spec.bucketMs ?? null;
+  }
+
+  /** Takes the rows of kept middles (of the measures and of the histograms) without copying them. */
+  take(measures: ReadonlyMap<string, RollupRow> | null, bins: ReadonlyMap<string, RollupRow> | null): void {
+    for (const [id, kept] of measures ?? []) {
+      this.rows.set(id, { key: kept.key, bucket: kept.bucket, values: kept.values, bins: {} });
+    }
+    for (const [id, kept] of bins ?? []) {
+      const row = this.rows.get(id);
+      if (row) Object.assign(row.bins, kept.bins);
+      else this.rows.set(id, { key: kept.key, bucket: kept.bucket, values: kept.values, bins: { ...kept.bins } });
+    }
+  }
+
+  /** Merges one statement's rows (of measures or of histograms) into the rows. */
+  add(kind: Kind, parts: readonly Part[]): void {
+    for (const r of parts) {
+      const row = this.rowFor(r);
+      if (kind === 'measures') {
+        const values = this.ownValues(row);
+        for (const m of this.spec.measures) values[m] = mergeMeasure(m, values[m], r[m]);
+        continue;
+      }
+      const field = FIELD_NAMES.find((f) => FIELD_ID[f] === Number(r.field))!;
+      const bins = this.ownBins(row, field);
+      const [ids, counts] = [jsonArray(r.bins), jsonArray(r.counts)];
+      for (let i = 0; i < ids.length; i++) {
+        const bin = Number(ids[i]);
+        bins.set(bin, (bins.get(bin) ?? 0) + Number(counts[i]));
+      }
+    }
+  }
+
+  private rowFor(r: Part): RollupRow {
+    const key = Object.fromEntries(this.groupBy.map((d) => [d, String(r[d] ?? '')])) as RollupRow['key'];
+    const bucket = this.bucketMs === null ? null : Number(r.cb);
+    const id = JSON.stringify([bucket, ...this.groupBy.map((d) => key[d])]);
+    let row = this.rows.get(id);
+    if (!row) {
+      const values = Object.fromEntries(this.spec.measures.map((m) => [m, null])) as RollupRow['values'];
+      this.owned.add(values);
+      row = { key, bucket, values, bins: {} };
+      this.rows.set(id, row);
+    }
+    return row;
+  }
+
+  private ownValues(row: RollupRow): RollupRow['values'] {
+    if (!this.owned.has(row.values)) {
+      row.values = { ...row.values };
+      this.owned.add(row.values);
+    }
+    return row.values;
+  }
+
+  private ownBins(row: RollupRow, field: Field): Map<number, number> {
+    const found = row.bins[field];
+    if (found && this.owned.has(found)) return found;
+    const bins = new Map(found);
+    this.owned.add(bins);
+    row.bins[field] = bins;
+    return bins;
+  }
+}
+
+/** The merged rows of a spec's statement over whole quarter hours or longer, per kind of statement (./kept.ts). */
+const keptParts = new KeptResults<ReadonlyMap<string, RollupRow>>(1_000_000, (rows) => {
+  // One per row and per histogram bin.
+  let weight = 0;
+  for (const row of rows.values()) {
+    weight += 1;
+    for (const bins of Object.values(row.bins)) weight += bins?.size ?? 0;
+  }
+  return weight;
+});
+
+/**
+ * The rows of one statement over a plan: its middle (whole quarter hours, hours, days and weeks) kept merged
+ * per group and bucket, its edges and tail read each time (`rest`). A list of the top groups only (`top`)
+ * cannot be merged: read whole, as `rest`. Merging the middle once keeps a read's work to its edges and its
+ * groups, where merging its rows each time grew with the rows a busy project writes per bucket.
  */
 async function readKeptParts(
   db: Executor,
@@ -530,13 +595,13 @@ async function readKeptParts(
   where: Where,
   plan: ReadPlan,
   tail: Tail,
-  kind: string,
+  kind: Kind,
   statement: (plan: ReadPlan, tail: Tail) => SQL | null,
-): Promise<Part[]> {
+): Promise<{ kept: ReadonlyMap<string, RollupRow> | null; rest: Part[] }> {
   const { middle, edges } = spec.top ? { middle: null, edges: plan } : splitMiddle(plan, 'quarter');
   if (middle !== null) {
     const span = middle.covered!;
-    const rows = await readWithKept({
+    const read = await readWithKept({
       kept: keptParts,
       db,
       key: JSON.stringify([kind, scope.projectId, spec, where, span]),
@@ -544,15 +609,17 @@ async function readKeptParts(
       span,
       build: async () => {
         const read = await readChecked<Part>(db, scope.projectId, null, statement(middle, { oldest: null }));
-        return { mark: read.mark, value: read.rows };
+        const merged = new MergedRows(spec);
+        merged.add(kind, read.rows);
+        return { mark: read.mark, value: merged.rows };
       },
       rest: statement(edges, tail),
-      merge: (kept, rest: Part[]) => [...kept, ...rest],
+      merge: (kept, rest: Part[]) => ({ kept, rest }),
     });
-    if (rows !== null) return rows;
+    if (read !== null) return read;
   }
   const all = statement(plan, tail);
-  return all ? rawRows<Part>(db, all) : [];
+  return { kept: null, rest: all ? await rawRows<Part>(db, all) : [] };
 }
 
 /** A measure of two rows of one group together, as its aggregate over rollup rows (null: no value). */
