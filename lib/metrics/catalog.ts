@@ -1,5 +1,5 @@
 import type { EventType } from '@/lib/ingest/schema';
-import { mergeBins, quantileOfSorted, sortBins, type SortedBins } from './histogram';
+import { quantileOfSorted, sortMerged, type SortedBins } from './histogram';
 import type { RollupRow, RollupSpec } from './rollups/read';
 import type { Dimension, Field, Measure } from './rollups/shape';
 
@@ -578,7 +578,7 @@ function valueWith(id: MetricId, rows: readonly RollupRow[], sorted: Map<string,
         const own = a.classes
           ? rows.filter((r) => r.key.class === undefined || a.classes!.includes(r.key.class))
           : rows;
-        bins = sortBins(mergeBins(...own.map((r) => r.bins[a.field] ?? new Map<number, number>())));
+        bins = sortMerged(own.flatMap((r) => r.bins[a.field] ?? []));
         sorted.set(key, bins);
       }
       return { value: quantileOfSorted(bins, a.q), samples: bins.n };

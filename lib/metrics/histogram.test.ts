@@ -12,6 +12,7 @@ import {
   quantile,
   quantileOfSorted,
   sortBins,
+  sortMerged,
 } from './histogram';
 
 const A = HISTOGRAM_RELATIVE_ERROR;
@@ -256,5 +257,60 @@ describe('sortBins and quantileOfSorted', () => {
     expect(sorted.n).toBe(6);
     expect(quantileOfSorted(sortBins([]), 0.5)).toBeNull();
     expect(() => quantileOfSorted(sorted, 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('sortMerged', () => {
+  const viaMaps = (parts: Map<number, number>[]) => sortBins(mergeBins(...parts));
+
+  it('equals merging then sorting, for parts of one field (near bins, both signs, empty bins)', () => {
+    const next = random(23);
+    for (let round = 0; round < 50; round++) {
+      const parts = Array.from({ length: 1 + Math.floor(next() * 4) }, () =>
+        histogram(Array.from({ length: Math.floor(next() * 300) }, () => 400 * normal(next) + 100)),
+      );
+      if (round % 7 === 0) parts.push(new Map([[12, 0]]));
+      const merged = sortMerged(parts);
+      expect(merged).toEqual(viaMaps(parts));
+      for (const q of QS) expect(quantileOfSorted(merged, q)).toBe(quantileOfSorted(viaMaps(parts), q));
+    }
+  });
+
+  it('takes bins far apart (the smallest and largest values) the same way, without a huge array', () => {
+    const parts = [
+      new Map([
+        [-HISTOGRAM_MAX_BIN, 2],
+        [5, 1],
+      ]),
+      new Map([
+        [HISTOGRAM_MAX_BIN, 3],
+        [5, 4],
+      ]),
+    ];
+    const merged = sortMerged(parts);
+    expect([...merged.bins]).toEqual([-HISTOGRAM_MAX_BIN, 5, HISTOGRAM_MAX_BIN]);
+    expect([...merged.counts]).toEqual([2, 5, 3]);
+    expect(merged).toEqual(viaMaps(parts));
+  });
+
+  it('is empty for no parts, empty parts and empty bins only', () => {
+    for (const parts of [[], [new Map()], [new Map([[3, 0]])]]) {
+      const merged = sortMerged(parts);
+      expect(merged.n).toBe(0);
+      expect(merged.bins.length).toBe(0);
+      expect(quantileOfSorted(merged, 0.5)).toBeNull();
+    }
+  });
+
+  it('leaves its parts as they were', () => {
+    const part = new Map([
+      [1, 2],
+      [3, 4],
+    ]);
+    sortMerged([part, part]);
+    expect([...part]).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 });
