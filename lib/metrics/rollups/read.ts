@@ -55,6 +55,10 @@ export type RollupSpec = {
   top?: { by: readonly Measure[]; limit: number };
 };
 
+/**
+ * One group's figures over a window or chart bucket. A read's rows share their values and histograms with the
+ * middle kept for later reads (MergedRows below): read them, never write to them.
+ */
 export type RollupRow = {
   key: Partial<Record<Dimension, string>>;
   /** The chart bucket's start (epoch ms), or null for whole-window reads. */
